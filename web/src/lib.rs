@@ -1,0 +1,14 @@
+//! The KMS Playground front end: Leptos components that render what
+//! `kms-core` computes. No KMS rule lives here.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod app;
+
+pub use app::App;
+
+/// Mounts the playground into the page body. Called by the `kms-web` binary.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

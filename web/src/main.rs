@@ -1,0 +1,5 @@
+//! Entry point of the wasm binary that Trunk builds from `index.html`.
+
+fn main() {
+    kms_web::start();
+}

@@ -1,0 +1,47 @@
+// End-to-end smoke test: loads the built playground in headless Chromium and
+// fails on any page error, any console error, or an app that did not mount.
+// Usage: node smoke.cjs <url> <screenshot-dir>   (NODE_PATH must reach playwright-core)
+'use strict';
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const [url, shotDir] = process.argv.slice(2);
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const problems = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`); });
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+
+    const started = Date.now();
+    await page.goto(url, { waitUntil: 'load' });
+    const verdict = page.getByTestId('selftest-verdict');
+    await verdict.waitFor({ timeout: 15000 });
+    const mountedMs = Date.now() - started;
+
+    const title = await page.locator('h1').textContent();
+    if (!/KMS Playground/.test(title || '')) problems.push(`heading is ${JSON.stringify(title)}`);
+    const value = await verdict.textContent();
+    if (value !== 'passed') problems.push(`core value in the page is ${JSON.stringify(value)}, expected "passed"`);
+
+    const shot = path.join(shotDir, 'smoke.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`mounted in ${mountedMs} ms; core value "${value}"; screenshot ${shot}`);
+  } finally {
+    await browser.close();
+  }
+  if (problems.length) {
+    console.error(problems.map((p) => `  - ${p}`).join('\n'));
+    throw new Error(`${problems.length} problem(s) on the page`);
+  }
+}
+
+main().catch((e) => { console.error(`smoke test failed: ${e.message}`); process.exit(1); });

@@ -1,0 +1,81 @@
+//! The project's task runner.
+//!
+//! `cargo xtask serve [--port N] [--dev]`: install what is missing, build the
+//! playground with Trunk and serve it on 127.0.0.1.
+//! `cargo xtask test`: install what is missing, then run every check, stopping
+//! at the first failure, and end with one `N passed, N failed` line.
+
+mod process;
+mod static_server;
+mod test;
+mod toolchain;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask serve [--port N] [--dev]   build the playground and serve it on 127.0.0.1 (default port 8080)
+  cargo xtask test                       install the toolchain if needed, then run every check";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") if args.len() == 1 => test::run(&workspace_root()),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command {args:?}\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root: xtask lives one folder below it.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or(manifest_dir)
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let mut port: u16 = 8080;
+    let mut release = true;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--port" => {
+                port = rest
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number from 1 to 65535")?;
+            }
+            "--dev" => release = false,
+            other => return Err(format!("unknown option {other:?} for serve\n{USAGE}")),
+        }
+    }
+    let root = workspace_root();
+    let tools = toolchain::ensure(&root, toolchain::Needs::Serve)?;
+    println!("==> serving the playground at http://127.0.0.1:{port}/ (Ctrl-C stops)");
+    let mut trunk = tools.command("trunk");
+    trunk.current_dir(&root).arg("serve");
+    if release {
+        trunk.arg("--release");
+    }
+    trunk.args([
+        "--offline",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+    ]);
+    process::run_inherit(&mut trunk)
+}

@@ -1,0 +1,178 @@
+//! `cargo xtask test`: every check the project has, in order, stopping at the
+//! first failure and naming it. Ends with the plain `N passed, N failed` line.
+
+use crate::process::{describe, run_inherit};
+use crate::static_server::StaticServer;
+use crate::toolchain::{self, Tools};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Seconds a single wasm-bindgen test may take in Chromium.
+const WASM_TEST_TIMEOUT_SECS: &str = "120";
+
+struct Step {
+    name: &'static str,
+    commands: Vec<Command>,
+}
+
+fn cargo(tools: &Tools, root: &Path, args: &[&str]) -> Command {
+    let mut cmd = tools.command("cargo");
+    cmd.current_dir(root).args(args);
+    cmd
+}
+
+fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
+    let wasm = "wasm32-unknown-unknown";
+    let mut wasm_tests = cargo(
+        tools,
+        root,
+        &["test", "-p", "kms-wasm-tests", "--target", wasm],
+    );
+    wasm_tests
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", &tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS);
+    let mut trunk = tools.command("trunk");
+    trunk
+        .current_dir(root)
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(dist);
+    vec![
+        Step {
+            name: "format (cargo fmt --check)",
+            commands: vec![cargo(tools, root, &["fmt", "--all", "--", "--check"])],
+        },
+        Step {
+            name: "clippy, native",
+            commands: vec![cargo(
+                tools,
+                root,
+                &[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            )],
+        },
+        Step {
+            name: "clippy, wasm32",
+            commands: vec![
+                // The browser's kms-core: no_std, no default features.
+                cargo(
+                    tools,
+                    root,
+                    &[
+                        "clippy",
+                        "-p",
+                        "kms-core",
+                        "--no-default-features",
+                        "--lib",
+                        "--target",
+                        wasm,
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                ),
+                cargo(
+                    tools,
+                    root,
+                    &[
+                        "clippy",
+                        "-p",
+                        "kms-web",
+                        "-p",
+                        "kms-wasm-tests",
+                        "--all-targets",
+                        "--target",
+                        wasm,
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                ),
+            ],
+        },
+        Step {
+            name: "tests, native",
+            commands: vec![cargo(tools, root, &["test", "--workspace"])],
+        },
+        Step {
+            name: "tests, wasm in headless Chromium",
+            commands: vec![wasm_tests],
+        },
+        Step {
+            name: "Trunk release build",
+            commands: vec![trunk],
+        },
+    ]
+}
+
+/// Runs every step; returns an error naming the first one that failed.
+pub fn run(root: &Path) -> Result<(), String> {
+    let tools = toolchain::ensure(root, toolchain::Needs::Test)?;
+    let dist = root.join("target").join("dist-test");
+    let mut timings: Vec<(&str, Duration)> = Vec::new();
+    let mut failure = None;
+
+    for step in steps(&tools, root, &dist) {
+        let started = Instant::now();
+        let result = step.commands.into_iter().try_for_each(|mut cmd| {
+            println!("\n==> [{}] {}", step.name, describe(&cmd));
+            run_inherit(&mut cmd)
+        });
+        timings.push((step.name, started.elapsed()));
+        if let Err(e) = result {
+            failure = Some((step.name, e));
+            break;
+        }
+    }
+    if failure.is_none() {
+        let name = "end-to-end smoke, built page in headless Chromium";
+        let started = Instant::now();
+        let result = smoke(&tools, root, &dist);
+        timings.push((name, started.elapsed()));
+        if let Err(e) = result {
+            failure = Some((name, e));
+        }
+    }
+
+    println!("\nstep timings:");
+    for (name, took) in &timings {
+        println!("  {:>7.1}s  {name}", took.as_secs_f64());
+    }
+    let failed = usize::from(failure.is_some());
+    if let Some((name, error)) = &failure {
+        println!("\nFAILED step: {name}\n  {error}");
+    }
+    println!("{} passed, {} failed", timings.len() - failed, failed);
+    match failure {
+        Some((name, _)) => Err(format!("step failed: {name}")),
+        None => Ok(()),
+    }
+}
+
+/// Serves the Trunk build on a free loopback port and loads it in headless
+/// Chromium with playwright-core; the script fails on any page error, console
+/// error, or an app that did not mount, and saves a screenshot under target/.
+fn smoke(tools: &Tools, root: &Path, dist: &Path) -> Result<(), String> {
+    let server = StaticServer::start(dist)?;
+    let shots = root.join("target").join("e2e");
+    std::fs::create_dir_all(&shots).map_err(|e| format!("cannot create {shots:?}: {e}"))?;
+    let mut node = tools.command("node");
+    node.current_dir(root)
+        .arg(root.join("xtask").join("e2e").join("smoke.cjs"))
+        .arg(server.url())
+        .arg(&shots)
+        .env("NODE_PATH", tools.npm_dir.join("node_modules"))
+        .env("CHROMIUM", &tools.chromium);
+    println!("\n==> [end-to-end smoke] {}", describe(&node));
+    run_inherit(&mut node)
+}
