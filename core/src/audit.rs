@@ -1,0 +1,261 @@
+//! The audit trail: one CloudTrail-shaped event for every call, allowed or
+//! refused, successful or failed, and for what KMS does by itself (deleting
+//! a key at the end of its waiting period, rotating key material).
+//!
+//! Plaintexts and key material never enter it: request and response
+//! elements are built from the request and response with `Plaintext` and
+//! `CiphertextBlob` removed, as CloudTrail does. The encryption context does
+//! appear, in plaintext: it is not secret, which is why it must never hold
+//! secrets.
+
+use crate::clock::Timestamp;
+use alloc::collections::VecDeque;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
+use serde_json::Value;
+
+/// How many events a trail keeps by default before dropping the oldest.
+pub const DEFAULT_CAPACITY: usize = 50_000;
+
+/// CloudTrail's `userIdentity`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserIdentity {
+    /// `Root`, `IAMUser`, `AssumedRole` or `AWSService`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The principal's ARN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The principal's account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The service that made the call on the principal's behalf.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invoked_by: Option<String>,
+}
+
+/// A resource named by an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditResource {
+    /// Owner account.
+    #[serde(rename = "accountId")]
+    pub account_id: String,
+    /// `AWS::KMS::Key`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The resource's ARN.
+    #[serde(rename = "ARN")]
+    pub arn: String,
+}
+
+/// One CloudTrail event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    /// Position in the trail, from 0; never reused.
+    #[serde(skip)]
+    pub sequence: u64,
+    /// The virtual time of the call.
+    #[serde(skip)]
+    pub time: Timestamp,
+    /// `1.08`.
+    pub event_version: &'static str,
+    /// Who called.
+    pub user_identity: UserIdentity,
+    /// ISO 8601 time.
+    pub event_time: String,
+    /// `kms.amazonaws.com`, `iam.amazonaws.com`, ...
+    pub event_source: String,
+    /// The operation, for example `Decrypt`.
+    pub event_name: String,
+    /// The Region called.
+    pub aws_region: String,
+    /// A service's name, or a documentation IP for people.
+    #[serde(rename = "sourceIPAddress")]
+    pub source_ip_address: String,
+    /// The client.
+    pub user_agent: String,
+    /// The request, without secrets.
+    pub request_parameters: Option<Value>,
+    /// The response, without secrets (null for reads and cryptographic operations).
+    pub response_elements: Option<Value>,
+    /// The error's exception name, when the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The error's message, when the call failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// A request id.
+    #[serde(rename = "requestID")]
+    pub request_id: String,
+    /// This event's id.
+    #[serde(rename = "eventID")]
+    pub event_id: String,
+    /// Whether the operation only reads.
+    pub read_only: bool,
+    /// The keys the call touched.
+    pub resources: Vec<AuditResource>,
+    /// `AwsApiCall` for requests, `AwsServiceEvent` for what AWS did by itself.
+    pub event_type: &'static str,
+    /// Always true here.
+    pub management_event: bool,
+    /// The account whose trail receives the event.
+    pub recipient_account_id: String,
+    /// `Management`.
+    pub event_category: &'static str,
+}
+
+/// A filter over the trail; every field set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Events naming this key ARN among their resources.
+    pub key_arn: Option<String>,
+    /// Events by this principal ARN.
+    pub principal_arn: Option<String>,
+    /// Events with this name (`Decrypt`).
+    pub event_name: Option<String>,
+    /// Only failed calls.
+    pub errors_only: bool,
+}
+
+impl AuditQuery {
+    /// Whether `event` passes the filter.
+    pub fn matches(&self, event: &AuditEvent) -> bool {
+        self.key_arn
+            .as_ref()
+            .is_none_or(|k| event.resources.iter().any(|r| &r.arn == k))
+            && self
+                .principal_arn
+                .as_ref()
+                .is_none_or(|p| event.user_identity.arn.as_ref() == Some(p))
+            && self
+                .event_name
+                .as_ref()
+                .is_none_or(|n| &event.event_name == n)
+            && (!self.errors_only || event.error_code.is_some())
+    }
+}
+
+/// The trail: the most recent events, at most `capacity` of them. Older
+/// events are dropped (and counted) so that memory stays bounded however
+/// long a world runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditTrail {
+    events: VecDeque<AuditEvent>,
+    capacity: usize,
+    next_sequence: u64,
+}
+
+impl Default for AuditTrail {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl AuditTrail {
+    /// A trail keeping at most `capacity` events (at least one).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            events: VecDeque::new(),
+            capacity: capacity.max(1),
+            next_sequence: 0,
+        }
+    }
+
+    /// Appends an event, giving it the next sequence number.
+    pub fn push(&mut self, mut event: AuditEvent) -> u64 {
+        event.sequence = self.next_sequence;
+        self.next_sequence += 1;
+        if self.events.len() == self.capacity {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+        self.next_sequence - 1
+    }
+
+    /// Events still kept, oldest first.
+    pub fn events(&self) -> impl DoubleEndedIterator<Item = &AuditEvent> {
+        self.events.iter()
+    }
+
+    /// How many events were ever recorded.
+    pub fn recorded(&self) -> u64 {
+        self.next_sequence
+    }
+
+    /// How many of the oldest events were dropped to respect the capacity.
+    pub fn dropped(&self) -> u64 {
+        self.next_sequence - self.events.len() as u64
+    }
+
+    /// The event with sequence number `sequence`, if still kept.
+    pub fn get(&self, sequence: u64) -> Option<&AuditEvent> {
+        let first = self.events.front()?.sequence;
+        self.events
+            .get(usize::try_from(sequence.checked_sub(first)?).ok()?)
+    }
+
+    /// The events passing `query`, oldest first.
+    pub fn query<'a>(&'a self, query: &'a AuditQuery) -> impl Iterator<Item = &'a AuditEvent> + 'a {
+        self.events.iter().filter(move |e| query.matches(e))
+    }
+
+    /// Events as a CloudTrail log file: `{"Records": [...]}`.
+    pub fn to_cloudtrail_json<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> String {
+        let records: Vec<&AuditEvent> = events.into_iter().collect();
+        serde_json::to_string_pretty(&serde_json::json!({ "Records": records }))
+            .unwrap_or_else(|_| String::from("{\"Records\":[]}"))
+    }
+}
+
+/// CloudTrail writes parameters in camelCase: `KeyId` becomes `keyId`,
+/// `AWSAccountId` becomes `aWSAccountId` (sic). Keys inside an encryption
+/// context or tags are user data and keep their spelling.
+pub fn cloudtrail_shape(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| k != "Plaintext" && k != "CiphertextBlob")
+                .map(|(k, v)| {
+                    let user_data = k.ends_with("EncryptionContext");
+                    let mut chars = k.chars();
+                    let camel: String = chars
+                        .next()
+                        .map(|c| c.to_ascii_lowercase())
+                        .into_iter()
+                        .chain(chars)
+                        .collect();
+                    (camel, if user_data { v } else { cloudtrail_shape(v) })
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(cloudtrail_shape).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn cloudtrail_shape_drops_secrets_and_keeps_context_keys() {
+        let request = json!({
+            "KeyId": "alias/app",
+            "Plaintext": "c2VjcmV0",
+            "EncryptionContext": {"Tenant": "acme"},
+            "KeyMetadata": {"AWSAccountId": "111122223333"}
+        });
+        assert_eq!(
+            cloudtrail_shape(request),
+            json!({
+                "keyId": "alias/app",
+                "encryptionContext": {"Tenant": "acme"},
+                "keyMetadata": {"aWSAccountId": "111122223333"}
+            })
+        );
+    }
+}

@@ -1,0 +1,126 @@
+//! The ciphertext blob: what `Encrypt` and `GenerateDataKey` return and
+//! `Decrypt` takes back. Format version 1, byte by byte:
+//!
+//! | offset | length | field |
+//! | --- | --- | --- |
+//! | 0 | 1 | format version, `0x01` |
+//! | 1 | 1 | blob type, `0x02`: symmetric ciphertext under a KMS key |
+//! | 2 | 1 | key derivation, `0x02`: NIST SP 800-108 counter mode, HMAC-SHA256 |
+//! | 3 | 1 | cipher, `0x00`: AES-256-GCM |
+//! | 4 | 16 | key id of the KMS key (the UUID's 16 bytes) |
+//! | 20 | 4 | backing-key version, big-endian (1 = the key's original material) |
+//! | 24 | 16 | KDF nonce: random, makes every call's derived key unique |
+//! | 40 | 12 | GCM IV: random |
+//! | 52 | n | ciphertext, as long as the plaintext (1 to 4096 bytes) |
+//! | 52+n | 16 | GCM authentication tag |
+//!
+//! The 52-byte header is authenticated: it is the start of the AAD, followed
+//! by the canonical encryption context. The first four bytes match real KMS
+//! blobs, so our base64 also begins `AQICA`.
+
+use crate::error::KmsError;
+use crate::ids::KeyId;
+use alloc::vec::Vec;
+
+/// The fixed first four bytes of a version-1 blob.
+pub const MAGIC: [u8; 4] = [0x01, 0x02, 0x02, 0x00];
+/// Length of the authenticated header.
+pub const HEADER_LEN: usize = 52;
+/// Length of the GCM tag.
+pub const TAG_LEN: usize = 16;
+
+/// A parsed blob, borrowing the bytes it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiphertextBlob<'a> {
+    /// The KMS key that encrypted it.
+    pub key_id: KeyId,
+    /// Which of the key's backing keys (rotation versions) was used.
+    pub backing_version: u32,
+    /// The KDF nonce.
+    pub kdf_nonce: [u8; 16],
+    /// The GCM IV.
+    pub iv: [u8; 12],
+    /// The authenticated header, bytes 0..52.
+    pub header: &'a [u8],
+    /// The encrypted bytes.
+    pub ciphertext: &'a [u8],
+    /// The GCM tag.
+    pub tag: [u8; TAG_LEN],
+}
+
+/// The message for every malformed, truncated or altered blob, as AWS says it.
+pub fn invalid_ciphertext() -> KmsError {
+    KmsError::InvalidCiphertextException(
+        "The ciphertext is invalid, or the encryption context or key does not match the one used to encrypt it."
+            .into(),
+    )
+}
+
+impl<'a> CiphertextBlob<'a> {
+    /// Parses a blob; never panics on any input.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, KmsError> {
+        if bytes.len() < HEADER_LEN + 1 + TAG_LEN || bytes[..4] != MAGIC {
+            return Err(invalid_ciphertext());
+        }
+        let (header, rest) = bytes.split_at(HEADER_LEN);
+        let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
+        let array = |r: core::ops::Range<usize>| header[r].to_vec();
+        Ok(Self {
+            key_id: KeyId::from_bytes(array(4..20).try_into().map_err(|_| invalid_ciphertext())?),
+            backing_version: u32::from_be_bytes(
+                array(20..24).try_into().map_err(|_| invalid_ciphertext())?,
+            ),
+            kdf_nonce: array(24..40).try_into().map_err(|_| invalid_ciphertext())?,
+            iv: array(40..52).try_into().map_err(|_| invalid_ciphertext())?,
+            header,
+            ciphertext,
+            tag: tag.try_into().map_err(|_| invalid_ciphertext())?,
+        })
+    }
+}
+
+/// Writes a version-1 header.
+pub fn write_header(
+    key_id: KeyId,
+    backing_version: u32,
+    kdf_nonce: &[u8; 16],
+    iv: &[u8; 12],
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&key_id.to_bytes());
+    out.extend_from_slice(&backing_version.to_be_bytes());
+    out.extend_from_slice(kdf_nonce);
+    out.extend_from_slice(iv);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_or_foreign_bytes_are_invalid_ciphertext() {
+        for bytes in [&[][..], &[1, 2, 2, 0], &[0u8; 69][..]] {
+            assert_eq!(
+                CiphertextBlob::parse(bytes).unwrap_err().name(),
+                "InvalidCiphertextException"
+            );
+        }
+    }
+
+    #[test]
+    fn header_fields_round_trip() {
+        let key = KeyId::from_random([7; 16]);
+        let mut bytes = write_header(key, 3, &[9; 16], &[5; 12]);
+        bytes.extend_from_slice(&[0xaa; 4]);
+        bytes.extend_from_slice(&[0xbb; TAG_LEN]);
+        let blob = CiphertextBlob::parse(&bytes).unwrap();
+        assert_eq!(
+            (blob.key_id, blob.backing_version, blob.kdf_nonce, blob.iv),
+            (key, 3, [9; 16], [5; 12])
+        );
+        assert_eq!(blob.ciphertext, &[0xaa; 4]);
+        assert_eq!(crate::base64_blob::encode(&bytes)[..5], *"AQICA");
+    }
+}

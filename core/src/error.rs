@@ -1,0 +1,116 @@
+//! Errors with the exact AWS exception names.
+//!
+//! Every failure the simulator reports is one of these variants; the variant
+//! name is the AWS exception name (what the SDKs call the error code) and the
+//! payload is the message. They serialize as AWS's JSON error body:
+//! `{"__type": "DisabledException", "message": "arn:... is disabled."}`.
+
+use alloc::string::String;
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+macro_rules! aws_errors {
+    ($( $(#[$doc:meta])* $name:ident ),+ $(,)?) => {
+        /// An AWS error: the variant is the exception name, the string its message.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "__type", content = "message")]
+        #[allow(clippy::enum_variant_names)]
+        pub enum KmsError {
+            $( $(#[$doc])* $name(String), )+
+        }
+
+        impl KmsError {
+            /// The AWS exception name, for example `NotFoundException`.
+            pub fn name(&self) -> &'static str {
+                match self { $( KmsError::$name(_) => stringify!($name), )+ }
+            }
+
+            /// The human-readable message, as AWS words it.
+            pub fn message(&self) -> &str {
+                match self { $( KmsError::$name(m) => m, )+ }
+            }
+        }
+    };
+}
+
+aws_errors! {
+    /// The caller is not allowed to do this (policy evaluation denied it).
+    AccessDeniedException,
+    /// The resource (alias, user, ...) already exists.
+    AlreadyExistsException,
+    /// The request conflicts with work in progress (for example an on-demand rotation).
+    ConflictException,
+    /// The KMS key is disabled.
+    DisabledException,
+    /// Decrypt or ReEncrypt named a key other than the one that encrypted the blob.
+    IncorrectKeyException,
+    /// The alias name is not valid.
+    InvalidAliasNameException,
+    /// The ARN is not valid.
+    InvalidArnException,
+    /// The ciphertext blob, its encryption context or its key do not match.
+    InvalidCiphertextException,
+    /// The grant id is not valid.
+    InvalidGrantIdException,
+    /// The grant token is not valid.
+    InvalidGrantTokenException,
+    /// The key's usage does not allow this operation.
+    InvalidKeyUsageException,
+    /// The pagination marker is not valid.
+    InvalidMarkerException,
+    /// The key is not in a state that allows this operation.
+    KMSInvalidStateException,
+    /// A quota was exceeded.
+    LimitExceededException,
+    /// The policy document is not valid.
+    MalformedPolicyDocumentException,
+    /// The resource does not exist.
+    NotFoundException,
+    /// A tag is not valid.
+    TagException,
+    /// The operation is not supported for this key (or by this simulator, which says so).
+    UnsupportedOperationException,
+    /// The caller's identity is unknown.
+    UnrecognizedClientException,
+    /// A parameter failed validation.
+    ValidationException,
+    /// IAM: the entity already exists.
+    EntityAlreadyExistsException,
+    /// IAM: the entity does not exist.
+    NoSuchEntityException,
+}
+
+impl fmt::Display for KmsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name(), self.message())
+    }
+}
+
+impl core::error::Error for KmsError {}
+
+/// A `ValidationException` in AWS's wording for one failed constraint.
+pub fn validation(field: &str, value: impl fmt::Display, constraint: &str) -> KmsError {
+    KmsError::ValidationException(alloc::format!(
+        "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_the_aws_error_body() {
+        let e = KmsError::DisabledException(
+            "arn:aws:kms:us-east-1:111122223333:key/k is disabled.".into(),
+        );
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"__type":"DisabledException","message":"arn:aws:kms:us-east-1:111122223333:key/k is disabled."}"#
+        );
+        assert_eq!(e.name(), "DisabledException");
+        let back: KmsError = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, e);
+    }
+}

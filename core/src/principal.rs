@@ -1,0 +1,282 @@
+//! Who makes a request: an account root, an IAM user or role, an assumed-role
+//! session, or an AWS service, and through which service it arrives.
+
+use crate::error::KmsError;
+use crate::ids::{AccountId, Region};
+use alloc::format;
+use alloc::string::{String, ToString};
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+/// An AWS principal. Serialized as its ARN (or, for services, its
+/// service principal name such as `rds.amazonaws.com`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Principal {
+    /// The account root user, `arn:aws:iam::<acct>:root`.
+    Root(AccountId),
+    /// An IAM user, `arn:aws:iam::<acct>:user/<name>`.
+    User(AccountId, String),
+    /// An IAM role (as named in policies), `arn:aws:iam::<acct>:role/<name>`.
+    Role(AccountId, String),
+    /// A session of an assumed role, `arn:aws:sts::<acct>:assumed-role/<role>/<session>`.
+    AssumedRole {
+        /// The role's account.
+        account: AccountId,
+        /// The role's name.
+        role: String,
+        /// The session name.
+        session: String,
+    },
+    /// An AWS service acting on its own behalf.
+    Service(AwsService),
+}
+
+impl Principal {
+    /// The account the principal belongs to (`None` for AWS services).
+    pub fn account(&self) -> Option<&AccountId> {
+        match self {
+            Principal::Root(a) | Principal::User(a, _) | Principal::Role(a, _) => Some(a),
+            Principal::AssumedRole { account, .. } => Some(account),
+            Principal::Service(_) => None,
+        }
+    }
+
+    /// The principal's ARN, as it appears in errors and in the audit trail.
+    pub fn arn(&self) -> String {
+        match self {
+            Principal::Root(a) => a.root_arn(),
+            Principal::User(a, n) => format!("arn:aws:iam::{a}:user/{n}"),
+            Principal::Role(a, n) => format!("arn:aws:iam::{a}:role/{n}"),
+            Principal::AssumedRole {
+                account,
+                role,
+                session,
+            } => {
+                format!("arn:aws:sts::{account}:assumed-role/{role}/{session}")
+            }
+            Principal::Service(s) => s.principal().to_string(),
+        }
+    }
+
+    /// CloudTrail's `userIdentity.type`.
+    pub fn identity_type(&self) -> &'static str {
+        match self {
+            Principal::Root(_) => "Root",
+            Principal::User(..) => "IAMUser",
+            Principal::Role(..) | Principal::AssumedRole { .. } => "AssumedRole",
+            Principal::Service(_) => "AWSService",
+        }
+    }
+
+    /// Parses an ARN or service principal name.
+    pub fn parse(text: &str) -> Result<Self, KmsError> {
+        let bad = || KmsError::InvalidArnException(format!("{text} is not a principal ARN"));
+        if let Some(service) = AwsService::from_principal(text) {
+            return Ok(Principal::Service(service));
+        }
+        let (iam, rest) = if let Some(rest) = text.strip_prefix("arn:aws:iam::") {
+            (true, rest)
+        } else if let Some(rest) = text.strip_prefix("arn:aws:sts::") {
+            (false, rest)
+        } else {
+            return Err(bad());
+        };
+        let (account, resource) = rest.split_once(':').ok_or_else(bad)?;
+        let account = AccountId::parse(account).map_err(|_| bad())?;
+        let name_ok = |n: &str| {
+            !n.is_empty()
+                && n.len() <= 64
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+        };
+        match (iam, resource.split_once('/')) {
+            (true, None) if resource == "root" => Ok(Principal::Root(account)),
+            (true, Some(("user", n))) if name_ok(n) => Ok(Principal::User(account, n.into())),
+            (true, Some(("role", n))) if name_ok(n) => Ok(Principal::Role(account, n.into())),
+            (false, Some(("assumed-role", rest))) => {
+                let (role, session) = rest.split_once('/').ok_or_else(bad)?;
+                if name_ok(role) && name_ok(session) {
+                    Ok(Principal::AssumedRole {
+                        account,
+                        role: role.into(),
+                        session: session.into(),
+                    })
+                } else {
+                    Err(bad())
+                }
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl fmt::Display for Principal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.arn())
+    }
+}
+
+impl Serialize for Principal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.arn())
+    }
+}
+
+impl<'de> Deserialize<'de> for Principal {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Principal::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The AWS services the simulator knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AwsService {
+    /// AWS Key Management Service itself.
+    Kms,
+    /// Amazon RDS and Aurora.
+    Rds,
+    /// AWS Systems Manager (Parameter Store).
+    Ssm,
+    /// Amazon EBS (through EC2).
+    Ebs,
+}
+
+impl AwsService {
+    const ALL: [AwsService; 4] = [
+        AwsService::Kms,
+        AwsService::Rds,
+        AwsService::Ssm,
+        AwsService::Ebs,
+    ];
+
+    /// The short name used in endpoints and managed-key aliases (`rds`).
+    pub fn name(self) -> &'static str {
+        match self {
+            AwsService::Kms => "kms",
+            AwsService::Rds => "rds",
+            AwsService::Ssm => "ssm",
+            AwsService::Ebs => "ebs",
+        }
+    }
+
+    /// The service principal, as in `invokedBy` (`rds.amazonaws.com`).
+    pub fn principal(self) -> &'static str {
+        match self {
+            AwsService::Kms => "kms.amazonaws.com",
+            AwsService::Rds => "rds.amazonaws.com",
+            AwsService::Ssm => "ssm.amazonaws.com",
+            AwsService::Ebs => "ec2.amazonaws.com",
+        }
+    }
+
+    /// The value of `kms:ViaService` for a call through this service in `region`.
+    pub fn via_service_endpoint(self, region: &Region) -> String {
+        let host = if self == AwsService::Ebs {
+            "ec2"
+        } else {
+            self.name()
+        };
+        format!("{host}.{region}.amazonaws.com")
+    }
+
+    /// The service from its principal name.
+    pub fn from_principal(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.principal() == text)
+    }
+
+    /// The service whose AWS managed key has this alias suffix (`aws/rds`).
+    pub fn from_managed_alias(suffix: &str) -> Option<Self> {
+        [AwsService::Rds, AwsService::Ssm, AwsService::Ebs]
+            .into_iter()
+            .find(|s| s.name() == suffix)
+    }
+}
+
+impl Serialize for AwsService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.principal())
+    }
+}
+
+impl<'de> Deserialize<'de> for AwsService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        AwsService::from_principal(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown service principal {text}")))
+    }
+}
+
+/// The caller of one request: who, in which Region, and through which
+/// service (when a service such as RDS calls KMS on the principal's behalf).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Caller {
+    /// Who signs the request.
+    pub principal: Principal,
+    /// The Region of the endpoint called.
+    pub region: Region,
+    /// The service making the call for the principal, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via_service: Option<AwsService>,
+}
+
+impl Caller {
+    /// A principal calling directly.
+    pub fn new(principal: Principal, region: Region) -> Self {
+        Self {
+            principal,
+            region,
+            via_service: None,
+        }
+    }
+
+    /// The same principal, through `service`.
+    pub fn via(mut self, service: AwsService) -> Self {
+        self.via_service = Some(service);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_arns_round_trip() {
+        for arn in [
+            "arn:aws:iam::111122223333:root",
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::111122223333:role/KeyAdmin",
+            "arn:aws:sts::111122223333:assumed-role/KeyAdmin/session-1",
+            "rds.amazonaws.com",
+        ] {
+            assert_eq!(Principal::parse(arn).unwrap().arn(), arn);
+        }
+        for bad in [
+            "",
+            "arn:aws:iam::1:root",
+            "arn:aws:iam::111122223333:group/x",
+            "arn:aws:iam::111122223333:user/",
+        ] {
+            assert_eq!(
+                Principal::parse(bad).unwrap_err().name(),
+                "InvalidArnException",
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn via_service_endpoints() {
+        let r = Region::parse("eu-west-1").unwrap();
+        assert_eq!(
+            AwsService::Rds.via_service_endpoint(&r),
+            "rds.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            AwsService::Ebs.via_service_endpoint(&r),
+            "ec2.eu-west-1.amazonaws.com"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! Every request the world accepts, and every response, as one enum each.
+//!
+//! In JSON a request is `{"Action": "kms:Encrypt", "Parameters": {...}}`:
+//! the action is the IAM action name (what policies match) and the
+//! parameters are exactly the body the AWS API takes.
+
+use crate::iam::{CreateRoleRequest, CreateUserRequest, IamEntityResponse};
+use crate::kms::api::responses::*;
+use crate::kms::api::*;
+use serde::{Deserialize, Serialize};
+
+macro_rules! requests {
+    ($( $variant:ident($action:literal, $ty:ty, read_only = $ro:literal) ),+ $(,)?) => {
+        /// A request to one of the simulated AWS APIs.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "Action", content = "Parameters")]
+        #[allow(missing_docs)]
+        pub enum Request {
+            $( #[serde(rename = $action)] $variant($ty), )+
+        }
+
+        impl Request {
+            /// The IAM action, for example `kms:Encrypt`.
+            pub fn action(&self) -> &'static str {
+                match self { $( Request::$variant(_) => $action, )+ }
+            }
+
+            /// Whether the operation only reads (CloudTrail's `readOnly`).
+            pub fn read_only(&self) -> bool {
+                match self { $( Request::$variant(_) => $ro, )+ }
+            }
+
+            /// Every action the world knows, in the order the UI lists them.
+            pub const ACTIONS: &'static [&'static str] = &[ $( $action, )+ ];
+        }
+    };
+}
+
+requests! {
+    CreateKey("kms:CreateKey", CreateKeyRequest, read_only = false),
+    DescribeKey("kms:DescribeKey", KeyIdRequest, read_only = true),
+    ListKeys("kms:ListKeys", ListKeysRequest, read_only = true),
+    UpdateKeyDescription("kms:UpdateKeyDescription", UpdateKeyDescriptionRequest, read_only = false),
+    EnableKey("kms:EnableKey", KeyIdRequest, read_only = false),
+    DisableKey("kms:DisableKey", KeyIdRequest, read_only = false),
+    ScheduleKeyDeletion("kms:ScheduleKeyDeletion", ScheduleKeyDeletionRequest, read_only = false),
+    CancelKeyDeletion("kms:CancelKeyDeletion", KeyIdRequest, read_only = false),
+    GetKeyPolicy("kms:GetKeyPolicy", KeyIdRequest, read_only = true),
+    CreateAlias("kms:CreateAlias", AliasRequest, read_only = false),
+    UpdateAlias("kms:UpdateAlias", AliasRequest, read_only = false),
+    DeleteAlias("kms:DeleteAlias", DeleteAliasRequest, read_only = false),
+    ListAliases("kms:ListAliases", ListAliasesRequest, read_only = true),
+    Encrypt("kms:Encrypt", EncryptRequest, read_only = true),
+    Decrypt("kms:Decrypt", DecryptRequest, read_only = true),
+    ReEncrypt("kms:ReEncrypt", ReEncryptRequest, read_only = true),
+    GenerateDataKey("kms:GenerateDataKey", GenerateDataKeyRequest, read_only = true),
+    GenerateDataKeyWithoutPlaintext("kms:GenerateDataKeyWithoutPlaintext", GenerateDataKeyRequest, read_only = true),
+    GenerateRandom("kms:GenerateRandom", GenerateRandomRequest, read_only = true),
+    EnableKeyRotation("kms:EnableKeyRotation", EnableKeyRotationRequest, read_only = false),
+    DisableKeyRotation("kms:DisableKeyRotation", KeyIdRequest, read_only = false),
+    GetKeyRotationStatus("kms:GetKeyRotationStatus", KeyIdRequest, read_only = true),
+    RotateKeyOnDemand("kms:RotateKeyOnDemand", KeyIdRequest, read_only = false),
+    ListKeyRotations("kms:ListKeyRotations", ListForKeyRequest, read_only = true),
+    TagResource("kms:TagResource", TagResourceRequest, read_only = false),
+    UntagResource("kms:UntagResource", UntagResourceRequest, read_only = false),
+    ListResourceTags("kms:ListResourceTags", ListForKeyRequest, read_only = true),
+    CreateUser("iam:CreateUser", CreateUserRequest, read_only = false),
+    CreateRole("iam:CreateRole", CreateRoleRequest, read_only = false),
+}
+
+impl Request {
+    /// The service prefix of the action (`kms`, `iam`).
+    pub fn service(&self) -> &'static str {
+        self.action().split(':').next().unwrap_or("")
+    }
+
+    /// The operation name without prefix (`Encrypt`), CloudTrail's `eventName`.
+    pub fn operation(&self) -> &'static str {
+        self.action().split(':').nth(1).unwrap_or("")
+    }
+
+    /// Parses a request from its JSON form. Unknown actions, unknown or
+    /// missing fields and wrong types are a `ValidationException` naming them.
+    pub fn from_json(text: &str) -> Result<Self, crate::error::KmsError> {
+        serde_json::from_str(text).map_err(|e| {
+            crate::error::KmsError::ValidationException(alloc::format!(
+                "The request is not valid: {e}"
+            ))
+        })
+    }
+}
+
+/// A successful response body, serialized exactly as AWS returns it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[allow(missing_docs)]
+pub enum Response {
+    KeyMetadata(KeyMetadataResponse),
+    ListKeys(ListKeysResponse),
+    ScheduleKeyDeletion(ScheduleKeyDeletionResponse),
+    KeyId(KeyIdResponse),
+    KeyPolicy(KeyPolicyResponse),
+    ListAliases(ListAliasesResponse),
+    Encrypt(EncryptResponse),
+    Decrypt(DecryptResponse),
+    ReEncrypt(ReEncryptResponse),
+    GenerateDataKey(GenerateDataKeyResponse),
+    GenerateDataKeyWithoutPlaintext(GenerateDataKeyWithoutPlaintextResponse),
+    GenerateRandom(GenerateRandomResponse),
+    GetKeyRotationStatus(GetKeyRotationStatusResponse),
+    ListKeyRotations(ListKeyRotationsResponse),
+    ListResourceTags(ListResourceTagsResponse),
+    IamEntity(IamEntityResponse),
+    /// Operations that return an empty body (`EnableKey`, `CreateAlias`, ...).
+    Empty(EmptyResponse),
+}
+
+/// `{}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct EmptyResponse {}
+
+/// `GetKeyPolicy`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct KeyPolicyResponse {
+    /// The policy document.
+    pub policy: alloc::string::String,
+    /// Always `default`.
+    pub policy_name: alloc::string::String,
+}
