@@ -1,53 +1,121 @@
-//! IAM: accounts, users and roles. Enough to name callers now; identity
-//! policies, trust policies and AssumeRole arrive with the policy engine.
+//! IAM and STS: accounts, users and roles with inline identity policies,
+//! role trust policies, and AssumeRole sessions usable as callers.
 
+use crate::authz::Target;
 use crate::clock::Timestamp;
-use crate::error::KmsError;
+use crate::error::{KmsError, validation};
 use crate::ids::AccountId;
-use alloc::collections::BTreeMap;
+use crate::policy::{PolicyDocument, PolicyKind};
+use crate::principal::{Caller, Principal};
+use crate::request::Response;
+use crate::world::{CallRecord, World};
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
-use serde::{Deserialize, Serialize};
+use alloc::vec::Vec;
+use serde::Serialize;
+
+/// A policy document as written, with its parsed form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPolicy {
+    /// The JSON text, as the author wrote it.
+    pub text: String,
+    /// The parsed document.
+    pub document: PolicyDocument,
+}
+
+impl StoredPolicy {
+    /// Parses `text` as a policy of `kind`.
+    pub fn parse(text: &str, kind: PolicyKind) -> Result<Self, KmsError> {
+        Ok(Self {
+            text: text.into(),
+            document: PolicyDocument::parse(text, kind)?,
+        })
+    }
+}
+
+/// An IAM user or the identity side of a role.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Identity {
+    /// When it was created.
+    pub created: Timestamp,
+    /// Inline identity policies by name.
+    pub policies: BTreeMap<String, StoredPolicy>,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// Its identity policies.
+    pub identity: Identity,
+    /// Who may assume it.
+    pub trust_policy: StoredPolicy,
+    /// Names of the sessions started with AssumeRole.
+    pub sessions: BTreeSet<String>,
+}
 
 /// One AWS account.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Account {
     /// A display name ("production").
     pub name: String,
-    /// IAM users by name, with their creation time.
-    pub users: BTreeMap<String, Timestamp>,
-    /// IAM roles by name, with their creation time.
-    pub roles: BTreeMap<String, Timestamp>,
+    /// IAM users by name.
+    pub users: BTreeMap<String, Identity>,
+    /// IAM roles by name.
+    pub roles: BTreeMap<String, Role>,
 }
 
-/// `iam:CreateUser`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct CreateUserRequest {
-    /// 1 to 64 characters of letters, digits and `+=,.@_-`.
-    pub user_name: String,
-}
-
-/// `iam:CreateRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct CreateRoleRequest {
-    /// 1 to 64 characters of letters, digits and `+=,.@_-`.
-    pub role_name: String,
-    /// The trust policy (who may assume the role).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assume_role_policy_document: Option<String>,
+aws_shapes! {
+    /// `iam:CreateUser`.
+    CreateUserRequest {
+        /// 1 to 64 characters of letters, digits and `+=,.@_-`.
+        user_name: String,
+    }
+    /// `iam:CreateRole`.
+    CreateRoleRequest {
+        /// 1 to 64 characters of letters, digits and `+=,.@_-`.
+        role_name: String,
+        /// The trust policy: who may assume the role.
+        assume_role_policy_document: String,
+    }
+    /// `iam:PutUserPolicy` and `iam:PutRolePolicy` (one of the names is set).
+    PutIdentityPolicyRequest {
+        /// The user (PutUserPolicy).
+        #[serde(default, skip_serializing_if = "Option::is_none")] user_name: Option<String>,
+        /// The role (PutRolePolicy).
+        #[serde(default, skip_serializing_if = "Option::is_none")] role_name: Option<String>,
+        /// The policy's name.
+        policy_name: String,
+        /// The identity policy (no Principal element).
+        policy_document: String,
+    }
+    /// `iam:DeleteUserPolicy` and `iam:DeleteRolePolicy`.
+    DeleteIdentityPolicyRequest {
+        /// The user (DeleteUserPolicy).
+        #[serde(default, skip_serializing_if = "Option::is_none")] user_name: Option<String>,
+        /// The role (DeleteRolePolicy).
+        #[serde(default, skip_serializing_if = "Option::is_none")] role_name: Option<String>,
+        /// The policy's name.
+        policy_name: String,
+    }
+    /// `sts:AssumeRole`.
+    AssumeRoleRequest {
+        /// The role's ARN.
+        role_arn: String,
+        /// 2 to 64 characters naming the session.
+        role_session_name: String,
+    }
 }
 
 /// The `User` or `Role` returned by `CreateUser` / `CreateRole`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IamEntity {
-    /// The user or role name.
-    #[serde(rename = "UserName", skip_serializing_if = "Option::is_none")]
+    /// The user's name (CreateUser).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// The role name.
-    #[serde(rename = "RoleName", skip_serializing_if = "Option::is_none")]
+    /// The role's name (CreateRole).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Its ARN.
     pub arn: String,
@@ -55,7 +123,7 @@ pub struct IamEntity {
     pub create_date: String,
 }
 
-/// `{"User": ...}` or `{"Role": ...}`.
+/// `{"User": ...}`, `{"Role": ...}` or, for AssumeRole, `{"AssumedRoleUser": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct IamEntityResponse {
@@ -65,9 +133,22 @@ pub struct IamEntityResponse {
     /// Set for CreateRole.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<IamEntity>,
+    /// Set for AssumeRole: the session's ARN, usable as a caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed_role_user: Option<AssumedRoleUser>,
 }
 
-/// Checks an IAM user or role name.
+/// The session AssumeRole started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AssumedRoleUser {
+    /// `<role>:<session>`.
+    pub assumed_role_id: String,
+    /// `arn:aws:sts::<acct>:assumed-role/<role>/<session>`.
+    pub arn: String,
+}
+
+/// Checks an IAM user, role or session name.
 pub fn check_name(field: &str, name: &str) -> Result<(), KmsError> {
     let ok = !name.is_empty()
         && name.len() <= 64
@@ -77,7 +158,7 @@ pub fn check_name(field: &str, name: &str) -> Result<(), KmsError> {
     if ok {
         Ok(())
     } else {
-        Err(crate::error::validation(
+        Err(validation(
             field,
             name,
             "Member must satisfy regular expression pattern: [\\w+=,.@-]+ and have length 1 to 64",
@@ -90,95 +171,354 @@ pub fn already_exists(kind: &str, name: &str) -> KmsError {
     KmsError::EntityAlreadyExistsException(format!("{kind} with name {name} already exists."))
 }
 
-/// Whether `account` exists in `accounts`, as an error callers understand.
+fn no_such(kind: &str, name: &str) -> KmsError {
+    KmsError::NoSuchEntityException(format!("The {kind} with name {name} cannot be found."))
+}
+
+/// The error for a caller whose account is not in the world.
 pub fn unknown_account(account: &AccountId) -> KmsError {
     KmsError::UnrecognizedClientException(format!(
         "The security token included in the request is invalid. (No account {account} exists in this world.)"
     ))
 }
 
-/// The two kinds of IAM identity the simulator creates.
-#[derive(Clone, Copy)]
-enum EntityKind {
-    User,
-    Role,
-}
-
-impl EntityKind {
-    fn noun(self) -> &'static str {
-        match self {
-            EntityKind::User => "User",
-            EntityKind::Role => "Role",
-        }
+impl Account {
+    /// The identity policies that apply to `principal` of this account.
+    pub fn identity_policies(&self, principal: &Principal) -> Vec<(String, &PolicyDocument)> {
+        let (owner, identity) = match principal {
+            Principal::User(_, name) => (principal.arn(), self.users.get(name)),
+            Principal::Role(a, name)
+            | Principal::AssumedRole {
+                account: a,
+                role: name,
+                ..
+            } => (
+                Principal::Role(a.clone(), name.clone()).arn(),
+                self.roles.get(name).map(|r| &r.identity),
+            ),
+            Principal::Root(_) | Principal::Service(_) => return Vec::new(),
+        };
+        identity
+            .map(|i| {
+                i.policies
+                    .iter()
+                    .map(|(name, p)| {
+                        (
+                            format!("identity policy \"{name}\" of {owner}"),
+                            &p.document,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
-    fn names(self, account: &mut Account) -> &mut BTreeMap<String, Timestamp> {
-        match self {
-            EntityKind::User => &mut account.users,
-            EntityKind::Role => &mut account.roles,
+    /// Whether `principal` (of this account) exists.
+    pub fn has(&self, principal: &Principal) -> bool {
+        match principal {
+            Principal::User(_, name) => self.users.contains_key(name),
+            Principal::Role(_, name) => self.roles.contains_key(name),
+            Principal::AssumedRole { role, session, .. } => self
+                .roles
+                .get(role)
+                .is_some_and(|r| r.sessions.contains(session)),
+            Principal::Root(_) | Principal::Service(_) => true,
         }
     }
 }
 
-impl crate::world::World {
+impl World {
+    fn own_account(&self, caller: &Caller) -> Result<AccountId, KmsError> {
+        Self::caller_account(caller)
+    }
+
+    fn authorize_iam(
+        &self,
+        caller: &Caller,
+        action: &str,
+        arn: String,
+        account: &AccountId,
+        rec: &mut CallRecord,
+    ) -> Result<(), KmsError> {
+        self.authorize(
+            caller,
+            action,
+            Target::Account { arn, account },
+            &Default::default(),
+            rec,
+        )
+    }
+
     pub(crate) fn create_user(
         &mut self,
-        caller: &crate::principal::Caller,
+        caller: &Caller,
         r: &CreateUserRequest,
-        rec: &mut crate::world::CallRecord,
-    ) -> Result<crate::request::Response, KmsError> {
-        self.create_entity(caller, EntityKind::User, &r.user_name, rec)
-    }
-
-    pub(crate) fn create_role(
-        &mut self,
-        caller: &crate::principal::Caller,
-        r: &CreateRoleRequest,
-        rec: &mut crate::world::CallRecord,
-    ) -> Result<crate::request::Response, KmsError> {
-        self.create_entity(caller, EntityKind::Role, &r.role_name, rec)
-    }
-
-    fn create_entity(
-        &mut self,
-        caller: &crate::principal::Caller,
-        kind: EntityKind,
-        name: &str,
-        rec: &mut crate::world::CallRecord,
-    ) -> Result<crate::request::Response, KmsError> {
-        let (field, action, path) = match kind {
-            EntityKind::User => ("userName", "iam:CreateUser", "user"),
-            EntityKind::Role => ("roleName", "iam:CreateRole", "role"),
-        };
-        check_name(field, name)?;
-        let account = Self::caller_account(caller)?;
-        let arn = format!("arn:aws:iam::{account}:{path}/{name}");
-        self.authorize_account(caller, action, arn.clone(), &account, rec)?;
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        check_name("userName", &r.user_name)?;
+        let account = self.own_account(caller)?;
+        let arn = Principal::User(account.clone(), r.user_name.clone()).arn();
+        self.authorize_iam(caller, "iam:CreateUser", arn.clone(), &account, rec)?;
         let now = self.now;
         let entry = self
             .accounts
             .get_mut(&account)
             .ok_or_else(|| unknown_account(&account))?;
-        let names = kind.names(entry);
-        if names.contains_key(name) {
-            return Err(already_exists(kind.noun(), name));
+        if entry.users.contains_key(&r.user_name) {
+            return Err(already_exists("User", &r.user_name));
         }
-        names.insert(name.into(), now);
-        let entity = |user_name, role_name| IamEntity {
-            user_name,
-            role_name,
-            arn,
-            create_date: now.iso8601(),
-        };
-        Ok(crate::request::Response::IamEntity(match kind {
-            EntityKind::User => IamEntityResponse {
-                user: Some(entity(Some(name.into()), None)),
-                role: None,
+        entry.users.insert(
+            r.user_name.clone(),
+            Identity {
+                created: now,
+                policies: BTreeMap::new(),
             },
-            EntityKind::Role => IamEntityResponse {
-                user: None,
-                role: Some(entity(None, Some(name.into()))),
-            },
+        );
+        Ok(Response::IamEntity(IamEntityResponse {
+            user: Some(IamEntity {
+                user_name: Some(r.user_name.clone()),
+                role_name: None,
+                arn,
+                create_date: now.iso8601(),
+            }),
+            role: None,
+            assumed_role_user: None,
         }))
+    }
+
+    pub(crate) fn create_role(
+        &mut self,
+        caller: &Caller,
+        r: &CreateRoleRequest,
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        check_name("roleName", &r.role_name)?;
+        let trust_policy = StoredPolicy::parse(&r.assume_role_policy_document, PolicyKind::Trust)?;
+        self.check_principals_exist(&trust_policy.document)?;
+        let account = self.own_account(caller)?;
+        let arn = Principal::Role(account.clone(), r.role_name.clone()).arn();
+        self.authorize_iam(caller, "iam:CreateRole", arn.clone(), &account, rec)?;
+        let now = self.now;
+        let entry = self
+            .accounts
+            .get_mut(&account)
+            .ok_or_else(|| unknown_account(&account))?;
+        if entry.roles.contains_key(&r.role_name) {
+            return Err(already_exists("Role", &r.role_name));
+        }
+        entry.roles.insert(
+            r.role_name.clone(),
+            Role {
+                identity: Identity {
+                    created: now,
+                    policies: BTreeMap::new(),
+                },
+                trust_policy,
+                sessions: BTreeSet::new(),
+            },
+        );
+        Ok(Response::IamEntity(IamEntityResponse {
+            user: None,
+            role: Some(IamEntity {
+                user_name: None,
+                role_name: Some(r.role_name.clone()),
+                arn,
+                create_date: now.iso8601(),
+            }),
+            assumed_role_user: None,
+        }))
+    }
+
+    /// Finds the identity a Put/Delete policy request names; returns its ARN.
+    fn policy_owner(
+        &self,
+        caller: &Caller,
+        user: &Option<String>,
+        role: &Option<String>,
+    ) -> Result<(AccountId, Principal), KmsError> {
+        let account = self.own_account(caller)?;
+        let entry = self
+            .accounts
+            .get(&account)
+            .ok_or_else(|| unknown_account(&account))?;
+        match (user, role) {
+            (Some(u), None) if entry.users.contains_key(u) => {
+                Ok((account.clone(), Principal::User(account, u.clone())))
+            }
+            (Some(u), None) => Err(no_such("user", u)),
+            (None, Some(r)) if entry.roles.contains_key(r) => {
+                Ok((account.clone(), Principal::Role(account, r.clone())))
+            }
+            (None, Some(r)) => Err(no_such("role", r)),
+            _ => Err(KmsError::ValidationException(
+                "Name exactly one of UserName and RoleName.".into(),
+            )),
+        }
+    }
+
+    fn identity_mut(
+        &mut self,
+        account: &AccountId,
+        owner: &Principal,
+    ) -> Result<&mut Identity, KmsError> {
+        let entry = self
+            .accounts
+            .get_mut(account)
+            .ok_or_else(|| unknown_account(account))?;
+        match owner {
+            Principal::User(_, u) => entry.users.get_mut(u).ok_or_else(|| no_such("user", u)),
+            Principal::Role(_, r) => entry
+                .roles
+                .get_mut(r)
+                .map(|r| &mut r.identity)
+                .ok_or_else(|| no_such("role", r)),
+            _ => Err(KmsError::ValidationException(
+                "Only users and roles have identity policies.".into(),
+            )),
+        }
+    }
+
+    pub(crate) fn put_identity_policy(
+        &mut self,
+        caller: &Caller,
+        r: &PutIdentityPolicyRequest,
+        action: &str,
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        check_name("policyName", &r.policy_name)?;
+        let policy = StoredPolicy::parse(&r.policy_document, PolicyKind::Identity)?;
+        let (account, owner) = self.policy_owner(caller, &r.user_name, &r.role_name)?;
+        self.authorize_iam(caller, action, owner.arn(), &account, rec)?;
+        self.identity_mut(&account, &owner)?
+            .policies
+            .insert(r.policy_name.clone(), policy);
+        Ok(Response::Empty(Default::default()))
+    }
+
+    pub(crate) fn delete_identity_policy(
+        &mut self,
+        caller: &Caller,
+        r: &DeleteIdentityPolicyRequest,
+        action: &str,
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        let (account, owner) = self.policy_owner(caller, &r.user_name, &r.role_name)?;
+        self.authorize_iam(caller, action, owner.arn(), &account, rec)?;
+        let identity = self.identity_mut(&account, &owner)?;
+        if identity.policies.remove(&r.policy_name).is_none() {
+            return Err(KmsError::NoSuchEntityException(format!(
+                "The policy with name {} cannot be found.",
+                r.policy_name
+            )));
+        }
+        Ok(Response::Empty(Default::default()))
+    }
+
+    pub(crate) fn assume_role(
+        &mut self,
+        caller: &Caller,
+        r: &AssumeRoleRequest,
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        if r.role_session_name.len() < 2 {
+            return Err(validation(
+                "roleSessionName",
+                &r.role_session_name,
+                "Member must have length greater than or equal to 2",
+            ));
+        }
+        check_name("roleSessionName", &r.role_session_name)?;
+        let Ok(Principal::Role(account, role)) = Principal::parse(&r.role_arn) else {
+            return Err(validation(
+                "roleArn",
+                &r.role_arn,
+                "Member must be a role ARN: arn:aws:iam::<account>:role/<name>",
+            ));
+        };
+        let not_authorized = || {
+            KmsError::AccessDeniedException(format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
+                caller.principal, r.role_arn
+            ))
+        };
+        let trust = self
+            .accounts
+            .get(&account)
+            .and_then(|a| a.roles.get(&role))
+            .map(|r| r.trust_policy.document.clone())
+            .ok_or_else(not_authorized)?;
+        self.authorize(
+            caller,
+            "sts:AssumeRole",
+            Target::Role {
+                arn: r.role_arn.clone(),
+                account: &account,
+                trust: &trust,
+            },
+            &Default::default(),
+            rec,
+        )?;
+        let session = r.role_session_name.clone();
+        if let Some(entry) = self
+            .accounts
+            .get_mut(&account)
+            .and_then(|a| a.roles.get_mut(&role))
+        {
+            entry.sessions.insert(session.clone());
+        }
+        let arn = Principal::AssumedRole {
+            account,
+            role: role.clone(),
+            session: session.clone(),
+        }
+        .arn();
+        Ok(Response::IamEntity(IamEntityResponse {
+            user: None,
+            role: None,
+            assumed_role_user: Some(AssumedRoleUser {
+                assumed_role_id: format!("{role}:{session}"),
+                arn,
+            }),
+        }))
+    }
+
+    /// Policies may only name users and roles that exist (AWS resolves them
+    /// to unique ids when the policy is saved).
+    pub(crate) fn check_principals_exist(&self, document: &PolicyDocument) -> Result<(), KmsError> {
+        use crate::policy::document::PrincipalElement;
+        for (i, statement) in document.statements.iter().enumerate() {
+            for element in [&statement.principal, &statement.not_principal]
+                .into_iter()
+                .flatten()
+            {
+                let PrincipalElement::Named {
+                    aws: Some(values), ..
+                } = element
+                else {
+                    continue;
+                };
+                for value in &values.items {
+                    if value == "*" || AccountId::parse(value).is_ok() {
+                        continue;
+                    }
+                    let missing = match Principal::parse(value) {
+                        Ok(Principal::Root(_)) => false,
+                        Ok(p @ (Principal::User(..) | Principal::Role(..))) => !p
+                            .account()
+                            .and_then(|a| self.accounts.get(a))
+                            .is_some_and(|a| a.has(&p)),
+                        Ok(Principal::AssumedRole { .. }) => false,
+                        _ => true,
+                    };
+                    if missing {
+                        return Err(KmsError::MalformedPolicyDocumentException(format!(
+                            "Policy contains a statement with one or more invalid principals. ({}: {value} does not exist)",
+                            statement.label(i)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }

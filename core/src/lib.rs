@@ -58,6 +58,9 @@
 
 extern crate alloc;
 
+#[macro_use]
+mod macros;
+
 pub mod audit;
 pub mod authz;
 pub mod base64_blob;
@@ -67,6 +70,7 @@ pub mod error;
 pub mod iam;
 pub mod ids;
 pub mod kms;
+pub mod policy;
 pub mod principal;
 pub mod request;
 pub mod secret;

@@ -219,6 +219,9 @@ pub struct Caller {
     /// The service making the call for the principal, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via_service: Option<AwsService>,
+    /// The resource a service acts for (`aws:SourceArn`), such as a cluster ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_arn: Option<String>,
 }
 
 impl Caller {
@@ -228,6 +231,7 @@ impl Caller {
             principal,
             region,
             via_service: None,
+            source_arn: None,
         }
     }
 

@@ -4,9 +4,17 @@
 //! the action is the IAM action name (what policies match) and the
 //! parameters are exactly the body the AWS API takes.
 
-use crate::iam::{CreateRoleRequest, CreateUserRequest, IamEntityResponse};
+use crate::iam::{
+    AssumeRoleRequest, CreateRoleRequest, CreateUserRequest, DeleteIdentityPolicyRequest,
+    IamEntityResponse, PutIdentityPolicyRequest,
+};
 use crate::kms::api::responses::*;
 use crate::kms::api::*;
+use crate::kms::grants::{
+    CreateGrantRequest, CreateGrantResponse, ListGrantsRequest, ListGrantsResponse,
+    ListRetirableGrantsRequest, RetireGrantRequest, RevokeGrantRequest,
+};
+use crate::kms::ops_policy::{ListKeyPoliciesResponse, PutKeyPolicyRequest};
 use serde::{Deserialize, Serialize};
 
 macro_rules! requests {
@@ -46,6 +54,13 @@ requests! {
     ScheduleKeyDeletion("kms:ScheduleKeyDeletion", ScheduleKeyDeletionRequest, read_only = false),
     CancelKeyDeletion("kms:CancelKeyDeletion", KeyIdRequest, read_only = false),
     GetKeyPolicy("kms:GetKeyPolicy", KeyIdRequest, read_only = true),
+    PutKeyPolicy("kms:PutKeyPolicy", PutKeyPolicyRequest, read_only = false),
+    ListKeyPolicies("kms:ListKeyPolicies", ListForKeyRequest, read_only = true),
+    CreateGrant("kms:CreateGrant", CreateGrantRequest, read_only = false),
+    ListGrants("kms:ListGrants", ListGrantsRequest, read_only = true),
+    ListRetirableGrants("kms:ListRetirableGrants", ListRetirableGrantsRequest, read_only = true),
+    RetireGrant("kms:RetireGrant", RetireGrantRequest, read_only = false),
+    RevokeGrant("kms:RevokeGrant", RevokeGrantRequest, read_only = false),
     CreateAlias("kms:CreateAlias", AliasRequest, read_only = false),
     UpdateAlias("kms:UpdateAlias", AliasRequest, read_only = false),
     DeleteAlias("kms:DeleteAlias", DeleteAliasRequest, read_only = false),
@@ -66,6 +81,11 @@ requests! {
     ListResourceTags("kms:ListResourceTags", ListForKeyRequest, read_only = true),
     CreateUser("iam:CreateUser", CreateUserRequest, read_only = false),
     CreateRole("iam:CreateRole", CreateRoleRequest, read_only = false),
+    PutUserPolicy("iam:PutUserPolicy", PutIdentityPolicyRequest, read_only = false),
+    PutRolePolicy("iam:PutRolePolicy", PutIdentityPolicyRequest, read_only = false),
+    DeleteUserPolicy("iam:DeleteUserPolicy", DeleteIdentityPolicyRequest, read_only = false),
+    DeleteRolePolicy("iam:DeleteRolePolicy", DeleteIdentityPolicyRequest, read_only = false),
+    AssumeRole("sts:AssumeRole", AssumeRoleRequest, read_only = false),
 }
 
 impl Request {
@@ -100,6 +120,9 @@ pub enum Response {
     ScheduleKeyDeletion(ScheduleKeyDeletionResponse),
     KeyId(KeyIdResponse),
     KeyPolicy(KeyPolicyResponse),
+    ListKeyPolicies(ListKeyPoliciesResponse),
+    CreateGrant(CreateGrantResponse),
+    ListGrants(ListGrantsResponse),
     ListAliases(ListAliasesResponse),
     Encrypt(EncryptResponse),
     Decrypt(DecryptResponse),

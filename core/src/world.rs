@@ -8,7 +8,7 @@ use crate::error::KmsError;
 use crate::iam::{Account, unknown_account};
 use crate::ids::{AccountId, KeyId};
 use crate::kms::Kms;
-use crate::principal::{Caller, Principal};
+use crate::principal::Caller;
 use crate::request::{Request, Response};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -237,14 +237,7 @@ impl World {
             .accounts
             .get(account_id)
             .ok_or_else(|| unknown_account(account_id))?;
-        let exists = match &caller.principal {
-            Principal::User(_, name) => account.users.contains_key(name),
-            Principal::Role(_, name) | Principal::AssumedRole { role: name, .. } => {
-                account.roles.contains_key(name)
-            }
-            Principal::Root(_) | Principal::Service(_) => true,
-        };
-        if exists {
+        if account.has(&caller.principal) {
             Ok(())
         } else {
             Err(KmsError::UnrecognizedClientException(format!(
@@ -271,6 +264,13 @@ impl World {
             R::ScheduleKeyDeletion(r) => self.schedule_key_deletion(caller, r, rec),
             R::CancelKeyDeletion(r) => self.cancel_key_deletion(caller, r, rec),
             R::GetKeyPolicy(r) => self.get_key_policy(caller, r, rec),
+            R::PutKeyPolicy(r) => self.put_key_policy(caller, r, rec),
+            R::ListKeyPolicies(r) => self.list_key_policies(caller, r, rec),
+            R::CreateGrant(r) => self.create_grant(caller, r, rec),
+            R::ListGrants(r) => self.list_grants(caller, r, rec),
+            R::ListRetirableGrants(r) => self.list_retirable_grants(caller, r, rec),
+            R::RetireGrant(r) => self.retire_grant(caller, r, rec),
+            R::RevokeGrant(r) => self.revoke_grant(caller, r, rec),
             R::CreateAlias(r) => self.create_alias(caller, r, rec),
             R::UpdateAlias(r) => self.update_alias(caller, r, rec),
             R::DeleteAlias(r) => self.delete_alias(caller, r, rec),
@@ -291,6 +291,15 @@ impl World {
             R::ListResourceTags(r) => self.list_resource_tags(caller, r, rec),
             R::CreateUser(r) => self.create_user(caller, r, rec),
             R::CreateRole(r) => self.create_role(caller, r, rec),
+            R::PutUserPolicy(r) => self.put_identity_policy(caller, r, "iam:PutUserPolicy", rec),
+            R::PutRolePolicy(r) => self.put_identity_policy(caller, r, "iam:PutRolePolicy", rec),
+            R::DeleteUserPolicy(r) => {
+                self.delete_identity_policy(caller, r, "iam:DeleteUserPolicy", rec)
+            }
+            R::DeleteRolePolicy(r) => {
+                self.delete_identity_policy(caller, r, "iam:DeleteRolePolicy", rec)
+            }
+            R::AssumeRole(r) => self.assume_role(caller, r, rec),
         }
     }
 
@@ -338,6 +347,7 @@ impl World {
         let via = caller.via_service.map(|s| s.principal().to_string());
         let (event_source, region) = match request.service() {
             "iam" => ("iam.amazonaws.com", String::from("us-east-1")),
+            "sts" => ("sts.amazonaws.com", caller.region.to_string()),
             _ => ("kms.amazonaws.com", caller.region.to_string()),
         };
         let event = AuditEvent {

@@ -950,7 +950,9 @@ fn iam_users_and_roles_are_named_callers() {
     let role = |name: &str| {
         Request::CreateRole(CreateRoleRequest {
             role_name: name.into(),
-            assume_role_policy_document: None,
+            assume_role_policy_document: format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{PROD}"}},"Action":"sts:AssumeRole","Resource":"*"}}}}"#
+            ),
         })
     };
     let Response::IamEntity(created) = ok(&mut world, &caller, user("alice")) else {

@@ -110,23 +110,7 @@ pub struct KeyMetadata {
     pub multi_region: bool,
 }
 
-macro_rules! shapes {
-    ($( $(#[$doc:meta])* $name:ident { $( $(#[$fdoc:meta])* $field:ident : $ty:ty ),* $(,)? } )+) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-            #[serde(rename_all = "PascalCase", deny_unknown_fields)]
-            pub struct $name {
-                $(
-                    $(#[$fdoc])*
-                    pub $field: $ty,
-                )*
-            }
-        )+
-    };
-}
-
-shapes! {
+aws_shapes! {
     /// `CreateKey`.
     CreateKeyRequest {
         /// The key policy (JSON); absent means the default key policy.
@@ -297,7 +281,7 @@ shapes! {
 pub mod responses {
     use super::*;
 
-    shapes! {
+    aws_shapes! {
         /// `CreateKey`, `DescribeKey`.
         KeyMetadataResponse { key_metadata: Option<KeyMetadata> }
         /// `ListKeys`.

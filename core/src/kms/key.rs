@@ -4,6 +4,7 @@
 use super::api::{KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, SYMMETRIC_DEFAULT};
 use crate::clock::{DAY, Timestamp};
 use crate::crypto::BackingKey;
+use crate::iam::StoredPolicy;
 use crate::ids::{AccountId, KeyId, Region, key_arn};
 use crate::principal::AwsService;
 use alloc::collections::BTreeMap;
@@ -92,8 +93,8 @@ pub struct KmsKey {
     pub deletion_date: Option<Timestamp>,
     /// The waiting period chosen, while `PendingDeletion`.
     pub pending_window_days: Option<u32>,
-    /// The key policy document (JSON text).
-    pub policy: String,
+    /// The key policy, as written and parsed.
+    pub policy: StoredPolicy,
     /// Tags.
     pub tags: BTreeMap<String, String>,
     /// Every version of the material, oldest first; the last one encrypts.
@@ -112,7 +113,7 @@ impl KmsKey {
         description: String,
         manager: KeyManager,
         managed_by: Option<AwsService>,
-        policy: String,
+        policy: StoredPolicy,
         material: BackingKey,
         now: Timestamp,
     ) -> Self {

@@ -1,23 +1,27 @@
-//! AWS KMS: keys, aliases, and the operations on them.
+//! AWS KMS: keys, aliases, grants, and the operations on them.
 
 pub mod api;
+pub mod grants;
 pub mod key;
 mod ops_aliases;
 mod ops_crypto;
 mod ops_keys;
+pub mod ops_policy;
 mod ops_rotation;
 pub mod policy_text;
 pub mod state;
 
 pub use ops_crypto::{CIPHERTEXT_KEY_INACCESSIBLE, MAX_PLAINTEXT, MAX_RANDOM_BYTES};
 
-use crate::authz::{self, Resource};
+use crate::authz::{Extras, Target};
 use crate::clock::Timestamp;
 use crate::crypto::BackingKey;
 use crate::error::{KmsError, validation};
+use crate::iam::StoredPolicy;
 use crate::ids::{
     AWS_ALIAS_PREFIX, AccountId, AliasName, KeyId, KeyReference, Region, alias_arn, key_arn,
 };
+use crate::policy::PolicyKind;
 use crate::principal::{AwsService, Caller};
 use crate::world::{CallRecord, World};
 use alloc::collections::BTreeMap;
@@ -25,6 +29,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use api::KeyManager;
+use grants::Grant;
 use key::KmsKey;
 
 /// Where an alias lives: aliases are per account and Region.
@@ -65,15 +70,18 @@ pub struct Kms {
     pub keys: BTreeMap<KeyId, KmsKey>,
     /// Aliases.
     pub aliases: BTreeMap<AliasKey, Alias>,
+    /// Grants by key, oldest first.
+    pub grants: BTreeMap<KeyId, Vec<Grant>>,
     /// Keys deleted for good: their ciphertexts can never be decrypted again.
     pub deleted: BTreeMap<KeyId, DeletedKey>,
 }
 
 impl Kms {
-    /// Removes a key and its aliases without trace (used to undo a failed call).
-    pub(crate) fn forget_key(&mut self, id: KeyId) {
-        self.keys.remove(&id);
+    /// Removes a key, its aliases and grants (deletion, or undoing a failed call).
+    pub(crate) fn forget_key(&mut self, id: KeyId) -> Option<KmsKey> {
         self.aliases.retain(|_, a| a.target != id);
+        self.grants.remove(&id);
+        self.keys.remove(&id)
     }
 
     /// The aliases pointing at `id`.
@@ -82,6 +90,11 @@ impl Kms {
             .iter()
             .filter(move |(_, a)| a.target == id)
             .map(|(k, _)| k)
+    }
+
+    /// The grants on `id`.
+    pub fn grants_of(&self, id: KeyId) -> &[Grant] {
+        self.grants.get(&id).map(Vec::as_slice).unwrap_or_default()
     }
 }
 
@@ -149,17 +162,15 @@ pub(crate) fn page<T>(
     Ok((page, truncated.then(|| end.to_string()), truncated))
 }
 
+/// Where a `KeyId` parameter leads.
+enum Located {
+    Key(KeyId),
+    /// An AWS managed key that AWS would create on this first reference.
+    ManagedNotYetCreated(AccountId, Region, AwsService),
+}
+
 impl World {
-    /// Finds the key a `KeyId` parameter names, in the caller's Region.
-    /// Referencing `alias/aws/rds`, `alias/aws/ssm` or `alias/aws/ebs` in
-    /// the caller's own account creates that AWS managed key if it does not
-    /// exist yet, as AWS does on first use.
-    pub(crate) fn resolve_key(
-        &mut self,
-        caller: &Caller,
-        text: &str,
-        rec: &mut CallRecord,
-    ) -> Result<KeyId, KmsError> {
+    fn locate(&self, caller: &Caller, text: &str) -> Result<Located, KmsError> {
         let reference = KeyReference::parse(text)?;
         let own = caller
             .principal
@@ -168,7 +179,7 @@ impl World {
             .ok_or_else(|| KmsError::NotFoundException(format!("Invalid keyId {text}")))?;
         let region = caller.region.clone();
         let (account, alias) = match reference {
-            KeyReference::KeyId(id) => return self.find_key(&region, &own, id),
+            KeyReference::KeyId(id) => return self.find_key(&region, &own, id).map(Located::Key),
             KeyReference::KeyArn {
                 region: r,
                 account,
@@ -177,7 +188,7 @@ impl World {
                 if r != region {
                     return Err(key_not_found(&r, &account, key));
                 }
-                return self.find_key(&region, &account, key);
+                return self.find_key(&region, &account, key).map(Located::Key);
             }
             KeyReference::AliasName(alias) => (own.clone(), alias),
             KeyReference::AliasArn {
@@ -197,19 +208,50 @@ impl World {
             name: alias.clone(),
         };
         if let Some(found) = self.kms.aliases.get(&alias_key) {
-            return Ok(found.target);
+            return Ok(Located::Key(found.target));
         }
-        let managed = alias
+        match alias
             .as_str()
             .strip_prefix(AWS_ALIAS_PREFIX)
-            .and_then(AwsService::from_managed_alias);
-        match managed {
+            .and_then(AwsService::from_managed_alias)
+        {
             Some(service) if account == own => {
+                Ok(Located::ManagedNotYetCreated(account, region, service))
+            }
+            _ => Err(alias_not_found(&region, &account, &alias)),
+        }
+    }
+
+    /// The key a `KeyId` parameter names, without creating anything.
+    pub(crate) fn locate_key(&self, caller: &Caller, text: &str) -> Result<KeyId, KmsError> {
+        match self.locate(caller, text)? {
+            Located::Key(id) => Ok(id),
+            Located::ManagedNotYetCreated(account, region, service) => {
+                Err(KmsError::NotFoundException(format!(
+                    "The AWS managed key aws/{} of account {account} in {region} does not exist yet; AWS creates it on first use.",
+                    service.name()
+                )))
+            }
+        }
+    }
+
+    /// Finds the key a `KeyId` parameter names, in the caller's Region.
+    /// Referencing `alias/aws/rds`, `alias/aws/ssm` or `alias/aws/ebs` in
+    /// the caller's own account creates that AWS managed key if it does not
+    /// exist yet, as AWS does on first use.
+    pub(crate) fn resolve_key(
+        &mut self,
+        caller: &Caller,
+        text: &str,
+        rec: &mut CallRecord,
+    ) -> Result<KeyId, KmsError> {
+        match self.locate(caller, text)? {
+            Located::Key(id) => Ok(id),
+            Located::ManagedNotYetCreated(account, region, service) => {
                 let id = self.ensure_managed_key(&account, &region, service);
                 rec.created_managed_key = Some(id);
                 Ok(id)
             }
-            _ => Err(alias_not_found(&region, &account, &alias)),
         }
     }
 
@@ -240,6 +282,9 @@ impl World {
         }
         let id = KeyId::from_random(self.random());
         let material = BackingKey::new(self.random());
+        let text = policy_text::aws_managed(account, region, service);
+        let policy = StoredPolicy::parse(&text, PolicyKind::Key)
+            .unwrap_or_else(|e| unreachable!("the managed key policy is valid: {e}"));
         let key = KmsKey::new(
             id,
             account.clone(),
@@ -250,7 +295,7 @@ impl World {
             ),
             KeyManager::AWS,
             Some(service),
-            policy_text::aws_managed(account, region, service),
+            policy,
             material,
             self.now,
         );
@@ -269,13 +314,13 @@ impl World {
         id
     }
 
-    /// Asks the authorizer about `action` on key `id`; records the decision
-    /// and the key as a resource of the call.
+    /// Authorizes `action` on key `id`; records the decision and the key.
     pub(crate) fn authorize_key(
         &self,
         caller: &Caller,
         action: &str,
         id: KeyId,
+        extras: &Extras<'_>,
         rec: &mut CallRecord,
     ) -> Result<&KmsKey, KmsError> {
         let key = self
@@ -283,14 +328,11 @@ impl World {
             .keys
             .get(&id)
             .ok_or_else(|| KmsError::NotFoundException(format!("Key {id} does not exist")))?;
-        rec.touch(&key.account, key.arn());
-        let decision = authz::authorize(caller, action, Resource::Key(key));
-        let verdict = decision.require();
-        rec.authorizations.push(decision);
-        verdict.map(|()| key)
+        self.authorize(caller, action, Target::Key(key), extras, rec)?;
+        Ok(key)
     }
 
-    /// Asks the authorizer about an action on a resource without a key policy.
+    /// Authorizes an action on a resource without a key policy.
     pub(crate) fn authorize_account(
         &self,
         caller: &Caller,
@@ -299,10 +341,13 @@ impl World {
         account: &AccountId,
         rec: &mut CallRecord,
     ) -> Result<(), KmsError> {
-        let decision = authz::authorize(caller, action, Resource::Account { arn, account });
-        let verdict = decision.require();
-        rec.authorizations.push(decision);
-        verdict
+        self.authorize(
+            caller,
+            action,
+            Target::Account { arn, account },
+            &Extras::default(),
+            rec,
+        )
     }
 
     /// The caller's own account (KMS calls need one).
@@ -313,6 +358,14 @@ impl World {
                 caller.principal
             ))
         })
+    }
+}
+
+/// The alias a `KeyId` parameter names the key by, for `kms:RequestAlias`.
+pub(crate) fn request_alias(key_id: &str) -> Option<String> {
+    match KeyReference::parse(key_id).ok()? {
+        KeyReference::AliasName(a) | KeyReference::AliasArn { alias: a, .. } => Some(a.to_string()),
+        _ => None,
     }
 }
 

@@ -5,6 +5,7 @@ use super::api::responses::*;
 use super::api::*;
 use super::state::{KeyOperation, check};
 use super::{Alias, AliasKey, alias_not_found, page};
+use crate::authz::Extras;
 use crate::error::KmsError;
 use crate::ids::{AWS_ALIAS_PREFIX, AliasName, KeyId, KeyReference, alias_arn};
 use crate::principal::Caller;
@@ -90,7 +91,13 @@ impl World {
         let target = self.alias_target(caller, &r.target_key_id, rec)?;
         // CreateAlias needs permission on the alias and on the key.
         self.authorize_alias(caller, "kms:CreateAlias", &alias, rec)?;
-        let key = self.authorize_key(caller, KeyOperation::CreateAlias.action(), target, rec)?;
+        let key = self.authorize_key(
+            caller,
+            KeyOperation::CreateAlias.action(),
+            target,
+            &Extras::default(),
+            rec,
+        )?;
         if key.account != alias.account {
             return Err(KmsError::ValidationException(format!(
                 "The alias {} and the key {} must be in the same account.",
@@ -127,10 +134,21 @@ impl World {
         let new = self.alias_target(caller, &r.target_key_id, rec)?;
         // UpdateAlias needs permission on the alias, the old key and the new key.
         self.authorize_alias(caller, "kms:UpdateAlias", &alias, rec)?;
-        let old_key =
-            self.authorize_key(caller, KeyOperation::UpdateAliasFrom.action(), old, rec)?;
+        let old_key = self.authorize_key(
+            caller,
+            KeyOperation::UpdateAliasFrom.action(),
+            old,
+            &Extras::default(),
+            rec,
+        )?;
         check(old_key, KeyOperation::UpdateAliasFrom)?;
-        let new_key = self.authorize_key(caller, KeyOperation::UpdateAliasTo.action(), new, rec)?;
+        let new_key = self.authorize_key(
+            caller,
+            KeyOperation::UpdateAliasTo.action(),
+            new,
+            &Extras::default(),
+            rec,
+        )?;
         check(new_key, KeyOperation::UpdateAliasTo)?;
         if new_key.account != alias.account {
             return Err(KmsError::ValidationException(format!(
@@ -156,7 +174,13 @@ impl World {
         let alias = self.alias_name(caller, &r.alias_name)?;
         let target = self.alias_target_of(&alias)?;
         self.authorize_alias(caller, "kms:DeleteAlias", &alias, rec)?;
-        let key = self.authorize_key(caller, KeyOperation::DeleteAlias.action(), target, rec)?;
+        let key = self.authorize_key(
+            caller,
+            KeyOperation::DeleteAlias.action(),
+            target,
+            &Extras::default(),
+            rec,
+        )?;
         check(key, KeyOperation::DeleteAlias)?;
         self.kms.aliases.remove(&alias);
         Ok(Response::Empty(EmptyResponse {}))
@@ -173,8 +197,13 @@ impl World {
         let only = match &r.key_id {
             Some(k) => {
                 let id = self.resolve_key(caller, k, rec)?;
-                let key =
-                    self.authorize_key(caller, KeyOperation::ListAliases.action(), id, rec)?;
+                let key = self.authorize_key(
+                    caller,
+                    KeyOperation::ListAliases.action(),
+                    id,
+                    &Extras::default(),
+                    rec,
+                )?;
                 check(key, KeyOperation::ListAliases)?;
                 Some(id)
             }

@@ -4,6 +4,7 @@ use super::api::responses::*;
 use super::api::*;
 use super::check_grant_tokens;
 use super::state::{KeyOperation, check};
+use crate::authz::{Extras, Target};
 use crate::crypto::blob::{CiphertextBlob, invalid_ciphertext};
 use crate::crypto::context::EncryptionContext;
 use crate::crypto::{SealRandomness, open, seal};
@@ -71,7 +72,7 @@ impl World {
         caller: &Caller,
         blob: &[u8],
         claimed_key: Option<&str>,
-        context: &EncryptionContext,
+        extras: &Extras<'_>,
         operation: KeyOperation,
         rec: &mut CallRecord,
     ) -> Result<(SecretBytes, String), KmsError> {
@@ -89,22 +90,26 @@ impl World {
             Some(k) if k.region == caller.region => k,
             _ => return Err(inaccessible()),
         };
-        rec.touch(&key.account, key.arn());
-        let decision =
-            crate::authz::authorize(caller, operation.action(), crate::authz::Resource::Key(key));
-        let allowed = decision.require();
-        rec.authorizations.push(decision);
-        match (allowed, claimed_key) {
+        let alias = claimed_key.and_then(super::request_alias);
+        let extras = Extras {
+            request_alias: alias.as_deref(),
+            ..*extras
+        };
+        match (
+            self.authorize(caller, operation.action(), Target::Key(key), &extras, rec),
+            claimed_key,
+        ) {
             (Ok(()), _) => {}
             // Without a KeyId the caller learns nothing about the key.
             (Err(_), None) => return Err(inaccessible()),
             (Err(e), Some(_)) => return Err(e),
         }
         check(key, operation)?;
+        let context = extras.encryption_context.cloned().unwrap_or_default();
         let backing = key
             .backing_key(parsed.backing_version)
             .ok_or_else(invalid_ciphertext)?;
-        Ok((open(&parsed, backing, context)?, key.arn()))
+        Ok((open(&parsed, backing, &context)?, key.arn()))
     }
 
     pub(crate) fn encrypt(
@@ -122,9 +127,15 @@ impl World {
                 "Member must have length between 1 and 4096 (use GenerateDataKey and encrypt larger data locally)",
             ));
         }
-        let id = self.key_for(caller, &r.key_id, KeyOperation::Encrypt, rec)?;
-        let (ciphertext_blob, key_id) =
-            self.seal_under(id, &context(&r.encryption_context), r.plaintext.expose())?;
+        let context = context(&r.encryption_context);
+        let tokens = r.grant_tokens.clone().unwrap_or_default();
+        let extras = Extras {
+            encryption_context: Some(&context),
+            grant_tokens: &tokens,
+            ..Extras::default()
+        };
+        let id = self.key_for(caller, &r.key_id, KeyOperation::Encrypt, &extras, rec)?;
+        let (ciphertext_blob, key_id) = self.seal_under(id, &context, r.plaintext.expose())?;
         Ok(Response::Encrypt(EncryptResponse {
             ciphertext_blob,
             key_id,
@@ -140,11 +151,18 @@ impl World {
     ) -> Result<Response, KmsError> {
         check_grant_tokens(&r.grant_tokens)?;
         check_algorithm("encryptionAlgorithm", &r.encryption_algorithm)?;
+        let context = context(&r.encryption_context);
+        let tokens = r.grant_tokens.clone().unwrap_or_default();
+        let extras = Extras {
+            encryption_context: Some(&context),
+            grant_tokens: &tokens,
+            ..Extras::default()
+        };
         let (plaintext, key_id) = self.open_blob(
             caller,
             &r.ciphertext_blob,
             r.key_id.as_deref(),
-            &context(&r.encryption_context),
+            &extras,
             KeyOperation::Decrypt,
             rec,
         )?;
@@ -169,25 +187,36 @@ impl World {
         )?;
         // ReEncrypt needs kms:ReEncryptFrom on the source and kms:ReEncryptTo on
         // the destination; the plaintext never leaves KMS.
+        let tokens = r.grant_tokens.clone().unwrap_or_default();
+        let source_context = context(&r.source_encryption_context);
+        let source = Extras {
+            encryption_context: Some(&source_context),
+            grant_tokens: &tokens,
+            ..Extras::default()
+        };
         let (plaintext, source_key_id) = self.open_blob(
             caller,
             &r.ciphertext_blob,
             r.source_key_id.as_deref(),
-            &context(&r.source_encryption_context),
+            &source,
             KeyOperation::ReEncryptFrom,
             rec,
         )?;
-        let destination = self.key_for(
+        let destination_context = context(&r.destination_encryption_context);
+        let destination = Extras {
+            encryption_context: Some(&destination_context),
+            grant_tokens: &tokens,
+            ..Extras::default()
+        };
+        let id = self.key_for(
             caller,
             &r.destination_key_id,
             KeyOperation::ReEncryptTo,
+            &destination,
             rec,
         )?;
-        let (ciphertext_blob, key_id) = self.seal_under(
-            destination,
-            &context(&r.destination_encryption_context),
-            plaintext.expose(),
-        )?;
+        let (ciphertext_blob, key_id) =
+            self.seal_under(id, &destination_context, plaintext.expose())?;
         Ok(Response::ReEncrypt(ReEncryptResponse {
             ciphertext_blob,
             source_key_id,
@@ -227,10 +256,16 @@ impl World {
         } else {
             KeyOperation::GenerateDataKeyWithoutPlaintext
         };
-        let id = self.key_for(caller, &r.key_id, operation, rec)?;
+        let context = context(&r.encryption_context);
+        let tokens = r.grant_tokens.clone().unwrap_or_default();
+        let extras = Extras {
+            encryption_context: Some(&context),
+            grant_tokens: &tokens,
+            ..Extras::default()
+        };
+        let id = self.key_for(caller, &r.key_id, operation, &extras, rec)?;
         let data_key = self.random_secret(length);
-        let (ciphertext_blob, key_id) =
-            self.seal_under(id, &context(&r.encryption_context), data_key.expose())?;
+        let (ciphertext_blob, key_id) = self.seal_under(id, &context, data_key.expose())?;
         Ok(if with_plaintext {
             Response::GenerateDataKey(GenerateDataKeyResponse {
                 ciphertext_blob,

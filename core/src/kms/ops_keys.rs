@@ -6,19 +6,20 @@ use super::api::*;
 use super::key::KmsKey;
 use super::state::{KeyOperation, check};
 use super::{DeletedKey, check_grant_tokens, page, policy_text};
+use crate::authz::Extras;
 use crate::clock::DAY;
 use crate::crypto::BackingKey;
 use crate::error::{KmsError, validation};
+use crate::iam::StoredPolicy;
 use crate::ids::KeyId;
+use crate::policy::PolicyKind;
 use crate::principal::Caller;
-use crate::request::{EmptyResponse, KeyPolicyResponse, Response};
+use crate::request::{EmptyResponse, Response};
 use crate::world::{CallRecord, Scheduled, World};
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
-/// Longest key policy, in bytes.
-pub const MAX_POLICY_BYTES: usize = 32 * 1024;
 const MAX_DESCRIPTION: usize = 8192;
 const MAX_TAGS: usize = 50;
 
@@ -94,25 +95,26 @@ impl World {
         let tags = r.tags.clone().unwrap_or_default();
         check_tags(&tags)?;
         let policy = match &r.policy {
-            Some(p) => {
-                if p.len() > MAX_POLICY_BYTES {
-                    return Err(KmsError::MalformedPolicyDocumentException(format!(
-                        "The key policy is {} bytes; the limit is 32768.",
-                        p.len()
-                    )));
-                }
-                serde_json::from_str::<serde_json::Value>(p).map_err(|e| {
-                    KmsError::MalformedPolicyDocumentException(format!(
-                        "The key policy is not valid JSON: {e}"
-                    ))
-                })?;
-                p.clone()
+            Some(text) => {
+                let policy = StoredPolicy::parse(text, PolicyKind::Key)?;
+                self.check_principals_exist(&policy.document)?;
+                policy
             }
-            None => policy_text::default_key_policy(&account),
+            None => {
+                StoredPolicy::parse(&policy_text::default_key_policy(&account), PolicyKind::Key)?
+            }
         };
         self.authorize_account(caller, "kms:CreateKey", "*".into(), &account, rec)?;
 
         let id = KeyId::from_random(self.random());
+        if r.policy.is_some() && r.bypass_policy_lockout_safety_check != Some(true) {
+            self.lockout_check(
+                caller,
+                &crate::ids::key_arn(&caller.region, &account, id),
+                &account,
+                &policy.document,
+            )?;
+        }
         let material = BackingKey::new(self.random());
         let mut key = KmsKey::new(
             id,
@@ -140,10 +142,16 @@ impl World {
         caller: &Caller,
         key_id: &str,
         operation: KeyOperation,
+        extras: &Extras<'_>,
         rec: &mut CallRecord,
     ) -> Result<KeyId, KmsError> {
         let id = self.resolve_key(caller, key_id, rec)?;
-        let key = self.authorize_key(caller, operation.action(), id, rec)?;
+        let alias = super::request_alias(key_id);
+        let extras = Extras {
+            request_alias: alias.as_deref(),
+            ..*extras
+        };
+        let key = self.authorize_key(caller, operation.action(), id, &extras, rec)?;
         check(key, operation)?;
         Ok(id)
     }
@@ -162,7 +170,13 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         check_grant_tokens(&r.grant_tokens)?;
-        let id = self.key_for(caller, &r.key_id, KeyOperation::DescribeKey, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::DescribeKey,
+            &Extras::default(),
+            rec,
+        )?;
         let metadata = self.key_mut(id)?.metadata();
         Ok(Response::KeyMetadata(KeyMetadataResponse {
             key_metadata: Some(metadata),
@@ -202,7 +216,13 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         check_description(&r.description)?;
-        let id = self.key_for(caller, &r.key_id, KeyOperation::UpdateKeyDescription, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::UpdateKeyDescription,
+            &Extras::default(),
+            rec,
+        )?;
         self.key_mut(id)?.description = r.description.clone();
         Ok(Response::Empty(EmptyResponse {}))
     }
@@ -213,7 +233,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::EnableKey, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::EnableKey,
+            &Extras::default(),
+            rec,
+        )?;
         self.key_mut(id)?.state = KeyState::Enabled;
         Ok(Response::Empty(EmptyResponse {}))
     }
@@ -224,7 +250,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::DisableKey, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::DisableKey,
+            &Extras::default(),
+            rec,
+        )?;
         self.key_mut(id)?.state = KeyState::Disabled;
         Ok(Response::Empty(EmptyResponse {}))
     }
@@ -243,7 +275,13 @@ impl World {
                 "Member must have value between 7 and 30",
             ));
         }
-        let id = self.key_for(caller, &r.key_id, KeyOperation::ScheduleKeyDeletion, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::ScheduleKeyDeletion,
+            &Extras::default(),
+            rec,
+        )?;
         let deletion_date = self.now.plus(u64::from(days) * DAY);
         let key = self.key_mut(id)?;
         key.state = KeyState::PendingDeletion;
@@ -265,7 +303,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::CancelKeyDeletion, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::CancelKeyDeletion,
+            &Extras::default(),
+            rec,
+        )?;
         let key = self.key_mut(id)?;
         // A cancelled deletion leaves the key disabled: enabling it is a separate decision.
         key.state = KeyState::Disabled;
@@ -277,10 +321,9 @@ impl World {
     /// The end of a waiting period: the key and its aliases are gone, and
     /// every ciphertext under it can never be decrypted again.
     pub(crate) fn delete_key_now(&mut self, id: KeyId) {
-        let Some(key) = self.kms.keys.remove(&id) else {
+        let Some(key) = self.kms.forget_key(id) else {
             return;
         };
-        self.kms.aliases.retain(|_, a| a.target != id);
         let arn = key.arn();
         self.kms.deleted.insert(
             id,
@@ -292,20 +335,6 @@ impl World {
         self.audit_service_event("DeleteKey", &key.account, arn, key.region.to_string());
     }
 
-    pub(crate) fn get_key_policy(
-        &mut self,
-        caller: &Caller,
-        r: &KeyIdRequest,
-        rec: &mut CallRecord,
-    ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::GetKeyPolicy, rec)?;
-        let policy = self.key_mut(id)?.policy.clone();
-        Ok(Response::KeyPolicy(KeyPolicyResponse {
-            policy,
-            policy_name: String::from("default"),
-        }))
-    }
-
     pub(crate) fn tag_resource(
         &mut self,
         caller: &Caller,
@@ -313,7 +342,13 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         check_tags(&r.tags)?;
-        let id = self.key_for(caller, &r.key_id, KeyOperation::TagResource, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::TagResource,
+            &Extras::default(),
+            rec,
+        )?;
         let key = self.key_mut(id)?;
         let mut tags = key.tags.clone();
         tags.extend(
@@ -336,7 +371,13 @@ impl World {
         r: &UntagResourceRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::UntagResource, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::UntagResource,
+            &Extras::default(),
+            rec,
+        )?;
         let key = self.key_mut(id)?;
         for k in &r.tag_keys {
             key.tags.remove(k);
@@ -350,7 +391,13 @@ impl World {
         r: &ListForKeyRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::ListResourceTags, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::ListResourceTags,
+            &Extras::default(),
+            rec,
+        )?;
         let all: Vec<Tag> = self
             .key_mut(id)?
             .tags

@@ -9,6 +9,7 @@ use super::key::{
 };
 use super::page;
 use super::state::KeyOperation;
+use crate::authz::Extras;
 use crate::clock::{DAY, MINUTE, Timestamp};
 use crate::crypto::BackingKey;
 use crate::error::{KmsError, validation};
@@ -43,7 +44,13 @@ impl World {
                 "Member must have value between 90 and 2560",
             ));
         }
-        let id = self.key_for(caller, &r.key_id, KeyOperation::EnableKeyRotation, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::EnableKeyRotation,
+            &Extras::default(),
+            rec,
+        )?;
         let next = self.now.plus(u64::from(days) * DAY);
         let key = self.key_mut(id)?;
         if key.manager == KeyManager::AWS {
@@ -62,7 +69,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::DisableKeyRotation, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::DisableKeyRotation,
+            &Extras::default(),
+            rec,
+        )?;
         let key = self.key_mut(id)?;
         if key.manager == KeyManager::AWS {
             return Err(aws_managed_refusal(&key.arn(), "change its rotation"));
@@ -78,7 +91,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::GetKeyRotationStatus, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::GetKeyRotationStatus,
+            &Extras::default(),
+            rec,
+        )?;
         let key = self.key_mut(id)?;
         let enabled = key.rotation.enabled;
         Ok(Response::GetKeyRotationStatus(
@@ -101,7 +120,13 @@ impl World {
         r: &KeyIdRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::RotateKeyOnDemand, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::RotateKeyOnDemand,
+            &Extras::default(),
+            rec,
+        )?;
         let now = self.now;
         let key = self.key_mut(id)?;
         let arn = key.arn();
@@ -144,7 +169,13 @@ impl World {
         r: &ListForKeyRequest,
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
-        let id = self.key_for(caller, &r.key_id, KeyOperation::ListKeyRotations, rec)?;
+        let id = self.key_for(
+            caller,
+            &r.key_id,
+            KeyOperation::ListKeyRotations,
+            &Extras::default(),
+            rec,
+        )?;
         let all: Vec<RotationEntry> = self
             .key_mut(id)?
             .backing_keys

@@ -135,3 +135,173 @@ pub fn snapshot(world: &World) -> (Timestamp, kms_core::kms::Kms, usize, [u8; 16
         drawn,
     )
 }
+
+pub fn user(account_id: &str, name: &str) -> Caller {
+    Caller::new(Principal::User(account(account_id), name.into()), region())
+}
+
+pub fn role(account_id: &str, name: &str) -> Caller {
+    Caller::new(Principal::Role(account(account_id), name.into()), region())
+}
+
+/// Creates an IAM user with an inline identity policy (if given).
+pub fn add_user(
+    world: &mut World,
+    account_id: &str,
+    name: &str,
+    policy: Option<serde_json::Value>,
+) -> Caller {
+    use kms_core::iam::{CreateUserRequest, PutIdentityPolicyRequest};
+    let admin = root(account_id);
+    ok(
+        world,
+        &admin,
+        Request::CreateUser(CreateUserRequest {
+            user_name: name.into(),
+        }),
+    );
+    if let Some(policy) = policy {
+        ok(
+            world,
+            &admin,
+            Request::PutUserPolicy(PutIdentityPolicyRequest {
+                user_name: Some(name.into()),
+                role_name: None,
+                policy_name: "inline".into(),
+                policy_document: policy.to_string(),
+            }),
+        );
+    }
+    user(account_id, name)
+}
+
+/// Creates a role trusted by `trusted` (an account id or principal ARN), with an
+/// inline identity policy (if given).
+pub fn add_role(
+    world: &mut World,
+    account_id: &str,
+    name: &str,
+    trusted: &str,
+    policy: Option<serde_json::Value>,
+) -> Caller {
+    use kms_core::iam::{CreateRoleRequest, PutIdentityPolicyRequest};
+    let admin = root(account_id);
+    let trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole", "Resource": "*"}]
+    });
+    ok(
+        world,
+        &admin,
+        Request::CreateRole(CreateRoleRequest {
+            role_name: name.into(),
+            assume_role_policy_document: trust.to_string(),
+        }),
+    );
+    if let Some(policy) = policy {
+        ok(
+            world,
+            &admin,
+            Request::PutRolePolicy(PutIdentityPolicyRequest {
+                user_name: None,
+                role_name: Some(name.into()),
+                policy_name: "inline".into(),
+                policy_document: policy.to_string(),
+            }),
+        );
+    }
+    role(account_id, name)
+}
+
+/// An identity policy allowing `actions` on `resource`.
+pub fn allow(actions: &[&str], resource: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}]
+    })
+}
+
+/// S4's typical key policy: IAM delegation, key administrators, key users,
+/// and attachment of persistent resources.
+pub fn four_statement_policy(account_id: &str, admin: &str, user: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Id": "key-consolepolicy-3",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{account_id}:root")},
+                "Action": "kms:*",
+                "Resource": "*"
+            },
+            {
+                "Sid": "Allow access for Key Administrators",
+                "Effect": "Allow",
+                "Principal": {"AWS": admin},
+                "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+                           "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource",
+                           "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"],
+                "Resource": "*"
+            },
+            {
+                "Sid": "Allow use of the key",
+                "Effect": "Allow",
+                "Principal": {"AWS": user},
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": "*"
+            },
+            {
+                "Sid": "Allow attachment of persistent resources",
+                "Effect": "Allow",
+                "Principal": {"AWS": user},
+                "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                "Resource": "*",
+                "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}
+            }
+        ]
+    })
+}
+
+/// Creates a key with `policy`, as the account root.
+pub fn create_key_with_policy(
+    world: &mut World,
+    account_id: &str,
+    policy: &serde_json::Value,
+) -> KeyMetadata {
+    match ok(
+        world,
+        &root(account_id),
+        Request::CreateKey(CreateKeyRequest {
+            policy: Some(policy.to_string()),
+            bypass_policy_lockout_safety_check: None,
+            ..Default::default()
+        }),
+    ) {
+        Response::KeyMetadata(m) => m.key_metadata.unwrap(),
+        other => panic!("{other:?}"),
+    }
+}
+
+pub fn gdk_request(key_id: &str, context: &EncryptionContext) -> Request {
+    Request::GenerateDataKey(GenerateDataKeyRequest {
+        key_id: key_id.into(),
+        key_spec: Some(DataKeySpec::AES_256),
+        encryption_context: Some(context.clone()),
+        ..Default::default()
+    })
+}
+
+/// The rule of the last authorization of a call.
+pub fn rule_of(
+    world: &mut World,
+    caller: &Caller,
+    request: Request,
+) -> kms_core::authz::DecidingRule {
+    world
+        .call(caller.clone(), request)
+        .authorizations
+        .last()
+        .expect("an authorization")
+        .rule
+}

@@ -1,0 +1,655 @@
+//! Condition operators and their evaluation, with AWS's rules for keys that
+//! the request does not carry:
+//!
+//! - a positive operator on an absent key is false; a negated one
+//!   (`StringNotEquals`, `ArnNotLike`, ...) is true;
+//! - `...IfExists` is true when the key is absent;
+//! - `Null: {"k": "true"}` is true exactly when `k` is absent;
+//! - `ForAnyValue:` is false on an absent or empty key, `ForAllValues:` true
+//!   (the classic trap: `ForAllValues` alone allows requests without the key).
+//!
+//! Within one key, several policy values are alternatives (any may match; for
+//! negated operators none may match). Keys and operators of a block all must hold.
+
+use super::document::{Values, malformed_policy, parse_values};
+use super::glob;
+use crate::clock::Timestamp;
+use crate::error::KmsError;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use serde::Serialize;
+use serde_json::Value;
+
+macro_rules! base_operators {
+    ($($name:ident),+ $(,)?) => {
+        /// A condition operator without qualifiers.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum BaseOperator { $($name),+ }
+
+        impl BaseOperator {
+            const ALL: &'static [(&'static str, BaseOperator)] = &[$((stringify!($name), BaseOperator::$name)),+];
+
+            /// Its name.
+            pub fn name(self) -> &'static str {
+                match self { $(BaseOperator::$name => stringify!($name)),+ }
+            }
+        }
+    };
+}
+
+base_operators!(
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    NumericEquals,
+    NumericNotEquals,
+    NumericLessThan,
+    NumericLessThanEquals,
+    NumericGreaterThan,
+    NumericGreaterThanEquals,
+    DateEquals,
+    DateNotEquals,
+    DateLessThan,
+    DateLessThanEquals,
+    DateGreaterThan,
+    DateGreaterThanEquals,
+    Bool,
+    ArnEquals,
+    ArnLike,
+    ArnNotEquals,
+    ArnNotLike,
+    Null,
+);
+
+impl BaseOperator {
+    /// For a negated operator, the positive one it negates.
+    fn positive(self) -> Option<BaseOperator> {
+        use BaseOperator::*;
+        Some(match self {
+            StringNotEquals => StringEquals,
+            StringNotEqualsIgnoreCase => StringEqualsIgnoreCase,
+            StringNotLike => StringLike,
+            NumericNotEquals => NumericEquals,
+            DateNotEquals => DateEquals,
+            ArnNotEquals => ArnEquals,
+            ArnNotLike => ArnLike,
+            _ => return None,
+        })
+    }
+
+    fn family(self) -> Family {
+        let name = self.name();
+        if name.starts_with("Numeric") {
+            Family::Numeric
+        } else if name.starts_with("Date") {
+            Family::Date
+        } else if self == BaseOperator::Bool || self == BaseOperator::Null {
+            Family::Bool
+        } else {
+            Family::Text
+        }
+    }
+
+    /// Whether `request` satisfies this (positive) operator against `policy`.
+    fn holds(self, request: &str, policy: &str) -> bool {
+        use BaseOperator::*;
+        match self {
+            StringEquals => request == policy,
+            StringEqualsIgnoreCase => request.to_lowercase() == policy.to_lowercase(),
+            StringLike => glob::matches(policy, request, false),
+            ArnEquals | ArnLike => glob::matches(policy, request, false),
+            Bool => request.eq_ignore_ascii_case(policy),
+            NumericEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => {
+                match (request.trim().parse::<f64>(), policy.trim().parse::<f64>()) {
+                    (Ok(r), Ok(p)) => compare(self, r.partial_cmp(&p)),
+                    _ => false,
+                }
+            }
+            DateEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals => match (parse_date(request), parse_date(policy)) {
+                (Some(r), Some(p)) => compare(self, Some(r.cmp(&p))),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn compare(op: BaseOperator, ordering: Option<core::cmp::Ordering>) -> bool {
+    use BaseOperator::*;
+    use core::cmp::Ordering::*;
+    matches!(
+        (op, ordering),
+        (NumericEquals | DateEquals, Some(Equal))
+            | (NumericLessThan | DateLessThan, Some(Less))
+            | (
+                NumericLessThanEquals | DateLessThanEquals,
+                Some(Less | Equal)
+            )
+            | (NumericGreaterThan | DateGreaterThan, Some(Greater))
+            | (
+                NumericGreaterThanEquals | DateGreaterThanEquals,
+                Some(Greater | Equal)
+            )
+    )
+}
+
+/// Dates in conditions: ISO 8601 or epoch seconds.
+fn parse_date(text: &str) -> Option<Timestamp> {
+    Timestamp::parse_iso8601(text).or_else(|| text.parse::<u64>().ok().map(Timestamp))
+}
+
+#[derive(PartialEq, Eq)]
+enum Family {
+    Text,
+    Numeric,
+    Date,
+    Bool,
+}
+
+/// `ForAnyValue:` or `ForAllValues:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetQualifier {
+    /// At least one request value must match.
+    ForAnyValue,
+    /// Every request value must match (true when there are none).
+    ForAllValues,
+}
+
+/// A full operator: qualifier, base, `IfExists`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operator {
+    /// The set qualifier, if any.
+    pub set: Option<SetQualifier>,
+    /// The base operator.
+    pub base: BaseOperator,
+    /// Whether `IfExists` was appended.
+    pub if_exists: bool,
+}
+
+impl Operator {
+    /// Parses `ForAnyValue:StringLikeIfExists` and friends.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (set, rest) = if let Some(r) = text.strip_prefix("ForAnyValue:") {
+            (Some(SetQualifier::ForAnyValue), r)
+        } else if let Some(r) = text.strip_prefix("ForAllValues:") {
+            (Some(SetQualifier::ForAllValues), r)
+        } else {
+            (None, text)
+        };
+        let (name, if_exists) = match rest.strip_suffix("IfExists") {
+            Some(n) => (n, true),
+            None => (rest, false),
+        };
+        let base = BaseOperator::ALL.iter().find(|(n, _)| *n == name)?.1;
+        if base == BaseOperator::Null && (if_exists || set.is_some()) {
+            return None;
+        }
+        Some(Self {
+            set,
+            base,
+            if_exists,
+        })
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.set {
+            Some(SetQualifier::ForAnyValue) => f.write_str("ForAnyValue:")?,
+            Some(SetQualifier::ForAllValues) => f.write_str("ForAllValues:")?,
+            None => {}
+        }
+        f.write_str(self.base.name())?;
+        if self.if_exists {
+            f.write_str("IfExists")?;
+        }
+        Ok(())
+    }
+}
+
+/// Condition keys the simulator fills in, lowercase. `kms:EncryptionContext:<key>`
+/// is accepted for any context key.
+pub const KNOWN_KEYS: &[&str] = &[
+    "kms:calleraccount",
+    "kms:viaservice",
+    "kms:encryptioncontextkeys",
+    "kms:grantisforawsresource",
+    "kms:grantoperations",
+    "kms:granteeprincipal",
+    "kms:retiringprincipal",
+    "kms:keyspec",
+    "kms:keyusage",
+    "kms:keyorigin",
+    "kms:requestalias",
+    "kms:resourcealiases",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:currenttime",
+];
+
+/// The prefix of per-pair encryption context keys.
+pub const ENCRYPTION_CONTEXT_PREFIX: &str = "kms:encryptioncontext:";
+
+/// One operator applied to one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The operator.
+    pub operator: Operator,
+    /// The key as written (condition keys are case-insensitive).
+    pub key: String,
+    /// The policy's values.
+    pub values: Values,
+}
+
+impl Condition {
+    /// Parses a `Condition` block.
+    pub fn parse_block(label: &str, value: &Value) -> Result<Vec<Condition>, KmsError> {
+        let Value::Object(block) = value else {
+            return Err(malformed_policy(format!(
+                "{label}: Condition must be an object of operators"
+            )));
+        };
+        let mut out = Vec::new();
+        for (op_text, keys) in block {
+            let operator = Operator::parse(op_text).ok_or_else(|| {
+                malformed_policy(format!("{label}: unknown condition operator \"{op_text}\""))
+            })?;
+            let Value::Object(keys) = keys else {
+                return Err(malformed_policy(format!(
+                    "{label}: {op_text} must map condition keys to values"
+                )));
+            };
+            for (key, raw) in keys {
+                let lower = key.to_lowercase();
+                let known = KNOWN_KEYS.contains(&lower.as_str())
+                    || lower
+                        .strip_prefix(ENCRYPTION_CONTEXT_PREFIX)
+                        .is_some_and(|k| !k.is_empty());
+                if !known {
+                    return Err(malformed_policy(format!(
+                        "{label}: unknown condition key \"{key}\" in {op_text} (the simulator knows {} and kms:EncryptionContext:<key>)",
+                        KNOWN_KEYS.join(", ")
+                    )));
+                }
+                // JSON booleans and numbers are allowed as values and compared as text.
+                let normalized = match raw {
+                    Value::Bool(b) => Value::String(b.to_string()),
+                    Value::Number(n) => Value::String(n.to_string()),
+                    Value::Array(items) => Value::Array(
+                        items
+                            .iter()
+                            .map(|v| match v {
+                                Value::Bool(b) => Value::String(b.to_string()),
+                                Value::Number(n) => Value::String(n.to_string()),
+                                other => other.clone(),
+                            })
+                            .collect(),
+                    ),
+                    other => other.clone(),
+                };
+                let values = parse_values(label, &format!("{op_text}.{key}"), &normalized)?;
+                check_values(label, &operator, key, &values)?;
+                out.push(Condition {
+                    operator,
+                    key: key.clone(),
+                    values,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Evaluates the condition against the request's values.
+    pub fn evaluate(&self, context: &RequestContext) -> ConditionTrace {
+        let request = context.get(&self.key).filter(|v| !v.is_empty());
+        let op = self.operator;
+        let (matched, note) = if op.base == BaseOperator::Null {
+            let want_absent = self
+                .values
+                .items
+                .first()
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            let absent = request.is_none();
+            (
+                want_absent == absent,
+                if absent {
+                    "the key is absent from the request"
+                } else {
+                    "the key is present in the request"
+                }
+                .into(),
+            )
+        } else {
+            match request {
+                None if op.if_exists => (
+                    true,
+                    String::from("the key is absent, and IfExists makes an absent key match"),
+                ),
+                None => match op.set {
+                    Some(SetQualifier::ForAllValues) => (
+                        true,
+                        String::from("the key is absent: ForAllValues is true for an empty set"),
+                    ),
+                    Some(SetQualifier::ForAnyValue) => (
+                        false,
+                        String::from("the key is absent: ForAnyValue needs at least one value"),
+                    ),
+                    None if op.base.positive().is_some() => (
+                        true,
+                        String::from("the key is absent: a negated operator matches an absent key"),
+                    ),
+                    None => (false, String::from("the key is absent from the request")),
+                },
+                Some(values) => {
+                    let one = |v: &String| match op.base.positive() {
+                        Some(positive) => !self.values.items.iter().any(|p| positive.holds(v, p)),
+                        None => self.values.items.iter().any(|p| op.base.holds(v, p)),
+                    };
+                    let negated = op.base.positive().is_some();
+                    let matched = match op.set {
+                        Some(SetQualifier::ForAnyValue) => values.iter().any(one),
+                        Some(SetQualifier::ForAllValues) => values.iter().all(one),
+                        None if negated => values.iter().all(one),
+                        None => values.iter().any(one),
+                    };
+                    (matched, String::new())
+                }
+            }
+        };
+        ConditionTrace {
+            operator: op.to_string(),
+            key: self.key.clone(),
+            policy_values: self.values.items.clone(),
+            request_values: request.map(<[String]>::to_vec),
+            matched,
+            note,
+        }
+    }
+}
+
+fn check_values(label: &str, op: &Operator, key: &str, values: &Values) -> Result<(), KmsError> {
+    let bad = |what: &str, v: &str| {
+        malformed_policy(format!(
+            "{label}: {op} on {key} needs {what}, and \"{v}\" is not one"
+        ))
+    };
+    for v in &values.items {
+        match op.base.family() {
+            Family::Numeric if v.trim().parse::<f64>().is_err() => return Err(bad("numbers", v)),
+            Family::Date if parse_date(v).is_none() => {
+                return Err(bad("dates (ISO 8601 or epoch seconds)", v));
+            }
+            Family::Bool
+                if !(v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false")) =>
+            {
+                return Err(bad("true or false", v));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// How one condition fared, with the values compared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConditionTrace {
+    /// The operator as written.
+    pub operator: String,
+    /// The key as written.
+    pub key: String,
+    /// The policy's values.
+    pub policy_values: Vec<String>,
+    /// The request's values, if the request has the key.
+    pub request_values: Option<Vec<String>>,
+    /// Whether it held.
+    pub matched: bool,
+    /// Why, when the answer depends on an absent key.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// The condition keys of one request and their values. Keys are looked up
+/// case-insensitively, as IAM does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    values: BTreeMap<String, (String, Vec<String>)>,
+}
+
+impl RequestContext {
+    /// Sets a key to one value.
+    pub fn set(&mut self, key: &str, value: impl Into<String>) {
+        self.set_all(key, alloc::vec![value.into()]);
+    }
+
+    /// Sets a (multi-valued) key.
+    pub fn set_all(&mut self, key: &str, values: Vec<String>) {
+        self.values.insert(key.to_lowercase(), (key.into(), values));
+    }
+
+    /// Appends a value to a key.
+    pub fn add(&mut self, key: &str, value: impl Into<String>) {
+        self.values
+            .entry(key.to_lowercase())
+            .or_insert_with(|| (key.into(), Vec::new()))
+            .1
+            .push(value.into());
+    }
+
+    /// The values of a key, if the request has it.
+    pub fn get(&self, key: &str) -> Option<&[String]> {
+        self.values
+            .get(&key.to_lowercase())
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Every key with its values, as written, for explanations.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
+        self.values
+            .values()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn condition(op: &str, key: &str, values: &[&str]) -> Condition {
+        let json = serde_json::json!({ op: { key: values } });
+        Condition::parse_block("Statement 1", &json)
+            .unwrap()
+            .remove(0)
+    }
+
+    fn context(pairs: &[(&str, &[&str])]) -> RequestContext {
+        let mut c = RequestContext::default();
+        for (k, vs) in pairs {
+            c.set_all(k, vs.iter().map(|v| v.to_string()).collect());
+        }
+        c
+    }
+
+    #[test]
+    fn operator_names_parse_and_print() {
+        for text in [
+            "StringEquals",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringEqualsIfExists",
+            "ArnNotLikeIfExists",
+            "Null",
+        ] {
+            assert_eq!(Operator::parse(text).unwrap().to_string(), text);
+        }
+        for bad in [
+            "StringEqual",
+            "NullIfExists",
+            "ForAnyValue:Null",
+            "ForSomeValues:StringLike",
+        ] {
+            assert!(Operator::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn absent_keys_follow_aws_rules() {
+        let empty = RequestContext::default();
+        let cases = [
+            ("StringEquals", false),
+            ("StringNotEquals", true),
+            ("StringEqualsIfExists", true),
+            ("ForAnyValue:StringEquals", false),
+            ("ForAllValues:StringEquals", true),
+            ("ArnNotLike", true),
+        ];
+        for (op, expected) in cases {
+            assert_eq!(
+                condition(op, "kms:ViaService", &["rds.eu-west-1.amazonaws.com"])
+                    .evaluate(&empty)
+                    .matched,
+                expected,
+                "{op}"
+            );
+        }
+        assert!(
+            condition("Null", "kms:ViaService", &["true"])
+                .evaluate(&empty)
+                .matched
+        );
+        let present = context(&[("kms:ViaService", &["x"])]);
+        assert!(
+            !condition("Null", "kms:ViaService", &["true"])
+                .evaluate(&present)
+                .matched
+        );
+        assert!(
+            condition("Null", "kms:ViaService", &["false"])
+                .evaluate(&present)
+                .matched
+        );
+    }
+
+    #[test]
+    fn operators_compare_values() {
+        let c = context(&[
+            ("kms:CallerAccount", &["111122223333"]),
+            ("aws:CurrentTime", &["2026-01-05T09:00:00Z"]),
+            ("kms:GrantIsForAWSResource", &["true"]),
+            ("aws:PrincipalArn", &["arn:aws:iam::111122223333:role/App"]),
+            ("kms:EncryptionContextKeys", &["tenant", "app"]),
+            ("kms:EncryptionContext:Tenant", &["acme"]),
+        ]);
+        let holds =
+            |op: &str, key: &str, values: &[&str]| condition(op, key, values).evaluate(&c).matched;
+        assert!(holds(
+            "StringEquals",
+            "kms:calleraccount",
+            &["444455556666", "111122223333"]
+        ));
+        assert!(!holds(
+            "StringNotEquals",
+            "kms:CallerAccount",
+            &["444455556666", "111122223333"]
+        ));
+        assert!(holds(
+            "StringEqualsIgnoreCase",
+            "kms:EncryptionContext:tenant",
+            &["ACME"]
+        ));
+        assert!(!holds(
+            "StringEquals",
+            "kms:EncryptionContext:tenant",
+            &["ACME"]
+        ));
+        assert!(holds(
+            "StringLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:role/A?p"]
+        ));
+        assert!(holds(
+            "ArnLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::111122223333:role/*"]
+        ));
+        assert!(!holds(
+            "ArnNotLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::111122223333:role/*"]
+        ));
+        assert!(holds("Bool", "kms:GrantIsForAWSResource", &["true"]));
+        assert!(holds(
+            "DateLessThan",
+            "aws:CurrentTime",
+            &["2027-01-01T00:00:00Z"]
+        ));
+        assert!(!holds(
+            "DateGreaterThan",
+            "aws:CurrentTime",
+            &["2027-01-01"]
+        ));
+        assert!(holds(
+            "NumericLessThan",
+            "kms:CallerAccount",
+            &["200000000000"]
+        ));
+        assert!(holds(
+            "ForAnyValue:StringEquals",
+            "kms:EncryptionContextKeys",
+            &["tenant"]
+        ));
+        assert!(!holds(
+            "ForAllValues:StringEquals",
+            "kms:EncryptionContextKeys",
+            &["tenant"]
+        ));
+        assert!(holds(
+            "ForAllValues:StringEquals",
+            "kms:EncryptionContextKeys",
+            &["tenant", "app", "other"]
+        ));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_errors() {
+        let parse = |json: serde_json::Value| Condition::parse_block("Statement 3", &json);
+        let e = parse(serde_json::json!({"StringEquals": {"kms:CallerAcount": "1"}})).unwrap_err();
+        assert!(
+            e.message()
+                .contains("unknown condition key \"kms:CallerAcount\""),
+            "{e}"
+        );
+        let e = parse(serde_json::json!({"StringEqualz": {"kms:CallerAccount": "1"}})).unwrap_err();
+        assert!(
+            e.message()
+                .contains("unknown condition operator \"StringEqualz\""),
+            "{e}"
+        );
+        assert!(
+            parse(serde_json::json!({"NumericLessThan": {"kms:CallerAccount": "ten"}})).is_err()
+        );
+        assert!(
+            parse(serde_json::json!({"DateLessThan": {"aws:CurrentTime": "tomorrow"}})).is_err()
+        );
+        assert!(parse(serde_json::json!({"Bool": {"kms:GrantIsForAWSResource": "yes"}})).is_err());
+        assert!(parse(serde_json::json!({"Bool": {"kms:GrantIsForAWSResource": true}})).is_ok());
+        let _ = vec![0];
+    }
+}

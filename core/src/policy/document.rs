@@ -1,0 +1,448 @@
+//! The IAM policy grammar, parsed from JSON into typed documents.
+//!
+//! Parsing is strict where AWS is strict and names the offending element:
+//! `Statement 2 (Sid "Allow use"): unknown element "Actions"`. Every error is a
+//! `MalformedPolicyDocumentException`.
+
+use super::condition::Condition;
+use crate::error::KmsError;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use serde_json::{Map, Value};
+
+/// What kind of policy a document is; the rules for `Principal` differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyKind {
+    /// A key policy: every statement names a principal.
+    Key,
+    /// A role trust policy: every statement names a principal.
+    Trust,
+    /// An IAM identity policy: statements never name a principal.
+    Identity,
+}
+
+impl PolicyKind {
+    fn max_bytes(self) -> usize {
+        match self {
+            PolicyKind::Key => 32 * 1024,
+            PolicyKind::Trust => 2048,
+            PolicyKind::Identity => 10 * 1024,
+        }
+    }
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Effect {
+    /// Grants what the statement matches.
+    Allow,
+    /// Refuses what the statement matches; always wins.
+    Deny,
+}
+
+/// A string element that may be written as one value or a list; kept as
+/// written so the document serializes back the way the author wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Values {
+    /// The values.
+    pub items: Vec<String>,
+    /// Whether the author wrote a list (`["a"]`) rather than a string (`"a"`).
+    pub was_list: bool,
+}
+
+impl Values {
+    fn to_json(&self) -> Value {
+        if self.was_list || self.items.len() != 1 {
+            Value::Array(self.items.iter().cloned().map(Value::String).collect())
+        } else {
+            Value::String(self.items[0].clone())
+        }
+    }
+}
+
+/// A `Principal` or `NotPrincipal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalElement {
+    /// `"*"`: everyone.
+    Anyone,
+    /// `{"AWS": ..., "Service": ...}`.
+    Named {
+        /// AWS principals: `*`, account ids, root, user, role, assumed-role ARNs.
+        aws: Option<Values>,
+        /// Service principals such as `rds.amazonaws.com`.
+        service: Option<Values>,
+    },
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement's id, if it has one.
+    pub sid: Option<String>,
+    /// Allow or Deny.
+    pub effect: Effect,
+    /// Who it applies to (key and trust policies).
+    pub principal: Option<PrincipalElement>,
+    /// Who it does not apply to.
+    pub not_principal: Option<PrincipalElement>,
+    /// The actions, or (when `not_action`) the actions it does not cover.
+    pub actions: Values,
+    /// Whether the actions were written as `NotAction`.
+    pub not_action: bool,
+    /// The resources, or (when `not_resource`) the resources it does not cover.
+    pub resources: Values,
+    /// Whether the resources were written as `NotResource`.
+    pub not_resource: bool,
+    /// Conditions, all of which must hold.
+    pub conditions: Vec<Condition>,
+}
+
+/// A parsed policy document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyDocument {
+    /// `2012-10-17` (or the older `2008-10-17`).
+    pub version: Option<String>,
+    /// The policy's id.
+    pub id: Option<String>,
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+    /// Whether `Statement` was written as a single object.
+    pub single_statement: bool,
+}
+
+pub(crate) fn malformed_policy(message: String) -> KmsError {
+    KmsError::MalformedPolicyDocumentException(message)
+}
+
+/// A label for error messages: `Statement 2 (Sid "Allow use")`.
+pub fn statement_label(index: usize, sid: Option<&str>) -> String {
+    match sid {
+        Some(sid) => format!("Statement {} (Sid \"{sid}\")", index + 1),
+        None => format!("Statement {}", index + 1),
+    }
+}
+
+pub(crate) fn parse_values(label: &str, element: &str, value: &Value) -> Result<Values, KmsError> {
+    let one = |v: &Value| match v {
+        Value::String(s) if !s.is_empty() => Ok(s.clone()),
+        _ => Err(malformed_policy(format!(
+            "{label}: {element} must be a non-empty string or a list of them"
+        ))),
+    };
+    match value {
+        Value::Array(items) if !items.is_empty() => Ok(Values {
+            items: items.iter().map(one).collect::<Result<_, _>>()?,
+            was_list: true,
+        }),
+        Value::Array(_) => Err(malformed_policy(format!(
+            "{label}: {element} must not be empty"
+        ))),
+        other => Ok(Values {
+            items: vec![one(other)?],
+            was_list: false,
+        }),
+    }
+}
+
+fn principal(label: &str, element: &str, value: &Value) -> Result<PrincipalElement, KmsError> {
+    match value {
+        Value::String(s) if s == "*" => Ok(PrincipalElement::Anyone),
+        Value::Object(map) => {
+            let mut aws = None;
+            let mut service = None;
+            for (kind, v) in map {
+                match kind.as_str() {
+                    "AWS" => aws = Some(parse_values(label, &format!("{element}.AWS"), v)?),
+                    "Service" => {
+                        service = Some(parse_values(label, &format!("{element}.Service"), v)?)
+                    }
+                    "Federated" | "CanonicalUser" => {
+                        return Err(malformed_policy(format!(
+                            "{label}: {element} type \"{kind}\" is valid in AWS but not simulated here; use \"AWS\" or \"Service\""
+                        )));
+                    }
+                    other => {
+                        return Err(malformed_policy(format!(
+                            "{label}: unknown principal type \"{other}\" in {element}"
+                        )));
+                    }
+                }
+            }
+            if aws.is_none() && service.is_none() {
+                return Err(malformed_policy(format!(
+                    "{label}: {element} names no principal"
+                )));
+            }
+            Ok(PrincipalElement::Named { aws, service })
+        }
+        _ => Err(malformed_policy(format!(
+            "{label}: {element} must be \"*\" or an object such as {{\"AWS\": ...}}"
+        ))),
+    }
+}
+
+impl PolicyDocument {
+    /// Parses and validates a policy of `kind`.
+    pub fn parse(text: &str, kind: PolicyKind) -> Result<Self, KmsError> {
+        if text.len() > kind.max_bytes() {
+            return Err(malformed_policy(format!(
+                "The policy is {} bytes; the limit for this kind of policy is {} bytes.",
+                text.len(),
+                kind.max_bytes()
+            )));
+        }
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| malformed_policy(format!("The policy is not valid JSON: {e}")))?;
+        let Value::Object(top) = value else {
+            return Err(malformed_policy("The policy must be a JSON object.".into()));
+        };
+        let mut version = None;
+        let mut id = None;
+        let mut statement = None;
+        for (k, v) in &top {
+            match k.as_str() {
+                "Version" => match v.as_str() {
+                    Some(s @ ("2012-10-17" | "2008-10-17")) => version = Some(s.to_string()),
+                    _ => {
+                        return Err(malformed_policy(format!(
+                            "Version must be \"2012-10-17\" (found {v})"
+                        )));
+                    }
+                },
+                "Id" => {
+                    id = Some(
+                        v.as_str()
+                            .ok_or_else(|| malformed_policy("Id must be a string".into()))?
+                            .to_string(),
+                    )
+                }
+                "Statement" => statement = Some(v),
+                other => {
+                    return Err(malformed_policy(format!(
+                        "Unknown element \"{other}\" at the top of the policy"
+                    )));
+                }
+            }
+        }
+        let (items, single_statement) = match statement {
+            Some(Value::Array(items)) if !items.is_empty() => {
+                (items.iter().collect::<Vec<_>>(), false)
+            }
+            Some(o @ Value::Object(_)) => (vec![o], true),
+            Some(_) => {
+                return Err(malformed_policy(
+                    "Statement must be an object or a non-empty list of objects".into(),
+                ));
+            }
+            None => return Err(malformed_policy("The policy has no Statement".into())),
+        };
+        let statements = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| Statement::parse(i, s, kind))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            version,
+            id,
+            statements,
+            single_statement,
+        })
+    }
+
+    /// The document as JSON equivalent to what was parsed.
+    pub fn to_json(&self) -> Value {
+        let mut top = Map::new();
+        if let Some(v) = &self.version {
+            top.insert("Version".into(), Value::String(v.clone()));
+        }
+        if let Some(id) = &self.id {
+            top.insert("Id".into(), Value::String(id.clone()));
+        }
+        let statements: Vec<Value> = self.statements.iter().map(Statement::to_json).collect();
+        top.insert(
+            "Statement".into(),
+            if self.single_statement && statements.len() == 1 {
+                statements.into_iter().next().unwrap_or(Value::Null)
+            } else {
+                Value::Array(statements)
+            },
+        );
+        Value::Object(top)
+    }
+}
+
+impl Statement {
+    fn parse(index: usize, value: &Value, kind: PolicyKind) -> Result<Self, KmsError> {
+        let Value::Object(map) = value else {
+            return Err(malformed_policy(format!(
+                "{}: a statement must be a JSON object",
+                statement_label(index, None)
+            )));
+        };
+        let sid = match map.get("Sid") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                return Err(malformed_policy(format!(
+                    "{}: Sid must be a string",
+                    statement_label(index, None)
+                )));
+            }
+        };
+        let label = statement_label(index, sid.as_deref());
+        let mut effect = None;
+        let mut principal_el = None;
+        let mut not_principal = None;
+        let mut actions = None;
+        let mut resources = None;
+        let mut conditions = Vec::new();
+        for (k, v) in map {
+            match k.as_str() {
+                "Sid" => {}
+                "Effect" => {
+                    effect = Some(match v.as_str() {
+                        Some("Allow") => Effect::Allow,
+                        Some("Deny") => Effect::Deny,
+                        _ => {
+                            return Err(malformed_policy(format!(
+                                "{label}: Effect must be \"Allow\" or \"Deny\" (found {v})"
+                            )));
+                        }
+                    })
+                }
+                "Principal" => principal_el = Some(principal(&label, "Principal", v)?),
+                "NotPrincipal" => not_principal = Some(principal(&label, "NotPrincipal", v)?),
+                "Action" | "NotAction" => {
+                    if actions.is_some() {
+                        return Err(malformed_policy(format!(
+                            "{label}: use either Action or NotAction, not both"
+                        )));
+                    }
+                    actions = Some((parse_values(&label, k, v)?, k == "NotAction"));
+                }
+                "Resource" | "NotResource" => {
+                    if resources.is_some() {
+                        return Err(malformed_policy(format!(
+                            "{label}: use either Resource or NotResource, not both"
+                        )));
+                    }
+                    resources = Some((parse_values(&label, k, v)?, k == "NotResource"));
+                }
+                "Condition" => conditions = Condition::parse_block(&label, v)?,
+                other => {
+                    return Err(malformed_policy(format!(
+                        "{label}: unknown element \"{other}\""
+                    )));
+                }
+            }
+        }
+        let effect = effect.ok_or_else(|| malformed_policy(format!("{label}: missing Effect")))?;
+        let (actions, not_action) =
+            actions.ok_or_else(|| malformed_policy(format!("{label}: missing Action")))?;
+        for action in &actions.items {
+            if action != "*" && !action.contains(':') {
+                return Err(malformed_policy(format!(
+                    "{label}: action \"{action}\" must look like service:Action, for example kms:Decrypt"
+                )));
+            }
+        }
+        let (resources, not_resource) =
+            resources.ok_or_else(|| malformed_policy(format!("{label}: missing Resource")))?;
+        let names_principal = principal_el.is_some() || not_principal.is_some();
+        match kind {
+            PolicyKind::Key | PolicyKind::Trust if !names_principal => {
+                return Err(malformed_policy(format!(
+                    "{label}: missing Principal (every statement of a key or trust policy names one)"
+                )));
+            }
+            PolicyKind::Identity if names_principal => {
+                return Err(malformed_policy(format!(
+                    "{label}: an identity policy must not name a Principal; it applies to the user or role it is attached to"
+                )));
+            }
+            _ => {}
+        }
+        Ok(Self {
+            sid,
+            effect,
+            principal: principal_el,
+            not_principal,
+            actions,
+            not_action,
+            resources,
+            not_resource,
+            conditions,
+        })
+    }
+
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        if let Some(sid) = &self.sid {
+            m.insert("Sid".into(), Value::String(sid.clone()));
+        }
+        m.insert(
+            "Effect".into(),
+            Value::String(match self.effect {
+                Effect::Allow => "Allow".into(),
+                Effect::Deny => "Deny".into(),
+            }),
+        );
+        let principal_json = |p: &PrincipalElement| match p {
+            PrincipalElement::Anyone => Value::String("*".into()),
+            PrincipalElement::Named { aws, service } => {
+                let mut o = Map::new();
+                if let Some(a) = aws {
+                    o.insert("AWS".into(), a.to_json());
+                }
+                if let Some(s) = service {
+                    o.insert("Service".into(), s.to_json());
+                }
+                Value::Object(o)
+            }
+        };
+        if let Some(p) = &self.principal {
+            m.insert("Principal".into(), principal_json(p));
+        }
+        if let Some(p) = &self.not_principal {
+            m.insert("NotPrincipal".into(), principal_json(p));
+        }
+        m.insert(
+            if self.not_action {
+                "NotAction"
+            } else {
+                "Action"
+            }
+            .into(),
+            self.actions.to_json(),
+        );
+        m.insert(
+            if self.not_resource {
+                "NotResource"
+            } else {
+                "Resource"
+            }
+            .into(),
+            self.resources.to_json(),
+        );
+        if !self.conditions.is_empty() {
+            let mut block: Map<String, Value> = Map::new();
+            for c in &self.conditions {
+                let entry = block
+                    .entry(c.operator.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(keys) = entry {
+                    keys.insert(c.key.clone(), c.values.to_json());
+                }
+            }
+            m.insert("Condition".into(), Value::Object(block));
+        }
+        Value::Object(m)
+    }
+
+    /// The label used in errors and explanations.
+    pub fn label(&self, index: usize) -> String {
+        statement_label(index, self.sid.as_deref())
+    }
+}
