@@ -334,6 +334,10 @@ impl World {
             _ => None,
         };
         let (error_code, error_message) = match result {
+            // CloudTrail records KMS denials as `AccessDenied`, other errors by exception name.
+            Err(KmsError::AccessDeniedException(m)) => {
+                (Some("AccessDenied".to_string()), Some(m.clone()))
+            }
             Err(e) => (Some(e.name().to_string()), Some(e.message().to_string())),
             Ok(_) => (None, None),
         };
