@@ -78,6 +78,32 @@ aws_errors! {
     EntityAlreadyExistsException,
     /// IAM: the entity does not exist.
     NoSuchEntityException,
+    /// RDS: the KMS key cannot be used (missing, not enabled, or not allowed).
+    KMSKeyNotAccessibleFault,
+    /// RDS: a cluster with this identifier exists.
+    DBClusterAlreadyExistsFault,
+    /// RDS: no such cluster.
+    DBClusterNotFoundFault,
+    /// RDS: a snapshot with this identifier exists.
+    DBClusterSnapshotAlreadyExistsFault,
+    /// RDS: no such snapshot (or not shared with the caller's account).
+    DBClusterSnapshotNotFoundFault,
+    /// RDS: the cluster's state does not allow this.
+    InvalidDBClusterStateFault,
+    /// RDS: a parameter is not valid.
+    InvalidParameterValue,
+    /// RDS: parameters that cannot go together.
+    InvalidParameterCombination,
+    /// RDS Data API: the database cannot answer.
+    DatabaseUnavailableException,
+    /// RDS Data API: the SQL is not valid.
+    BadRequestException,
+    /// SSM: no such parameter.
+    ParameterNotFound,
+    /// SSM: the parameter exists and Overwrite was not set.
+    ParameterAlreadyExists,
+    /// SSM: the KMS key id is not valid.
+    InvalidKeyId,
 }
 
 impl fmt::Display for KmsError {

@@ -73,8 +73,10 @@ pub mod kms;
 pub mod policy;
 pub mod principal;
 pub mod request;
+pub mod scenario;
 pub mod secret;
 pub mod selftest;
+pub mod services;
 pub mod world;
 
 pub use error::KmsError;

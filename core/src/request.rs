@@ -15,6 +15,11 @@ use crate::kms::grants::{
     ListRetirableGrantsRequest, RetireGrantRequest, RevokeGrantRequest,
 };
 use crate::kms::ops_policy::{ListKeyPoliciesResponse, PutKeyPolicyRequest};
+use crate::services::rds::api::*;
+use crate::services::ssm::{
+    DeleteParameterRequest, GetParameterRequest, GetParametersRequest, PutParameterRequest,
+    SsmResponse,
+};
 use serde::{Deserialize, Serialize};
 
 macro_rules! requests {
@@ -86,12 +91,29 @@ requests! {
     DeleteUserPolicy("iam:DeleteUserPolicy", DeleteIdentityPolicyRequest, read_only = false),
     DeleteRolePolicy("iam:DeleteRolePolicy", DeleteIdentityPolicyRequest, read_only = false),
     AssumeRole("sts:AssumeRole", AssumeRoleRequest, read_only = false),
+    CreateDBCluster("rds:CreateDBCluster", CreateDBClusterRequest, read_only = false),
+    DescribeDBClusters("rds:DescribeDBClusters", DescribeDBClustersRequest, read_only = true),
+    CreateDBClusterSnapshot("rds:CreateDBClusterSnapshot", CreateDBClusterSnapshotRequest, read_only = false),
+    CopyDBClusterSnapshot("rds:CopyDBClusterSnapshot", CopyDBClusterSnapshotRequest, read_only = false),
+    RestoreDBClusterFromSnapshot("rds:RestoreDBClusterFromSnapshot", RestoreDBClusterFromSnapshotRequest, read_only = false),
+    ModifyDBClusterSnapshotAttribute("rds:ModifyDBClusterSnapshotAttribute", ModifyDBClusterSnapshotAttributeRequest, read_only = false),
+    DescribeDBClusterSnapshots("rds:DescribeDBClusterSnapshots", DescribeDBClusterSnapshotsRequest, read_only = true),
+    ExecuteStatement("rds-data:ExecuteStatement", ExecuteStatementRequest, read_only = false),
+    PutParameter("ssm:PutParameter", PutParameterRequest, read_only = false),
+    GetParameter("ssm:GetParameter", GetParameterRequest, read_only = true),
+    GetParameters("ssm:GetParameters", GetParametersRequest, read_only = true),
+    DeleteParameter("ssm:DeleteParameter", DeleteParameterRequest, read_only = false),
 }
 
 impl Request {
     /// The service prefix of the action (`kms`, `iam`).
     pub fn service(&self) -> &'static str {
         self.action().split(':').next().unwrap_or("")
+    }
+
+    /// Whether a service (RDS, SSM) handles it, calling KMS on the caller's behalf.
+    pub fn is_service(&self) -> bool {
+        matches!(self.service(), "rds" | "rds-data" | "ssm")
     }
 
     /// The operation name without prefix (`Encrypt`), CloudTrail's `eventName`.
@@ -134,6 +156,8 @@ pub enum Response {
     ListKeyRotations(ListKeyRotationsResponse),
     ListResourceTags(ListResourceTagsResponse),
     IamEntity(IamEntityResponse),
+    Rds(RdsResponse),
+    Ssm(SsmResponse),
     /// Operations that return an empty body (`EnableKey`, `CreateAlias`, ...).
     Empty(EmptyResponse),
 }

@@ -69,12 +69,14 @@ pub enum LogEntry {
     },
 }
 
-/// What KMS does by itself at a given time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What KMS and the services do by themselves at a given time.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Scheduled {
     DeleteKey(KeyId),
     AutomaticRotation(KeyId),
     OnDemandRotation(KeyId),
+    RdsCheck(crate::services::rds::ResourceKey),
+    RdsStarted(crate::services::rds::ResourceKey),
 }
 
 /// The result of one call: the response or error, every authorization
@@ -96,6 +98,8 @@ pub(crate) struct CallRecord {
     pub authorizations: Vec<Authorization>,
     pub resources: Vec<(AccountId, String)>,
     pub created_managed_key: Option<KeyId>,
+    /// Audit events of the requests a service made while handling this one.
+    pub nested_events: Vec<u64>,
 }
 
 impl CallRecord {
@@ -115,6 +119,7 @@ pub struct World {
     id_rng: ChaCha20Rng,
     pub(crate) accounts: BTreeMap<AccountId, Account>,
     pub(crate) kms: Kms,
+    pub(crate) services: crate::services::Services,
     schedule: BTreeMap<(Timestamp, u64), Scheduled>,
     schedule_counter: u64,
     pub(crate) audit: AuditTrail,
@@ -137,6 +142,7 @@ impl World {
             id_rng,
             accounts: BTreeMap::new(),
             kms: Kms::default(),
+            services: Default::default(),
             schedule: BTreeMap::new(),
             schedule_counter: 0,
             log: Vec::new(),
@@ -161,6 +167,11 @@ impl World {
     /// The KMS state (keys, aliases, deleted keys), for display.
     pub fn kms(&self) -> &Kms {
         &self.kms
+    }
+
+    /// The services' state (RDS clusters and snapshots, parameters), for display.
+    pub fn services(&self) -> &crate::services::Services {
+        &self.services
     }
 
     /// The audit trail.
@@ -209,9 +220,14 @@ impl World {
         outcome
     }
 
-    fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
+    pub(crate) fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
         let mut record = CallRecord::default();
         let rng_before = self.rng.clone();
+        // A service request makes several KMS calls; if it fails midway, none
+        // of their effects may stay (a grant without its cluster, say).
+        let state_before = request
+            .is_service()
+            .then(|| (self.kms.clone(), self.services.clone()));
         let result = self
             .check_caller(caller)
             .and_then(|()| self.dispatch(caller, request, &mut record));
@@ -219,14 +235,46 @@ impl World {
             if let Some(key) = record.created_managed_key.take() {
                 self.kms.forget_key(key);
             }
+            if let Some((kms, services)) = state_before {
+                self.kms = kms;
+                self.services = services;
+            }
             self.rng = rng_before;
         }
         let sequence = self.audit_call(caller, request, &result, &record);
+        let mut audit_events = core::mem::take(&mut record.nested_events);
+        audit_events.push(sequence);
         Outcome {
             result,
             authorizations: record.authorizations,
-            audit_events: alloc::vec![sequence],
+            audit_events,
         }
+    }
+
+    /// A request a service makes while handling another: authorized and
+    /// audited on its own; its decisions and events join the outer outcome.
+    pub(crate) fn nested_outcome(
+        &mut self,
+        caller: Caller,
+        request: Request,
+        rec: &mut CallRecord,
+    ) -> Outcome {
+        let outcome = self.execute(&caller, &request);
+        rec.authorizations
+            .extend(outcome.authorizations.iter().cloned());
+        rec.nested_events
+            .extend(outcome.audit_events.iter().copied());
+        outcome
+    }
+
+    /// [`World::nested_outcome`], keeping only the result.
+    pub(crate) fn nested(
+        &mut self,
+        caller: Caller,
+        request: Request,
+        rec: &mut CallRecord,
+    ) -> Result<Response, KmsError> {
+        self.nested_outcome(caller, request, rec).result
     }
 
     fn check_caller(&self, caller: &Caller) -> Result<(), KmsError> {
@@ -300,6 +348,22 @@ impl World {
                 self.delete_identity_policy(caller, r, "iam:DeleteRolePolicy", rec)
             }
             R::AssumeRole(r) => self.assume_role(caller, r, rec),
+            R::CreateDBCluster(r) => self.create_db_cluster(caller, r, rec),
+            R::DescribeDBClusters(r) => self.describe_db_clusters(caller, r, rec),
+            R::CreateDBClusterSnapshot(r) => self.create_db_cluster_snapshot(caller, r, rec),
+            R::CopyDBClusterSnapshot(r) => self.copy_db_cluster_snapshot(caller, r, rec),
+            R::RestoreDBClusterFromSnapshot(r) => {
+                self.restore_db_cluster_from_snapshot(caller, r, rec)
+            }
+            R::ModifyDBClusterSnapshotAttribute(r) => {
+                self.modify_db_cluster_snapshot_attribute(caller, r, rec)
+            }
+            R::DescribeDBClusterSnapshots(r) => self.describe_db_cluster_snapshots(caller, r, rec),
+            R::ExecuteStatement(r) => self.execute_statement(caller, r, rec),
+            R::PutParameter(r) => self.put_parameter(caller, r, rec),
+            R::GetParameter(r) => self.get_parameter(caller, r, rec),
+            R::GetParameters(r) => self.get_parameters(caller, r, rec),
+            R::DeleteParameter(r) => self.delete_parameter(caller, r, rec),
         }
     }
 
@@ -352,6 +416,9 @@ impl World {
         let (event_source, region) = match request.service() {
             "iam" => ("iam.amazonaws.com", String::from("us-east-1")),
             "sts" => ("sts.amazonaws.com", caller.region.to_string()),
+            "rds" => ("rds.amazonaws.com", caller.region.to_string()),
+            "rds-data" => ("rds-data.amazonaws.com", caller.region.to_string()),
+            "ssm" => ("ssm.amazonaws.com", caller.region.to_string()),
             _ => ("kms.amazonaws.com", caller.region.to_string()),
         };
         let event = AuditEvent {
@@ -459,7 +526,7 @@ impl World {
             }
             let what = entry.remove();
             self.now = at;
-            if self.is_live(at, what) {
+            if self.is_live(at, &what) {
                 self.fire(what);
             }
         }
@@ -470,7 +537,7 @@ impl World {
     pub fn next_event_time(&self) -> Option<Timestamp> {
         self.schedule
             .iter()
-            .find(|((at, _), what)| self.is_live(*at, **what))
+            .find(|((at, _), what)| self.is_live(*at, what))
             .map(|((at, _), _)| *at)
     }
 
@@ -485,8 +552,8 @@ impl World {
         }
     }
 
-    fn is_live(&self, at: Timestamp, what: Scheduled) -> bool {
-        match what {
+    fn is_live(&self, at: Timestamp, what: &Scheduled) -> bool {
+        match *what {
             Scheduled::DeleteKey(id) => self
                 .kms
                 .keys
@@ -502,6 +569,18 @@ impl World {
                     .on_demand_started
                     .is_some_and(|s| s.plus(crate::kms::key::ON_DEMAND_ROTATION_SECONDS) == at)
             }),
+            Scheduled::RdsCheck(ref key) => self
+                .services
+                .rds
+                .clusters
+                .get(key)
+                .is_some_and(|c| c.next_check == Some(at)),
+            Scheduled::RdsStarted(ref key) => self
+                .services
+                .rds
+                .clusters
+                .get(key)
+                .is_some_and(|c| c.status == crate::services::rds::ClusterStatus::Starting),
         }
     }
 
@@ -514,6 +593,8 @@ impl World {
             Scheduled::OnDemandRotation(id) => {
                 self.rotate_now(id, crate::kms::key::RotationType::OnDemand)
             }
+            Scheduled::RdsCheck(key) => self.rds_check(&key),
+            Scheduled::RdsStarted(key) => self.rds_started(&key),
         }
     }
 

@@ -1,0 +1,103 @@
+//! Every built-in scenario replays natively and every step does what it says.
+
+use kms_core::scenario::{Scenario, ScenarioRun, builtin};
+
+#[test]
+fn every_builtin_scenario_passes_every_step() {
+    let all = builtin::all().unwrap_or_else(|e| panic!("a built-in scenario does not parse: {e}"));
+    assert_eq!(all.len(), builtin::SCENARIOS.len());
+    for scenario in &all {
+        let mut run =
+            ScenarioRun::start(scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
+        let results = run.run_to_end();
+        assert_eq!(results.len(), scenario.steps.len());
+        for r in results {
+            assert!(
+                r.passed,
+                "{} step {} ({}):\n  {}\n  request: {}\n  error: {:?}",
+                scenario.id,
+                r.index + 1,
+                r.narration.chars().take(80).collect::<String>(),
+                r.failures.join("\n  "),
+                r.request
+                    .as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+                r.error,
+            );
+        }
+    }
+}
+
+#[test]
+fn builtin_ids_match_their_files_and_are_unique() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (id, text) in builtin::SCENARIOS {
+        let scenario = Scenario::parse(text).unwrap();
+        assert_eq!(&scenario.id, id);
+        assert!(seen.insert(*id), "duplicate id {id}");
+        assert!(
+            !scenario.summary.is_empty() && scenario.steps.iter().all(|s| !s.narration.is_empty()),
+            "{id}: every step is narrated"
+        );
+    }
+}
+
+#[test]
+fn replaying_a_scenario_twice_gives_the_same_world() {
+    for scenario in builtin::all().unwrap() {
+        let mut a = ScenarioRun::start(&scenario).unwrap();
+        let mut b = ScenarioRun::start(&scenario).unwrap();
+        a.run_to_end();
+        b.run_to_end();
+        assert_eq!(a.world().kms(), b.world().kms(), "{}", scenario.id);
+        assert_eq!(
+            a.world().export_json(),
+            b.world().export_json(),
+            "{}",
+            scenario.id
+        );
+    }
+}
+
+#[test]
+fn malformed_scenarios_name_the_step_and_field() {
+    let base = |steps: &str| {
+        format!(
+            r#"{{"Id": "t", "Title": "t", "Summary": "s", "Accounts": [{{"Id": "111122223333", "Name": "production"}}], "Steps": {steps}}}"#
+        )
+    };
+    let cases = [
+        ("not json".to_string(), "not valid JSON"),
+        (base(r#"[{"Narration": "x", "Requst": {}}]"#), "Step 1: unknown field `Requst`"),
+        (base(r#"[{"Narration": "x", "Advance": "5m"}, {"Narration": "y", "Advance": "soon"}]"#), "Step 2: Advance \"soon\""),
+        (base(r#"[{"Narration": "x", "Request": {"Action": "kms:Teleport", "Parameters": {}}}]"#), "Step 1: Request is not valid"),
+        (base(r#"[{"Narration": "x", "Request": {"Action": "kms:CreateKey", "Parameters": {"KeySpecs": "x"}}}]"#), "KeySpecs"),
+        (base(r#"[{"Narration": "x"}]"#), "Step 1: a step needs a Request, an Advance or Checks"),
+        (base(r#"[{"Narration": "x", "Advance": "1m", "Expect": {}}]"#), "Step 1: Expect needs a Request"),
+        (base(r#"[]"#), "at least one step"),
+        (base(r#"[{"Narration": "x", "Checks": [{"ClusterStatus": {"Cluster": "a"}}]}]"#), "Step 1: missing field `Equals`"),
+        (base(r#"{"a": 1}"#), "Steps must be a list"),
+        (r#"{"Id": "Bad Id", "Title": "t", "Summary": "s", "Accounts": [{"Id": "1", "Name": "p"}], "Steps": []}"#.to_string(), "Id \"Bad Id\""),
+    ];
+    for (text, needle) in cases {
+        let e = Scenario::parse(&text).unwrap_err();
+        assert!(e.0.contains(needle), "{needle}: {e}");
+    }
+}
+
+#[test]
+fn a_failing_expectation_is_reported_not_hidden() {
+    let text = r#"{"Id": "t", "Title": "t", "Summary": "s", "Accounts": [{"Id": "111122223333", "Name": "production"}],
+      "Steps": [{"Narration": "x", "Request": {"Action": "kms:DescribeKey", "Parameters": {"KeyId": "alias/nope"}}, "Expect": {"Error": "DisabledException"}}]}"#;
+    let scenario = Scenario::parse(text).unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let result = run.step().unwrap().clone();
+    assert!(!result.passed);
+    assert!(
+        result.failures[0].contains("expected DisabledException, got NotFoundException"),
+        "{:?}",
+        result.failures
+    );
+    assert!(run.step().is_none());
+}
