@@ -44,6 +44,27 @@ fn builtin_ids_match_their_files_and_are_unique() {
 }
 
 #[test]
+fn every_scenario_file_is_registered() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut registered: Vec<String> = builtin::SCENARIOS
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
+    registered.sort();
+    assert_eq!(
+        files, registered,
+        "core/scenarios/*.json and builtin::SCENARIOS must list the same scenarios"
+    );
+}
+
+#[test]
 fn replaying_a_scenario_twice_gives_the_same_world() {
     for scenario in builtin::all().unwrap() {
         let mut a = ScenarioRun::start(&scenario).unwrap();

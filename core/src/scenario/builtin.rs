@@ -1,13 +1,30 @@
-//! The built-in scenarios, compiled in from `core/scenarios/*.json`.
+//! The built-in scenarios, compiled in from `core/scenarios/<id>.json`.
 
 use super::{Scenario, ScenarioError};
 use alloc::vec::Vec;
 
-/// Every built-in scenario: (id, JSON text), in the order the playground lists them.
-pub const SCENARIOS: &[(&str, &str)] = &[(
+macro_rules! scenarios {
+    ($($id:literal),+ $(,)?) => {
+        /// Every built-in scenario: (id, JSON text), in the order the playground lists them.
+        pub const SCENARIOS: &[(&str, &str)] = &[
+            $(($id, include_str!(concat!("../../scenarios/", $id, ".json")))),+
+        ];
+    };
+}
+
+scenarios!(
     "envelope-encryption",
-    include_str!("../../scenarios/envelope-encryption.json"),
-)];
+    "encryption-context",
+    "aliases",
+    "rotation-and-deletion",
+    "key-policies",
+    "policy-lockout",
+    "grant-constraints",
+    "aurora-disable-key",
+    "snapshot-second-key",
+    "cross-account-snapshot",
+    "parameter-store",
+);
 
 /// Parses one built-in scenario.
 pub fn get(id: &str) -> Result<Scenario, ScenarioError> {

@@ -86,6 +86,9 @@ pub struct Storage {
     pub key: KeyId,
     /// Its ARN.
     pub key_arn: String,
+    /// Identifies the volume the rows were written to; part of each row's AAD,
+    /// and kept through snapshots, copies and restores.
+    pub volume_id: String,
 }
 
 /// An Aurora cluster.

@@ -222,7 +222,7 @@ impl World {
             id: r.db_cluster_identifier.clone(),
             account,
             region,
-            resource_id,
+            resource_id: resource_id.clone(),
             engine,
             storage: Storage {
                 tables: BTreeMap::new(),
@@ -230,6 +230,7 @@ impl World {
                 data_key_context: context,
                 key: kms_key,
                 key_arn,
+                volume_id: resource_id.clone(),
             },
             data_key: Some(data_key.plaintext.clone()),
             grant_id,
@@ -559,7 +560,7 @@ impl World {
                 data_key_context: context,
                 key: kms_key,
                 key_arn,
-                tables: snapshot.storage.tables.clone(),
+                ..snapshot.storage.clone()
             },
             data_key: Some(data_key.plaintext),
             grant_id,
@@ -691,7 +692,7 @@ impl World {
         };
         let cipher = DataCipher::new(&data_key)
             .map_err(|e| KmsError::DatabaseUnavailableException(e.to_string()))?;
-        let aad = |table: &str| format!("{}/{table}", cluster.resource_id).into_bytes();
+        let aad = |table: &str| format!("{}/{table}", cluster.storage.volume_id).into_bytes();
         match statement {
             Statement::CreateTable { table, columns } => {
                 if cluster.storage.tables.contains_key(&table) {
