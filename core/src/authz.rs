@@ -126,8 +126,10 @@ pub struct Authorization {
     pub request_context: Vec<ContextEntry>,
     /// Every policy considered.
     pub policies: Vec<PolicyTrace>,
-    /// Every grant considered.
+    /// Every grant that names the caller, and whether it applied.
     pub grants: Vec<GrantTrace>,
+    /// How many grants on the key name other principals (not considered).
+    pub other_grants: usize,
     #[serde(skip)]
     denial: Denial,
 }
@@ -201,8 +203,10 @@ pub struct Evaluation<'a> {
     pub resource_policy: Option<(String, &'a PolicyDocument)>,
     /// The caller's identity policies, with their names.
     pub identity_policies: Vec<(String, &'a PolicyDocument)>,
-    /// Grants on the key.
-    pub grants: &'a [Grant],
+    /// The grants on the key that name the caller.
+    pub grants: Vec<&'a Grant>,
+    /// How many other grants the key has (for the explanation).
+    pub other_grants: usize,
     /// Grant tokens presented with the request.
     pub grant_tokens: &'a [String],
     /// The request's encryption context (for grant constraints).
@@ -216,8 +220,10 @@ pub struct Evaluation<'a> {
 /// Decides one request.
 pub fn evaluate(e: &Evaluation<'_>) -> Authorization {
     let principal = &e.caller.principal;
+    let principal_arn = principal.arn();
     let subject = Subject {
         principal,
+        principal_arn: &principal_arn,
         action: e.action,
         resource: e.resource_arn,
         context: &e.context,
@@ -277,6 +283,7 @@ pub fn evaluate(e: &Evaluation<'_>) -> Authorization {
         request_context: Vec::new(),
         policies: Vec::new(),
         grants: Vec::new(),
+        other_grants: e.other_grants,
         denial,
     };
     let mut result = (|| {
@@ -502,7 +509,7 @@ impl World {
             other => other.arn(),
         };
         c.set("aws:PrincipalArn", principal_arn);
-        c.set("aws:CurrentTime", self.now.iso8601());
+        c.set("aws:CurrentTime", self.now_iso.clone());
         if let Some(service) = caller.via_service {
             c.set(
                 "kms:ViaService",
@@ -576,7 +583,7 @@ impl World {
                 key.arn(),
                 &key.account,
                 Some((format!("key policy of {}", key.arn()), &key.policy.document)),
-                self.kms.grants_of(key.id),
+                self.kms.grants.get(&key.id),
                 Some(*key),
             ),
             Target::Role {
@@ -587,11 +594,20 @@ impl World {
                 arn.clone(),
                 *account,
                 Some((format!("trust policy of {arn}"), *trust)),
-                &[][..],
+                None,
                 None,
             ),
-            Target::Account { arn, account } => (arn.clone(), *account, None, &[][..], None),
+            Target::Account { arn, account } => (arn.clone(), *account, None, None, None),
         };
+        // Only grants naming the caller (or, for a session, its role) can apply.
+        let mut grantees = alloc::vec![caller.principal.arn()];
+        if let Principal::AssumedRole { account, role, .. } = &caller.principal {
+            grantees.push(Principal::Role(account.clone(), role.clone()).arn());
+        }
+        let candidates: Vec<&Grant> = grants
+            .map(|g| g.for_grantees(&grantees).collect())
+            .unwrap_or_default();
+        let other_grants = grants.map_or(0, |g| g.len()) - candidates.len();
         evaluate(&Evaluation {
             caller,
             action,
@@ -599,7 +615,8 @@ impl World {
             resource_account,
             resource_policy,
             identity_policies,
-            grants,
+            grants: candidates,
+            other_grants,
             grant_tokens: extras.grant_tokens,
             encryption_context: extras.encryption_context,
             context: self.request_context(caller, key, extras),

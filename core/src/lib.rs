@@ -77,6 +77,7 @@ pub mod scenario;
 pub mod secret;
 pub mod selftest;
 pub mod services;
+pub mod workloads;
 pub mod world;
 
 pub use error::KmsError;

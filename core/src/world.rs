@@ -28,6 +28,11 @@ pub struct WorldConfig {
     pub start: Timestamp,
     /// How many audit events the trail keeps.
     pub audit_capacity: usize,
+    /// Whether to keep the log of everything that happened. Replay, share
+    /// links and export need it, and it grows with every call; a world that
+    /// runs millions of calls (a long simulation, a benchmark) can turn it
+    /// off, and then holds bounded memory.
+    pub record_log: bool,
 }
 
 impl WorldConfig {
@@ -37,6 +42,7 @@ impl WorldConfig {
             seed,
             start: Timestamp::DEFAULT_START,
             audit_capacity: crate::audit::DEFAULT_CAPACITY,
+            record_log: true,
         }
     }
 }
@@ -115,6 +121,8 @@ impl CallRecord {
 pub struct World {
     pub(crate) config: WorldConfig,
     pub(crate) now: Timestamp,
+    /// `now` in ISO 8601, kept in step with it (every request needs it).
+    pub(crate) now_iso: String,
     pub(crate) rng: ChaCha20Rng,
     id_rng: ChaCha20Rng,
     pub(crate) accounts: BTreeMap<AccountId, Account>,
@@ -136,6 +144,7 @@ impl World {
         id_rng.set_stream(1);
         Self {
             now: config.start,
+            now_iso: config.start.iso8601(),
             audit: AuditTrail::with_capacity(config.audit_capacity),
             config,
             rng,
@@ -184,6 +193,12 @@ impl World {
         &self.log
     }
 
+    fn record(&mut self, entry: LogEntry) {
+        if self.config.record_log {
+            self.log.push(entry);
+        }
+    }
+
     /// Adds an account (its root user exists at once).
     pub fn add_account(&mut self, account_id: AccountId, name: &str) -> Result<(), KmsError> {
         if self.accounts.contains_key(&account_id) {
@@ -205,7 +220,7 @@ impl World {
                 ..Account::default()
             },
         );
-        self.log.push(LogEntry::AddAccount {
+        self.record(LogEntry::AddAccount {
             account_id,
             name: name.into(),
         });
@@ -216,7 +231,7 @@ impl World {
     /// request changes nothing else in the world.
     pub fn call(&mut self, caller: Caller, request: Request) -> Outcome {
         let outcome = self.execute(&caller, &request);
-        self.log.push(LogEntry::Call { caller, request });
+        self.record(LogEntry::Call { caller, request });
         outcome
     }
 
@@ -431,7 +446,7 @@ impl World {
                 account_id: caller_account,
                 invoked_by: via.clone(),
             },
-            event_time: self.now.iso8601(),
+            event_time: self.now_iso.clone(),
             event_source: event_source.into(),
             event_name: request.operation().into(),
             aws_region: region,
@@ -479,7 +494,7 @@ impl World {
                 account_id: Some(account.to_string()),
                 invoked_by: Some("kms.amazonaws.com".into()),
             },
-            event_time: self.now.iso8601(),
+            event_time: self.now_iso.clone(),
             event_source: "kms.amazonaws.com".into(),
             event_name: name.into(),
             aws_region: region,
@@ -514,7 +529,7 @@ impl World {
     /// on the way in time order.
     pub fn advance(&mut self, seconds: u64) {
         self.run_clock(seconds);
-        self.log.push(LogEntry::Advance { seconds });
+        self.record(LogEntry::Advance { seconds });
     }
 
     fn run_clock(&mut self, seconds: u64) {
@@ -525,12 +540,19 @@ impl World {
                 break;
             }
             let what = entry.remove();
-            self.now = at;
+            self.set_now(at);
             if self.is_live(at, &what) {
                 self.fire(what);
             }
         }
-        self.now = target;
+        self.set_now(target);
+    }
+
+    fn set_now(&mut self, at: Timestamp) {
+        if at != self.now {
+            self.now = at;
+            self.now_iso = at.iso8601();
+        }
     }
 
     /// When the next scheduled event that will really do something happens.
@@ -630,6 +652,7 @@ impl World {
             seed,
             start: log.start,
             audit_capacity: log.audit_capacity.unwrap_or(crate::audit::DEFAULT_CAPACITY),
+            record_log: true,
         });
         for (index, entry) in log.entries.iter().enumerate() {
             match entry {

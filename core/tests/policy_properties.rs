@@ -161,7 +161,8 @@ fn decide(case: &Case) -> (bool, DecidingRule) {
             .iter()
             .map(|d| ("identity policy".to_string(), d))
             .collect(),
-        grants: &[],
+        grants: Vec::new(),
+        other_grants: 0,
         grant_tokens: &[],
         encryption_context: Some(&case.context),
         context,

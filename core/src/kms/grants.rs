@@ -359,15 +359,26 @@ impl World {
             ..Extras::default()
         };
         let id = self.key_for(caller, &r.key_id, KeyOperation::CreateGrant, &extras, rec)?;
-        let existing = self.kms.grants.get(&id).map(Vec::len).unwrap_or(0);
-        if let Some(same) = self.kms.grants_of(id).iter().find(|g| {
-            g.name.is_some()
-                && g.name == r.name
-                && g.grantee == r.grantee_principal
-                && g.retiring == r.retiring_principal
-                && g.operations == r.operations
-                && g.constraints == r.constraints
-        }) {
+        let existing = self
+            .kms
+            .grants
+            .get(&id)
+            .map(super::KeyGrants::len)
+            .unwrap_or(0);
+        if let Some(same) = self
+            .kms
+            .grants_of(id)
+            .iter()
+            .filter(|_| r.name.is_some())
+            .find(|g| {
+                g.name.is_some()
+                    && g.name == r.name
+                    && g.grantee == r.grantee_principal
+                    && g.retiring == r.retiring_principal
+                    && g.operations == r.operations
+                    && g.constraints == r.constraints
+            })
+        {
             return Ok(Response::CreateGrant(CreateGrantResponse {
                 grant_token: same.token.clone(),
                 grant_id: same.id.clone(),
@@ -563,7 +574,7 @@ impl World {
 
     fn remove_grant(&mut self, key: KeyId, index: usize) {
         if let Some(grants) = self.kms.grants.get_mut(&key) {
-            grants.remove(index);
+            let _ = grants.remove(index);
             if grants.is_empty() {
                 self.kms.grants.remove(&key);
             }

@@ -71,6 +71,8 @@ pub const ON_DEMAND_ROTATION_SECONDS: u64 = 60;
 pub struct KmsKey {
     /// The key id.
     pub id: KeyId,
+    /// The key ARN, computed once (it is needed on every call).
+    arn: String,
     /// The owning account.
     pub account: AccountId,
     /// The key's Region; it exists nowhere else.
@@ -118,6 +120,7 @@ impl KmsKey {
         now: Timestamp,
     ) -> Self {
         Self {
+            arn: key_arn(&region, &account, id),
             id,
             account,
             region,
@@ -150,7 +153,7 @@ impl KmsKey {
 
     /// The key ARN.
     pub fn arn(&self) -> String {
-        key_arn(&self.region, &self.account, self.id)
+        self.arn.clone()
     }
 
     /// The backing key that encrypts now, with its version number (1-based).

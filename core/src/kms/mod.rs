@@ -70,8 +70,8 @@ pub struct Kms {
     pub keys: BTreeMap<KeyId, KmsKey>,
     /// Aliases.
     pub aliases: BTreeMap<AliasKey, Alias>,
-    /// Grants by key, oldest first.
-    pub grants: BTreeMap<KeyId, Vec<Grant>>,
+    /// Grants by key.
+    pub grants: BTreeMap<KeyId, KeyGrants>,
     /// Keys deleted for good: their ciphertexts can never be decrypted again.
     pub deleted: BTreeMap<KeyId, DeletedKey>,
 }
@@ -92,9 +92,65 @@ impl Kms {
             .map(|(k, _)| k)
     }
 
-    /// The grants on `id`.
+    /// The grants on `id`, oldest first.
     pub fn grants_of(&self, id: KeyId) -> &[Grant] {
-        self.grants.get(&id).map(Vec::as_slice).unwrap_or_default()
+        self.grants
+            .get(&id)
+            .map(|g| g.list.as_slice())
+            .unwrap_or_default()
+    }
+}
+
+/// A key's grants, oldest first, indexed by grantee: a decision looks only
+/// at the grants that name its caller, even among AWS's 50,000 per key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyGrants {
+    list: Vec<Grant>,
+    by_grantee: BTreeMap<String, Vec<usize>>,
+}
+
+impl KeyGrants {
+    /// How many grants.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// The grants, oldest first.
+    pub fn iter(&self) -> core::slice::Iter<'_, Grant> {
+        self.list.iter()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub(crate) fn push(&mut self, grant: Grant) {
+        self.by_grantee
+            .entry(grant.grantee.clone())
+            .or_default()
+            .push(self.list.len());
+        self.list.push(grant);
+    }
+
+    pub(crate) fn remove(&mut self, index: usize) -> Grant {
+        let grant = self.list.remove(index);
+        self.by_grantee.clear();
+        for (i, g) in self.list.iter().enumerate() {
+            self.by_grantee
+                .entry(g.grantee.clone())
+                .or_default()
+                .push(i);
+        }
+        grant
+    }
+
+    /// The grants whose grantee is one of `arns`.
+    pub fn for_grantees<'a>(&'a self, arns: &'a [String]) -> impl Iterator<Item = &'a Grant> + 'a {
+        arns.iter()
+            .filter_map(|arn| self.by_grantee.get(arn))
+            .flatten()
+            .map(|&i| &self.list[i])
     }
 }
 

@@ -15,7 +15,6 @@ use super::document::{Values, malformed_policy, parse_values};
 use super::glob;
 use crate::clock::Timestamp;
 use crate::error::KmsError;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -427,13 +426,20 @@ pub struct ConditionTrace {
 }
 
 /// The condition keys of one request and their values. Keys are looked up
-/// case-insensitively, as IAM does.
+/// case-insensitively, as IAM does. A request has a handful of keys, so a
+/// list searched without allocating beats a map keyed by lowercased strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    values: BTreeMap<String, (String, Vec<String>)>,
+    values: Vec<(String, Vec<String>)>,
 }
 
 impl RequestContext {
+    fn position(&self, key: &str) -> Option<usize> {
+        self.values
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+    }
+
     /// Sets a key to one value.
     pub fn set(&mut self, key: &str, value: impl Into<String>) {
         self.set_all(key, alloc::vec![value.into()]);
@@ -441,30 +447,28 @@ impl RequestContext {
 
     /// Sets a (multi-valued) key.
     pub fn set_all(&mut self, key: &str, values: Vec<String>) {
-        self.values.insert(key.to_lowercase(), (key.into(), values));
+        match self.position(key) {
+            Some(i) => self.values[i].1 = values,
+            None => self.values.push((key.into(), values)),
+        }
     }
 
     /// Appends a value to a key.
     pub fn add(&mut self, key: &str, value: impl Into<String>) {
-        self.values
-            .entry(key.to_lowercase())
-            .or_insert_with(|| (key.into(), Vec::new()))
-            .1
-            .push(value.into());
+        match self.position(key) {
+            Some(i) => self.values[i].1.push(value.into()),
+            None => self.values.push((key.into(), alloc::vec![value.into()])),
+        }
     }
 
     /// The values of a key, if the request has it.
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        self.values
-            .get(&key.to_lowercase())
-            .map(|(_, v)| v.as_slice())
+        self.position(key).map(|i| self.values[i].1.as_slice())
     }
 
     /// Every key with its values, as written, for explanations.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.values
-            .values()
-            .map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 }
 

@@ -63,6 +63,8 @@ pub struct StatementTrace {
 pub struct Subject<'a> {
     /// Who asks.
     pub principal: &'a Principal,
+    /// Its ARN (computed once per decision).
+    pub principal_arn: &'a str,
     /// The IAM action.
     pub action: &'a str,
     /// The resource ARN (`*` for actions without a resource).
@@ -131,7 +133,7 @@ fn principal_element_matches(element: &PrincipalElement, caller: &Principal) -> 
     }
 }
 
-fn describe_principal(m: &PrincipalMatch, caller: &Principal) -> String {
+fn describe_principal(m: &PrincipalMatch, caller: &str) -> String {
     match m {
         PrincipalMatch::AttachedIdentity => format!("attached to {caller}"),
         PrincipalMatch::Named => format!("names {caller}"),
@@ -208,7 +210,7 @@ impl Statement {
         StatementTrace {
             label: self.label(index),
             effect: self.effect,
-            principal_detail: describe_principal(&principal, subject.principal),
+            principal_detail: describe_principal(&principal, subject.principal_arn),
             principal,
             action,
             resource,
