@@ -314,7 +314,7 @@ pub fn evaluate(e: &Evaluation<'_>) -> Authorization {
         let identity_ok = is_root || identity_allow.is_some();
         let identity_reason = || match &identity_allow {
             Some(w) => w.clone(),
-            None => String::from("the account root, whom IAM policies never limit"),
+            None => String::from("the root user (never limited by IAM policies)"),
         };
 
         // A resource without its own policy: IAM alone decides.

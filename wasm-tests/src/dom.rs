@@ -25,11 +25,31 @@ where
     section
 }
 
-/// The text of the single element matching `data-testid="<id>"` below `root`.
-pub fn text_of(root: &web_sys::HtmlElement, id: &str) -> String {
+fn find(root: &web_sys::HtmlElement, id: &str) -> web_sys::Element {
     root.query_selector(&format!("[data-testid=\"{id}\"]"))
         .ok()
         .flatten()
-        .and_then(|e| e.text_content())
         .unwrap_or_else(|| panic!("no element with data-testid={id}"))
+}
+
+/// The text of the first element matching `data-testid="<id>"` below `root`.
+pub fn text_of(root: &web_sys::HtmlElement, id: &str) -> String {
+    find(root, id).text_content().unwrap_or_default()
+}
+
+/// Clicks the first element matching `data-testid="<id>"` below `root`.
+pub fn click(root: &web_sys::HtmlElement, id: &str) {
+    find(root, id)
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+}
+
+/// Lets the reactive system apply pending updates (a macrotask turn).
+pub async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

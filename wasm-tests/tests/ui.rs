@@ -1,7 +1,7 @@
-//! The playground's components mounted into a real DOM.
+//! The playground's components mounted into a real DOM and driven by clicks.
 #![cfg(target_arch = "wasm32")]
 
-use kms_wasm_tests::{mount_fresh, text_of};
+use kms_wasm_tests::{click, mount_fresh, settle, text_of};
 use leptos::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -21,5 +21,91 @@ fn app_shows_the_self_test_computed_by_the_core() {
         root.text_content()
             .unwrap_or_default()
             .contains("KMS Playground")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_story_is_followed_step_by_step() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    assert!(
+        root.query_selector("[data-testid=welcome]")
+            .unwrap()
+            .is_some()
+    );
+    let count = kms_core::scenario::builtin::get("envelope-encryption")
+        .unwrap()
+        .steps
+        .len();
+
+    click(&root, "story-envelope-encryption");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "progress"),
+        format!("0 of {count} steps · 0 as expected")
+    );
+    assert!(text_of(&root, "upcoming").contains("KMS key"));
+
+    click(&root, "next");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "progress"),
+        format!("1 of {count} steps · 1 as expected")
+    );
+    assert_eq!(text_of(&root, "step-verdict"), "as the story says");
+
+    click(&root, "run-to-end");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "progress"),
+        format!("{count} of {count} steps · {count} as expected")
+    );
+    assert_eq!(
+        root.query_selector_all("[data-testid=step-result]")
+            .unwrap()
+            .length() as usize,
+        count
+    );
+
+    click(&root, "back");
+    settle().await;
+    assert_eq!(
+        text_of(&root, "progress"),
+        format!("{} of {count} steps · {} as expected", count - 1, count - 1)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_why_panel_names_the_deciding_rule() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "story-key-policies");
+    settle().await;
+    click(&root, "run-to-end");
+    settle().await;
+    let rules = root.query_selector_all("[data-testid=rule]").unwrap();
+    let texts: Vec<String> = (0..rules.length())
+        .filter_map(|i| rules.item(i))
+        .filter_map(|n| n.text_content())
+        .collect();
+    assert!(texts.iter().any(|t| t == "explicit deny"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "direct allow"), "{texts:?}");
+    let explanations = root.text_content().unwrap_or_default();
+    assert!(
+        explanations.contains("an explicit deny always wins"),
+        "the sentence of the deciding rule is shown"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_world_panel_shows_a_cluster_breaking() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "story-aurora-disable-key");
+    settle().await;
+    for _ in 0..11 {
+        click(&root, "next");
+        settle().await;
+    }
+    assert_eq!(
+        text_of(&root, "cluster-status"),
+        "inaccessible-encryption-credentials-recoverable"
     );
 }

@@ -4,8 +4,14 @@
 #![warn(missing_docs)]
 
 mod app;
+mod markdown;
+mod step;
+mod story;
+mod why;
+mod world_view;
 
 pub use app::App;
+pub use story::Story;
 
 /// Mounts the playground into the page body. Called by the `kms-web` binary.
 pub fn start() {

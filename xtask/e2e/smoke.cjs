@@ -35,6 +35,22 @@ async function main() {
     const shot = path.join(shotDir, 'smoke.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`mounted in ${mountedMs} ms; core value "${value}"; screenshot ${shot}`);
+
+    // Play a whole story in the built page: the S5 Aurora story.
+    await page.getByTestId('story-aurora-disable-key').click();
+    await page.getByTestId('next').click();
+    await page.getByTestId('run-to-end').click();
+    const progress = await page.getByTestId('progress').textContent();
+    const m = /^(\d+) of (\d+) steps · (\d+) as expected$/.exec(progress || '');
+    if (!m || m[1] !== m[2] || m[3] !== m[2]) problems.push(`story progress is ${JSON.stringify(progress)}`);
+    const story = path.join(shotDir, 'story.png');
+    await page.screenshot({ path: story, fullPage: false });
+    const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await narrow.goto(url, { waitUntil: 'load' });
+    await narrow.getByTestId('story-key-policies').click();
+    await narrow.getByTestId('run-to-end').click();
+    await narrow.screenshot({ path: path.join(shotDir, 'story-phone.png'), fullPage: false });
+    console.log(`story played: ${progress}; screenshots ${story}, story-phone.png`);
   } finally {
     await browser.close();
   }

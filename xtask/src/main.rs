@@ -4,7 +4,10 @@
 //! playground with Trunk and serve it on 127.0.0.1.
 //! `cargo xtask test`: install what is missing, then run every check, stopping
 //! at the first failure, and end with one `N passed, N failed` line.
+//! `cargo xtask bench [--quick]`: the same workloads natively and in the
+//! browser, with `openssl speed` as the physical reference, in one table.
 
+mod bench;
 mod process;
 mod static_server;
 mod test;
@@ -15,13 +18,19 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask serve [--port N] [--dev]   build the playground and serve it on 127.0.0.1 (default port 8080)
-  cargo xtask test                       install the toolchain if needed, then run every check";
+  cargo xtask test                       install the toolchain if needed, then run every check
+  cargo xtask bench [--quick]            the benchmarks natively and in headless Chromium, side by side";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") if args.len() == 1 => test::run(&workspace_root()),
+        Some("bench") if args.len() <= 2 => match args.get(1).map(String::as_str) {
+            None => bench::run(&workspace_root(), false),
+            Some("--quick") => bench::run(&workspace_root(), true),
+            Some(other) => Err(format!("unknown option {other:?} for bench\n{USAGE}")),
+        },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -91,6 +91,9 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
                         "-p",
                         "kms-wasm-tests",
                         "--all-targets",
+                        // Also checks the browser benchmark, so it cannot rot.
+                        "--features",
+                        "kms-wasm-tests/bench",
                         "--target",
                         wasm,
                         "--",
