@@ -24,6 +24,13 @@ const GRANT_OPERATIONS: &[&str] = &[
     "RetireGrant",
 ];
 
+/// What `claim_name` claims.
+#[derive(Clone, Copy)]
+enum Kind {
+    Cluster,
+    Snapshot,
+}
+
 fn not_accessible(arn: &str) -> KmsError {
     KmsError::KMSKeyNotAccessibleFault(format!(
         "The specified KMS key [{arn}] does not exist, is not enabled or you do not have permissions to access it."
@@ -82,6 +89,39 @@ impl World {
         let account = Self::caller_account(caller)?;
         self.authorize_account(caller, action, arn, &account, rec)?;
         Ok(account)
+    }
+
+    /// Claims a new cluster or snapshot name in the caller's account and
+    /// Region: its ARN, the caller's permission for `action` on it, and that
+    /// the name is free.
+    fn claim_name(
+        &self,
+        caller: &Caller,
+        kind: Kind,
+        id: &str,
+        action: &str,
+        rec: &mut CallRecord,
+    ) -> Result<(ResourceKey, String), KmsError> {
+        let account = Self::caller_account(caller)?;
+        let region = caller.region.clone();
+        let segment = match kind {
+            Kind::Cluster => "cluster",
+            Kind::Snapshot => "cluster-snapshot",
+        };
+        let arn = format!("arn:aws:rds:{region}:{account}:{segment}:{id}");
+        self.authorize_rds(caller, action, arn.clone(), rec)?;
+        let key = (account, region, id.to_string());
+        match kind {
+            Kind::Cluster if self.services.rds.clusters.contains_key(&key) => Err(
+                KmsError::DBClusterAlreadyExistsFault("DB Cluster already exists".into()),
+            ),
+            Kind::Snapshot if self.services.rds.snapshots.contains_key(&key) => {
+                Err(KmsError::DBClusterSnapshotAlreadyExistsFault(format!(
+                    "A DB cluster snapshot with the identifier {id} already exists."
+                )))
+            }
+            _ => Ok((key, arn)),
+        }
     }
 
     fn new_resource_id(&mut self, prefix: &str) -> String {
@@ -175,23 +215,14 @@ impl World {
                 "Invalid DB engine: {engine}"
             )));
         }
-        let region = caller.region.clone();
-        let account = Self::caller_account(caller)?;
-        let arn = format!(
-            "arn:aws:rds:{region}:{account}:cluster:{}",
-            r.db_cluster_identifier
-        );
-        self.authorize_rds(caller, "rds:CreateDBCluster", arn.clone(), rec)?;
-        let key = (
-            account.clone(),
-            region.clone(),
-            r.db_cluster_identifier.clone(),
-        );
-        if self.services.rds.clusters.contains_key(&key) {
-            return Err(KmsError::DBClusterAlreadyExistsFault(
-                "DB Cluster already exists".into(),
-            ));
-        }
+        let (key, arn) = self.claim_name(
+            caller,
+            Kind::Cluster,
+            &r.db_cluster_identifier,
+            "rds:CreateDBCluster",
+            rec,
+        )?;
+        let (account, region) = (key.0.clone(), key.1.clone());
         let kms_key_id = match &r.kms_key_id {
             Some(k) => k.clone(),
             None => {
@@ -299,23 +330,14 @@ impl World {
             &r.db_cluster_snapshot_identifier,
         )?;
         let cluster_key = self.own_cluster_key(caller, &r.db_cluster_identifier)?;
-        let (account, region, _) = cluster_key.clone();
-        let arn = format!(
-            "arn:aws:rds:{region}:{account}:cluster-snapshot:{}",
-            r.db_cluster_snapshot_identifier
-        );
-        self.authorize_rds(caller, "rds:CreateDBClusterSnapshot", arn, rec)?;
-        let snapshot_key = (
-            account.clone(),
-            region.clone(),
-            r.db_cluster_snapshot_identifier.clone(),
-        );
-        if self.services.rds.snapshots.contains_key(&snapshot_key) {
-            return Err(KmsError::DBClusterSnapshotAlreadyExistsFault(format!(
-                "Cannot create the snapshot because a snapshot with the identifier {} already exists.",
-                r.db_cluster_snapshot_identifier
-            )));
-        }
+        let (snapshot_key, _) = self.claim_name(
+            caller,
+            Kind::Snapshot,
+            &r.db_cluster_snapshot_identifier,
+            "rds:CreateDBClusterSnapshot",
+            rec,
+        )?;
+        let (account, region) = (snapshot_key.0.clone(), snapshot_key.1.clone());
         let cluster = &self.services.rds.clusters[&cluster_key];
         if cluster.status != ClusterStatus::Available {
             return Err(KmsError::InvalidDBClusterStateFault(format!(
@@ -424,24 +446,14 @@ impl World {
             &r.target_db_cluster_snapshot_identifier,
         )?;
         let source = self.visible_snapshot(caller, &r.source_db_cluster_snapshot_identifier)?;
-        let account = Self::caller_account(caller)?;
-        let region = caller.region.clone();
-        let arn = format!(
-            "arn:aws:rds:{region}:{account}:cluster-snapshot:{}",
-            r.target_db_cluster_snapshot_identifier
-        );
-        self.authorize_rds(caller, "rds:CopyDBClusterSnapshot", arn.clone(), rec)?;
-        let target_key = (
-            account.clone(),
-            region.clone(),
-            r.target_db_cluster_snapshot_identifier.clone(),
-        );
-        if self.services.rds.snapshots.contains_key(&target_key) {
-            return Err(KmsError::DBClusterSnapshotAlreadyExistsFault(format!(
-                "Cannot copy the snapshot because a snapshot with the identifier {} already exists.",
-                r.target_db_cluster_snapshot_identifier
-            )));
-        }
+        let (target_key, arn) = self.claim_name(
+            caller,
+            Kind::Snapshot,
+            &r.target_db_cluster_snapshot_identifier,
+            "rds:CopyDBClusterSnapshot",
+            rec,
+        )?;
+        let (account, region) = (target_key.0.clone(), target_key.1.clone());
         let destination = match (&r.kms_key_id, source.account == account) {
             (Some(k), _) => k.clone(),
             (None, true) => source.storage.key_arn.clone(),
@@ -501,23 +513,14 @@ impl World {
     ) -> Result<Response, KmsError> {
         check_identifier("DBClusterIdentifier", &r.db_cluster_identifier)?;
         let snapshot = self.visible_snapshot(caller, &r.snapshot_identifier)?;
-        let account = Self::caller_account(caller)?;
-        let region = caller.region.clone();
-        let arn = format!(
-            "arn:aws:rds:{region}:{account}:cluster:{}",
-            r.db_cluster_identifier
-        );
-        self.authorize_rds(caller, "rds:RestoreDBClusterFromSnapshot", arn.clone(), rec)?;
-        let key = (
-            account.clone(),
-            region.clone(),
-            r.db_cluster_identifier.clone(),
-        );
-        if self.services.rds.clusters.contains_key(&key) {
-            return Err(KmsError::DBClusterAlreadyExistsFault(
-                "DB Cluster already exists".into(),
-            ));
-        }
+        let (key, arn) = self.claim_name(
+            caller,
+            Kind::Cluster,
+            &r.db_cluster_identifier,
+            "rds:RestoreDBClusterFromSnapshot",
+            rec,
+        )?;
+        let (account, region) = (key.0.clone(), key.1.clone());
         let requested = r
             .kms_key_id
             .clone()
