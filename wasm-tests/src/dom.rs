@@ -53,3 +53,18 @@ pub async fn settle() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Types `value` into the input or textarea `data-testid="<id>"`, as a user
+/// would: sets it and fires a bubbling `input` event.
+pub fn type_into(root: &web_sys::HtmlElement, id: &str, value: &str) {
+    let element = find(root, id);
+    if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.set_value(value);
+    } else if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_value(value);
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("an input event");
+    let _ = element.dispatch_event(&event);
+}

@@ -109,3 +109,60 @@ async fn the_world_panel_shows_a_cluster_breaking() {
         "inaccessible-encryption-credentials-recoverable"
     );
 }
+
+#[wasm_bindgen_test]
+async fn free_play_moves_the_clock_and_answers_requests() {
+    use kms_wasm_tests::type_into;
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "free-play");
+    settle().await;
+    assert_eq!(text_of(&root, "clock"), "2026-01-05T09:00:00Z");
+    click(&root, "clock-1"); // +10 min
+    settle().await;
+    assert_eq!(text_of(&root, "clock"), "2026-01-05T09:10:00Z");
+
+    // The example request: CreateKey as the production root.
+    click(&root, "send");
+    settle().await;
+    assert!(
+        root.query_selector("[data-testid=step-error]")
+            .unwrap()
+            .is_none(),
+        "CreateKey succeeds"
+    );
+    assert_eq!(text_of(&root, "rule"), "identity policy allows");
+
+    // Bad input is shown inline, never a panic.
+    type_into(&root, "request", "{not json");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    assert!(text_of(&root, "step-error").starts_with("ValidationException"));
+    type_into(&root, "actor", "arn:aws:iam::111122223333:user/nobody");
+    type_into(
+        &root,
+        "request",
+        r#"{"Action": "kms:ListKeys", "Parameters": {}}"#,
+    );
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    assert!(text_of(&root, "step-error").starts_with("UnrecognizedClientException"));
+}
+
+#[wasm_bindgen_test]
+async fn a_story_can_be_left_to_experiment_from_there() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "story-aurora-disable-key");
+    settle().await;
+    click(&root, "run-to-end");
+    settle().await;
+    click(&root, "experiment");
+    settle().await;
+    assert!(root.query_selector("[data-testid=free]").unwrap().is_some());
+    assert_eq!(
+        text_of(&root, "cluster-status"),
+        "available",
+        "the story's cluster came along"
+    );
+}

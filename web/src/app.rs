@@ -1,3 +1,4 @@
+use crate::free::{CLOCK_STEPS, FreePlay};
 use crate::markdown::Narration;
 use crate::step::StepCard;
 use crate::story::Story;
@@ -10,6 +11,12 @@ use leptos::prelude::*;
 pub fn App() -> impl IntoView {
     let scenarios = builtin::all().unwrap_or_default();
     let story: RwSignal<Option<Story>> = RwSignal::new(None);
+    let free: RwSignal<Option<FreePlay>> = RwSignal::new(None);
+    let console = Console {
+        actor: RwSignal::new(String::from("arn:aws:iam::111122223333:root")),
+        via: RwSignal::new(String::new()),
+        request: RwSignal::new(String::from(EXAMPLE_REQUEST)),
+    };
     let picker = scenarios
         .into_iter()
         .map(|scenario| {
@@ -18,7 +25,10 @@ pub fn App() -> impl IntoView {
             let testid = format!("story-{}", scenario.id);
             view! {
                 <li>
-                    <button class="story-link" data-testid=testid on:click=move |_| story.set(Some(Story::start(&scenario)))>
+                    <button class="story-link" data-testid=testid on:click=move |_| {
+                        free.set(None);
+                        story.set(Some(Story::start(&scenario)));
+                    }>
                         <span class="tag">{tag}</span>
                         <span>{title}</span>
                     </button>
@@ -39,9 +49,19 @@ pub fn App() -> impl IntoView {
                 <nav class="stories" aria-label="Stories">
                     <h2>"Stories"</h2>
                     <ul>{picker}</ul>
+                    <h2>"Experiment"</h2>
+                    <button class="story-link" data-testid="free-play" on:click=move |_| {
+                        story.set(None);
+                        free.set(Some(FreePlay::fresh(fresh_seed())));
+                    }>
+                        <span class="tag">"+"</span>
+                        <span>"Free play: a new world with a production and a staging account"</span>
+                    </button>
                 </nav>
                 <main class="stage">
+                    {move || free.with(|f| f.as_ref().map(|f| free_view(f, free, console).into_any()))}
                     {move || story.with(|s| match s {
+                        None if free.with(Option::is_some) => ().into_any(),
                         None => view! {
                             <section class="welcome" data-testid="welcome">
                                 <h2>"Pick a story"</h2>
@@ -49,7 +69,7 @@ pub fn App() -> impl IntoView {
                             </section>
                         }
                         .into_any(),
-                        Some(s) => story_view(s, story).into_any(),
+                        Some(s) => story_view(s, story, free).into_any(),
                     })}
                 </main>
             </div>
@@ -62,7 +82,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn story_view(s: &Story, story: RwSignal<Option<Story>>) -> impl IntoView + use<> {
+fn story_view(
+    s: &Story,
+    story: RwSignal<Option<Story>>,
+    free: RwSignal<Option<FreePlay>>,
+) -> impl IntoView + use<> {
     let scenario = s.scenario();
     let total = scenario.steps.len();
     let played = s.run().position();
@@ -90,9 +114,124 @@ fn story_view(s: &Story, story: RwSignal<Option<Story>>) -> impl IntoView + use<
                     <button data-testid="back" disabled=played == 0 on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"Back"</button>
                     <button data-testid="next" class="primary" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step"</button>
                     <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
+                    <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
+                        let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
+                        if let Some(world) = world {
+                            story.set(None);
+                            free.set(Some(FreePlay::from_world(world)));
+                        }
+                    }>"Experiment from here"</button>
                     <span class="progress" data-testid="progress">{format!("{played} of {total} steps · {passed} as expected")}</span>
                 </div>
                 {upcoming}
+                <div class="steps">{cards}</div>
+            </div>
+            <WorldSummary world=world/>
+        </section>
+    }
+}
+
+/// A first request for the console: the AWS JSON of CreateKey.
+const EXAMPLE_REQUEST: &str = r#"{
+  "Action": "kms:CreateKey",
+  "Parameters": {"Description": "my first key"}
+}"#;
+
+/// The console's inputs; they outlive re-renders of the stage.
+#[derive(Clone, Copy)]
+struct Console {
+    actor: RwSignal<String>,
+    via: RwSignal<String>,
+    request: RwSignal<String>,
+}
+
+/// A seed for a fresh world from the browser's clock: every free-play world
+/// differs, and its log (seed included) still replays it exactly.
+fn fresh_seed() -> [u8; 32] {
+    let now = js_sys_now().to_bits().to_le_bytes();
+    let mut seed = [0u8; 32];
+    for (i, byte) in seed.iter_mut().enumerate() {
+        *byte = now[i % 8] ^ (i as u8).wrapping_mul(151);
+    }
+    seed
+}
+
+fn js_sys_now() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+fn free_view(
+    f: &FreePlay,
+    free: RwSignal<Option<FreePlay>>,
+    console: Console,
+) -> impl IntoView + use<> {
+    let clock = CLOCK_STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (label, seconds))| {
+            let seconds = *seconds;
+            view! {
+                <button data-testid=format!("clock-{i}") on:click=move |_| free.update(|f| if let Some(f) = f { f.advance(seconds) })>{*label}</button>
+            }
+        })
+        .collect_view();
+    let notice = f
+        .notice
+        .clone()
+        .map(|n| view! { <span class="note">{n}</span> });
+    let cards = f
+        .results
+        .iter()
+        .rev()
+        .map(|r| view! { <StepCard result=r.clone()/> })
+        .collect_view();
+    let world = f.world.clone();
+    let send = move |_| {
+        let (actor, via, request) = (
+            console.actor.get(),
+            console.via.get(),
+            console.request.get(),
+        );
+        free.update(|f| {
+            if let Some(f) = f {
+                f.send(&actor, &via, &request)
+            }
+        });
+    };
+    view! {
+        <section class="story" data-testid="free">
+            <div class="story-main">
+                <h2>"Free play"</h2>
+                <p class="summary">"Send any request as any principal. Requests and errors are AWS's; every authorization comes with its why."</p>
+                <div class="controls" role="toolbar" aria-label="Virtual clock">
+                    <span class="progress">"Clock:"</span>
+                    {clock}
+                    {notice}
+                </div>
+                <div class="console">
+                    <label>"As "
+                        <input data-testid="actor" aria-label="Principal ARN" prop:value=move || console.actor.get()
+                            on:input=move |ev| console.actor.set(event_target_value(&ev))/>
+                    </label>
+                    <label>" via "
+                        <select data-testid="via" aria-label="Through a service" on:change=move |ev| console.via.set(event_target_value(&ev))>
+                            <option value="" selected=move || console.via.get().is_empty()>"(directly)"</option>
+                            <option value="rds.amazonaws.com" selected=move || console.via.get() == "rds.amazonaws.com">"RDS"</option>
+                            <option value="ssm.amazonaws.com" selected=move || console.via.get() == "ssm.amazonaws.com">"SSM"</option>
+                        </select>
+                    </label>
+                    <textarea data-testid="request" aria-label="Request (AWS JSON)" rows="7" spellcheck="false"
+                        prop:value=move || console.request.get()
+                        on:input=move |ev| console.request.set(event_target_value(&ev))></textarea>
+                    <button class="primary" data-testid="send" on:click=send>"Send"</button>
+                </div>
                 <div class="steps">{cards}</div>
             </div>
             <WorldSummary world=world/>

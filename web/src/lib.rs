@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod free;
 mod markdown;
 mod step;
 mod story;

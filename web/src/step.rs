@@ -13,6 +13,8 @@ fn pretty(value: &serde_json::Value) -> String {
 #[component]
 pub fn StepCard(result: StepResult) -> impl IntoView {
     let passed = result.passed;
+    // Console results have no story expectation to compare with.
+    let judged = !result.expected.is_empty();
     let outcome = match (&result.response, &result.error) {
         (_, Some(e)) => view! {
             <div class="error" data-testid="step-error">
@@ -42,10 +44,12 @@ pub fn StepCard(result: StepResult) -> impl IntoView {
     view! {
         <article class="step" class:failed=!passed data-testid="step-result">
             <header class="step-head">
-                <span class="step-no">{format!("Step {}", result.index + 1)}</span>
-                <span class="badge" class:ok=passed data-testid="step-verdict">
-                    {if passed { "as the story says" } else { "not what the story expects" }}
-                </span>
+                <span class="step-no">{if judged { format!("Step {}", result.index + 1) } else { format!("Request {}", result.index + 1) }}</span>
+                {judged.then(|| view! {
+                    <span class="badge" class:ok=passed data-testid="step-verdict">
+                        {if passed { "as the story says" } else { "not what the story expects" }}
+                    </span>
+                })}
             </header>
             <p class="narration"><Narration text=result.narration.clone()/></p>
             {result.actor.map(|a| view! { <p class="actor">"As " <code>{a}</code></p> })}
@@ -56,7 +60,7 @@ pub fn StepCard(result: StepResult) -> impl IntoView {
                 </details>
             })}
             {outcome}
-            <p class="expected">{result.expected.clone()}</p>
+            {judged.then(|| view! { <p class="expected">{result.expected.clone()}</p> })}
             <ul class="failures">{failures}</ul>
             {authorizations}
         </article>

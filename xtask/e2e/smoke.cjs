@@ -51,6 +51,14 @@ async function main() {
     await narrow.getByTestId('run-to-end').click();
     await narrow.screenshot({ path: path.join(shotDir, 'story-phone.png'), fullPage: false });
     console.log(`story played: ${progress}; screenshots ${story}, story-phone.png`);
+
+    // Leave the story and experiment: the clock and the console.
+    await page.getByTestId('experiment').click();
+    await page.getByTestId('clock-5').click();
+    await page.getByTestId('send').click();
+    const rule = await page.getByTestId('rule').first().textContent();
+    if (rule !== 'identity policy allows') problems.push(`free play's first request decided by ${JSON.stringify(rule)}`);
+    await page.screenshot({ path: path.join(shotDir, 'free.png'), fullPage: false });
   } finally {
     await browser.close();
   }
