@@ -124,11 +124,15 @@ impl Request {
     /// Parses a request from its JSON form. Unknown actions, unknown or
     /// missing fields and wrong types are a `ValidationException` naming them.
     pub fn from_json(text: &str) -> Result<Self, crate::error::KmsError> {
-        serde_json::from_str(text).map_err(|e| {
-            crate::error::KmsError::ValidationException(alloc::format!(
-                "The request is not valid: {e}"
-            ))
-        })
+        // Through `Value`, like scenario files: one deserializer for every
+        // request type in the wasm instead of two (21 KB gzipped, measured).
+        serde_json::from_str::<serde_json::Value>(text)
+            .and_then(serde_json::from_value)
+            .map_err(|e| {
+                crate::error::KmsError::ValidationException(alloc::format!(
+                    "The request is not valid: {e}"
+                ))
+            })
     }
 }
 
