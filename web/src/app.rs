@@ -2,7 +2,7 @@ use crate::free::{CLOCK_STEPS, FreePlay};
 use crate::markdown::Narration;
 use crate::step::StepCard;
 use crate::story::Story;
-use crate::world_view::WorldSummary;
+use crate::world_view::{WorldSnapshot, WorldSummary};
 use kms_core::scenario::builtin;
 use leptos::prelude::*;
 
@@ -103,7 +103,7 @@ fn story_view(
         view! { <p class="upcoming" data-testid="upcoming">"Next: " <Narration text=n/></p> }
     });
     let error = s.error.clone().map(|e| view! { <p class="error">{e}</p> });
-    let world = s.run().world().clone();
+    let world = WorldSnapshot::of(s.run().world());
     view! {
         <section class="story" data-testid="story">
             <div class="story-main">
@@ -126,7 +126,7 @@ fn story_view(
                 {upcoming}
                 <div class="steps">{cards}</div>
             </div>
-            <WorldSummary world=world/>
+            <WorldSummary snapshot=world/>
         </section>
     }
 }
@@ -192,7 +192,7 @@ fn free_view(
         .rev()
         .map(|r| view! { <StepCard result=r.clone()/> })
         .collect_view();
-    let world = f.world.clone();
+    let world = WorldSnapshot::of(&f.world);
     let send = move |_| {
         let (actor, via, request) = (
             console.actor.get(),
@@ -234,7 +234,7 @@ fn free_view(
                 </div>
                 <div class="steps">{cards}</div>
             </div>
-            <WorldSummary world=world/>
+            <WorldSummary snapshot=world/>
         </section>
     }
 }
