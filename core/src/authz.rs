@@ -470,14 +470,17 @@ pub struct Extras<'a> {
 pub enum Target<'a> {
     /// A KMS key: its policy is the root of trust; its grants count.
     Key(&'a KmsKey),
-    /// A role, whose trust policy is its resource policy (AssumeRole).
-    Role {
-        /// The role ARN.
+    /// A resource with its own policy and no grants: a role's trust policy
+    /// (AssumeRole), or a key policy being proposed (the lockout check).
+    Policy {
+        /// How explanations name the policy (`trust policy of ...`).
+        name: String,
+        /// The resource ARN.
         arn: String,
         /// Its account.
         account: &'a AccountId,
-        /// Its trust policy.
-        trust: &'a PolicyDocument,
+        /// The policy.
+        policy: &'a PolicyDocument,
     },
     /// A resource governed by IAM policies alone (an alias, a user, or `*`).
     Account {
@@ -586,14 +589,15 @@ impl World {
                 self.kms.grants.get(&key.id),
                 Some(*key),
             ),
-            Target::Role {
+            Target::Policy {
+                name,
                 arn,
                 account,
-                trust,
+                policy,
             } => (
                 arn.clone(),
                 *account,
-                Some((format!("trust policy of {arn}"), *trust)),
+                Some((name.clone(), *policy)),
                 None,
                 None,
             ),

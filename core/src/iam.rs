@@ -228,27 +228,6 @@ impl Account {
 }
 
 impl World {
-    fn own_account(&self, caller: &Caller) -> Result<AccountId, KmsError> {
-        Self::caller_account(caller)
-    }
-
-    fn authorize_iam(
-        &self,
-        caller: &Caller,
-        action: &str,
-        arn: String,
-        account: &AccountId,
-        rec: &mut CallRecord,
-    ) -> Result<(), KmsError> {
-        self.authorize(
-            caller,
-            action,
-            Target::Account { arn, account },
-            &Default::default(),
-            rec,
-        )
-    }
-
     pub(crate) fn create_user(
         &mut self,
         caller: &Caller,
@@ -256,9 +235,9 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         check_name("userName", &r.user_name)?;
-        let account = self.own_account(caller)?;
+        let account = Self::caller_account(caller)?;
         let arn = Principal::User(account.clone(), r.user_name.clone()).arn();
-        self.authorize_iam(caller, "iam:CreateUser", arn.clone(), &account, rec)?;
+        self.authorize_account(caller, "iam:CreateUser", arn.clone(), &account, rec)?;
         let now = self.now;
         let entry = self
             .accounts
@@ -295,9 +274,9 @@ impl World {
         check_name("roleName", &r.role_name)?;
         let trust_policy = StoredPolicy::parse(&r.assume_role_policy_document, PolicyKind::Trust)?;
         self.check_principals_exist(&trust_policy.document)?;
-        let account = self.own_account(caller)?;
+        let account = Self::caller_account(caller)?;
         let arn = Principal::Role(account.clone(), r.role_name.clone()).arn();
-        self.authorize_iam(caller, "iam:CreateRole", arn.clone(), &account, rec)?;
+        self.authorize_account(caller, "iam:CreateRole", arn.clone(), &account, rec)?;
         let now = self.now;
         let entry = self
             .accounts
@@ -336,7 +315,7 @@ impl World {
         user: &Option<String>,
         role: &Option<String>,
     ) -> Result<(AccountId, Principal), KmsError> {
-        let account = self.own_account(caller)?;
+        let account = Self::caller_account(caller)?;
         let entry = self
             .accounts
             .get(&account)
@@ -388,7 +367,7 @@ impl World {
         check_name("policyName", &r.policy_name)?;
         let policy = StoredPolicy::parse(&r.policy_document, PolicyKind::Identity)?;
         let (account, owner) = self.policy_owner(caller, &r.user_name, &r.role_name)?;
-        self.authorize_iam(caller, action, owner.arn(), &account, rec)?;
+        self.authorize_account(caller, action, owner.arn(), &account, rec)?;
         self.identity_mut(&account, &owner)?
             .policies
             .insert(r.policy_name.clone(), policy);
@@ -403,7 +382,7 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         let (account, owner) = self.policy_owner(caller, &r.user_name, &r.role_name)?;
-        self.authorize_iam(caller, action, owner.arn(), &account, rec)?;
+        self.authorize_account(caller, action, owner.arn(), &account, rec)?;
         let identity = self.identity_mut(&account, &owner)?;
         if identity.policies.remove(&r.policy_name).is_none() {
             return Err(KmsError::NoSuchEntityException(format!(
@@ -445,15 +424,16 @@ impl World {
             .accounts
             .get(&account)
             .and_then(|a| a.roles.get(&role))
-            .map(|r| r.trust_policy.document.clone())
+            .map(|r| &r.trust_policy.document)
             .ok_or_else(not_authorized)?;
         self.authorize(
             caller,
             "sts:AssumeRole",
-            Target::Role {
+            Target::Policy {
+                name: format!("trust policy of {}", r.role_arn),
                 arn: r.role_arn.clone(),
                 account: &account,
-                trust: &trust,
+                policy: trust,
             },
             &Default::default(),
             rec,

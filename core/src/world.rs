@@ -686,7 +686,8 @@ impl World {
     }
 }
 
-fn parse_seed(hex: &str) -> Result<[u8; 32], KmsError> {
+/// Parses a seed written as 64 hexadecimal characters.
+pub(crate) fn parse_seed(hex: &str) -> Result<[u8; 32], KmsError> {
     let bad = || KmsError::ValidationException("Seed must be 64 hexadecimal characters.".into());
     if hex.len() != 64 || !hex.is_ascii() {
         return Err(bad());

@@ -4,7 +4,7 @@
 use super::api::KeyIdRequest;
 use super::page;
 use super::state::KeyOperation;
-use crate::authz::{Evaluation, Extras, evaluate};
+use crate::authz::{Extras, Target};
 use crate::error::KmsError;
 use crate::iam::StoredPolicy;
 use crate::ids::AccountId;
@@ -64,26 +64,13 @@ impl World {
         account: &AccountId,
         policy: &PolicyDocument,
     ) -> Result<(), KmsError> {
-        let identity_policies = caller
-            .principal
-            .account()
-            .and_then(|a| self.accounts.get(a))
-            .map(|a| a.identity_policies(&caller.principal))
-            .unwrap_or_default();
-        let decision = evaluate(&Evaluation {
-            caller,
-            action: "kms:PutKeyPolicy",
-            resource_arn: key_arn,
-            resource_account: account,
-            resource_policy: Some((String::from("new key policy"), policy)),
-            identity_policies,
-            grants: Vec::new(),
-            other_grants: 0,
-            grant_tokens: &[],
-            encryption_context: None,
-            context: self.request_context(caller, None, &Extras::default()),
-            now: self.now,
-        });
+        let target = Target::Policy {
+            name: String::from("new key policy"),
+            arn: key_arn.into(),
+            account,
+            policy,
+        };
+        let decision = self.evaluation(caller, "kms:PutKeyPolicy", &target, &Extras::default());
         if decision.allowed {
             Ok(())
         } else {

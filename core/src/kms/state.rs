@@ -6,126 +6,65 @@ use super::key::KmsKey;
 use crate::error::KmsError;
 use alloc::format;
 
-/// Every operation that uses an existing key, as the state table lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub enum KeyOperation {
-    CancelKeyDeletion,
-    CreateAlias,
-    CreateGrant,
-    Decrypt,
-    DeleteAlias,
-    DescribeKey,
-    DisableKey,
-    DisableKeyRotation,
-    EnableKey,
-    EnableKeyRotation,
-    Encrypt,
-    GenerateDataKey,
-    GenerateDataKeyWithoutPlaintext,
-    GetKeyPolicy,
-    GetKeyRotationStatus,
-    ListAliases,
-    ListGrants,
-    ListKeyPolicies,
-    ListKeyRotations,
-    ListResourceTags,
-    PutKeyPolicy,
+macro_rules! key_operations {
+    ($( $(#[$doc:meta])* $op:ident => $action:literal ),+ $(,)?) => {
+        /// Every operation that uses an existing key, as the state table lists them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum KeyOperation { $( $(#[$doc])* $op ),+ }
+
+        impl KeyOperation {
+            /// Every operation, for table-driven tests and the UI.
+            pub const ALL: [KeyOperation; [$(stringify!($op)),+].len()] = [$(KeyOperation::$op),+];
+
+            /// The IAM action that authorizes the operation.
+            pub fn action(self) -> &'static str {
+                match self { $(KeyOperation::$op => $action),+ }
+            }
+        }
+    };
+}
+
+key_operations! {
+    CancelKeyDeletion => "kms:CancelKeyDeletion",
+    CreateAlias => "kms:CreateAlias",
+    CreateGrant => "kms:CreateGrant",
+    Decrypt => "kms:Decrypt",
+    DeleteAlias => "kms:DeleteAlias",
+    DescribeKey => "kms:DescribeKey",
+    DisableKey => "kms:DisableKey",
+    DisableKeyRotation => "kms:DisableKeyRotation",
+    EnableKey => "kms:EnableKey",
+    EnableKeyRotation => "kms:EnableKeyRotation",
+    Encrypt => "kms:Encrypt",
+    GenerateDataKey => "kms:GenerateDataKey",
+    GenerateDataKeyWithoutPlaintext => "kms:GenerateDataKeyWithoutPlaintext",
+    GetKeyPolicy => "kms:GetKeyPolicy",
+    GetKeyRotationStatus => "kms:GetKeyRotationStatus",
+    ListAliases => "kms:ListAliases",
+    ListGrants => "kms:ListGrants",
+    ListKeyPolicies => "kms:ListKeyPolicies",
+    ListKeyRotations => "kms:ListKeyRotations",
+    ListResourceTags => "kms:ListResourceTags",
+    PutKeyPolicy => "kms:PutKeyPolicy",
     /// ReEncrypt, on the key that encrypted the blob.
-    ReEncryptFrom,
+    ReEncryptFrom => "kms:ReEncryptFrom",
     /// ReEncrypt, on the destination key.
-    ReEncryptTo,
-    RetireGrant,
-    RevokeGrant,
-    RotateKeyOnDemand,
-    ScheduleKeyDeletion,
-    TagResource,
-    UntagResource,
+    ReEncryptTo => "kms:ReEncryptTo",
+    RetireGrant => "kms:RetireGrant",
+    RevokeGrant => "kms:RevokeGrant",
+    RotateKeyOnDemand => "kms:RotateKeyOnDemand",
+    ScheduleKeyDeletion => "kms:ScheduleKeyDeletion",
+    TagResource => "kms:TagResource",
+    UntagResource => "kms:UntagResource",
     /// UpdateAlias, on the key the alias pointed to.
-    UpdateAliasFrom,
+    UpdateAliasFrom => "kms:UpdateAlias",
     /// UpdateAlias, on the key it will point to.
-    UpdateAliasTo,
-    UpdateKeyDescription,
+    UpdateAliasTo => "kms:UpdateAlias",
+    UpdateKeyDescription => "kms:UpdateKeyDescription",
 }
 
 impl KeyOperation {
-    /// Every operation, for table-driven tests and the UI.
-    pub const ALL: [KeyOperation; 32] = {
-        use KeyOperation::*;
-        [
-            CancelKeyDeletion,
-            CreateAlias,
-            CreateGrant,
-            Decrypt,
-            DeleteAlias,
-            DescribeKey,
-            DisableKey,
-            DisableKeyRotation,
-            EnableKey,
-            EnableKeyRotation,
-            Encrypt,
-            GenerateDataKey,
-            GenerateDataKeyWithoutPlaintext,
-            GetKeyPolicy,
-            GetKeyRotationStatus,
-            ListAliases,
-            ListGrants,
-            ListKeyPolicies,
-            ListKeyRotations,
-            ListResourceTags,
-            PutKeyPolicy,
-            ReEncryptFrom,
-            ReEncryptTo,
-            RetireGrant,
-            RevokeGrant,
-            RotateKeyOnDemand,
-            ScheduleKeyDeletion,
-            TagResource,
-            UntagResource,
-            UpdateAliasFrom,
-            UpdateAliasTo,
-            UpdateKeyDescription,
-        ]
-    };
-
-    /// The IAM action that authorizes the operation.
-    pub fn action(self) -> &'static str {
-        use KeyOperation::*;
-        match self {
-            CancelKeyDeletion => "kms:CancelKeyDeletion",
-            CreateAlias => "kms:CreateAlias",
-            CreateGrant => "kms:CreateGrant",
-            Decrypt => "kms:Decrypt",
-            DeleteAlias => "kms:DeleteAlias",
-            DescribeKey => "kms:DescribeKey",
-            DisableKey => "kms:DisableKey",
-            DisableKeyRotation => "kms:DisableKeyRotation",
-            EnableKey => "kms:EnableKey",
-            EnableKeyRotation => "kms:EnableKeyRotation",
-            Encrypt => "kms:Encrypt",
-            GenerateDataKey => "kms:GenerateDataKey",
-            GenerateDataKeyWithoutPlaintext => "kms:GenerateDataKeyWithoutPlaintext",
-            GetKeyPolicy => "kms:GetKeyPolicy",
-            GetKeyRotationStatus => "kms:GetKeyRotationStatus",
-            ListAliases => "kms:ListAliases",
-            ListGrants => "kms:ListGrants",
-            ListKeyPolicies => "kms:ListKeyPolicies",
-            ListKeyRotations => "kms:ListKeyRotations",
-            ListResourceTags => "kms:ListResourceTags",
-            PutKeyPolicy => "kms:PutKeyPolicy",
-            ReEncryptFrom => "kms:ReEncryptFrom",
-            ReEncryptTo => "kms:ReEncryptTo",
-            RetireGrant => "kms:RetireGrant",
-            RevokeGrant => "kms:RevokeGrant",
-            RotateKeyOnDemand => "kms:RotateKeyOnDemand",
-            ScheduleKeyDeletion => "kms:ScheduleKeyDeletion",
-            TagResource => "kms:TagResource",
-            UntagResource => "kms:UntagResource",
-            UpdateAliasFrom | UpdateAliasTo => "kms:UpdateAlias",
-            UpdateKeyDescription => "kms:UpdateKeyDescription",
-        }
-    }
-
     /// Cryptographic operations and the others a disabled key refuses.
     fn refused_when_disabled(self) -> bool {
         use KeyOperation::*;

@@ -167,15 +167,7 @@ fn neutralize(value: &Value) -> Value {
 }
 
 fn parse_seed(text: &str) -> Result<[u8; 32], ScenarioError> {
-    let bad = || fail("Seed must be 64 hexadecimal characters".into());
-    if text.len() != 64 || !text.is_ascii() {
-        return Err(bad());
-    }
-    let mut seed = [0u8; 32];
-    for (i, b) in seed.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
-    Ok(seed)
+    crate::world::parse_seed(text).map_err(|e| fail(format!("Seed: {}", e.message())))
 }
 
 /// `90s`, `10m`, `2h`, `7d`, `1h30m`; `next` is `None` inside `Some`.
