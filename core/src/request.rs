@@ -20,12 +20,14 @@ use crate::services::ssm::{
     DeleteParameterRequest, GetParameterRequest, GetParametersRequest, PutParameterRequest,
     SsmResponse,
 };
+use alloc::string::String;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 macro_rules! requests {
     ($( $variant:ident($action:literal, $ty:ty, read_only = $ro:literal) ),+ $(,)?) => {
         /// A request to one of the simulated AWS APIs.
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "Action", content = "Parameters")]
         #[allow(missing_docs)]
         pub enum Request {
@@ -33,6 +35,21 @@ macro_rules! requests {
         }
 
         impl Request {
+            /// Builds a request from its action and its parameters. Each
+            /// parameter type is deserialized from a `Value` only: serde's
+            /// derived adjacently tagged enum compiled every request type a
+            /// second time for buffered input (about 60 KB of wasm).
+            fn from_parts(action: &str, parameters: Value) -> Result<Self, String> {
+                let named = |e: serde_json::Error| alloc::format!("{action}: {e}");
+                match action {
+                    $( $action => serde_json::from_value(parameters).map(Request::$variant).map_err(named), )+
+                    _ => Err(alloc::format!(
+                        "unknown action `{action}`; the playground knows {}",
+                        Request::ACTIONS.join(", ")
+                    )),
+                }
+            }
+
             /// The IAM action, for example `kms:Encrypt`.
             pub fn action(&self) -> &'static str {
                 match self { $( Request::$variant(_) => $action, )+ }
@@ -103,6 +120,24 @@ requests! {
     GetParameter("ssm:GetParameter", GetParameterRequest, read_only = true),
     GetParameters("ssm:GetParameters", GetParametersRequest, read_only = true),
     DeleteParameter("ssm:DeleteParameter", DeleteParameterRequest, read_only = false),
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            #[serde(rename = "Action")]
+            action: String,
+            #[serde(rename = "Parameters", default = "no_parameters")]
+            parameters: Value,
+        }
+        fn no_parameters() -> Value {
+            Value::Object(serde_json::Map::new())
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        Request::from_parts(&raw.action, raw.parameters).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Request {

@@ -92,6 +92,21 @@ fn requests_parse_from_the_aws_request_bodies() {
 }
 
 #[test]
+fn requests_parse_whatever_the_order_of_their_members() {
+    let parameters_first =
+        Request::from_json(r#"{"Parameters":{"KeyId":"alias/x"},"Action":"kms:DisableKey"}"#)
+            .unwrap();
+    assert_eq!(parameters_first.action(), "kms:DisableKey");
+    // Parameters may be left out when every one of them is optional.
+    assert_eq!(
+        Request::from_json(r#"{"Action":"kms:ListKeys"}"#)
+            .unwrap()
+            .action(),
+        "kms:ListKeys"
+    );
+}
+
+#[test]
 fn malformed_requests_are_validation_errors_naming_the_problem() {
     for (text, needle) in [
         (
@@ -115,6 +130,14 @@ fn malformed_requests_are_validation_errors_naming_the_problem() {
             "AES_999",
         ),
         ("not json", "expected"),
+        (
+            r#"{"Action":"kms:ListKeys","Parameters":{},"Region":"x"}"#,
+            "Region",
+        ),
+        (
+            r#"{"Action":"kms:DescribeKey"}"#,
+            "kms:DescribeKey: missing field `KeyId`",
+        ),
     ] {
         let e = Request::from_json(text).unwrap_err();
         assert_eq!(e.name(), "ValidationException");

@@ -20,6 +20,7 @@
 
 use crate::error::KmsError;
 use crate::ids::KeyId;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The fixed first four bytes of a version-1 blob.
@@ -95,6 +96,71 @@ pub fn write_header(
     out
 }
 
+/// One labelled field of a blob: where it lies and what it says. The
+/// playground draws the blob with these labels; they follow the table at the
+/// top of this module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobField {
+    /// The field's name in the table above.
+    pub name: &'static str,
+    /// Its byte range in the blob.
+    pub range: core::ops::Range<usize>,
+    /// What its value means here, in words.
+    pub meaning: String,
+}
+
+/// Labels every field of a blob. A malformed blob is the same
+/// `InvalidCiphertextException` that `Decrypt` gives.
+pub fn fields(bytes: &[u8]) -> Result<Vec<BlobField>, KmsError> {
+    use alloc::format;
+    let blob = CiphertextBlob::parse(bytes)?;
+    let n = blob.ciphertext.len();
+    let field = |name, range, meaning: String| BlobField {
+        name,
+        range,
+        meaning,
+    };
+    Ok(alloc::vec![
+        field("format version", 0..1, "1".into()),
+        field(
+            "blob type",
+            1..2,
+            "symmetric ciphertext under a KMS key".into()
+        ),
+        field(
+            "key derivation",
+            2..3,
+            "NIST SP 800-108 counter mode, HMAC-SHA256".into()
+        ),
+        field("cipher", 3..4, "AES-256-GCM".into()),
+        field("KMS key id", 4..20, format!("{}", blob.key_id)),
+        field(
+            "backing-key version",
+            20..24,
+            format!(
+                "{} (rotations add versions; old ones still decrypt)",
+                blob.backing_version
+            ),
+        ),
+        field(
+            "KDF nonce",
+            24..40,
+            "random: a fresh derived key for this call".into()
+        ),
+        field("GCM IV", 40..52, "random".into()),
+        field(
+            "ciphertext",
+            HEADER_LEN..HEADER_LEN + n,
+            format!("{n} bytes, as long as the plaintext"),
+        ),
+        field(
+            "GCM tag",
+            HEADER_LEN + n..bytes.len(),
+            "authenticates the header, the encryption context and the ciphertext".into(),
+        ),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +188,31 @@ mod tests {
         );
         assert_eq!(blob.ciphertext, &[0xaa; 4]);
         assert_eq!(crate::base64_blob::encode(&bytes)[..5], *"AQICA");
+    }
+
+    #[test]
+    fn fields_label_every_byte_once_in_order() {
+        let key = KeyId::from_random([7; 16]);
+        let mut bytes = write_header(key, 3, &[9; 16], &[5; 12]);
+        bytes.extend_from_slice(&[0xaa; 4]);
+        bytes.extend_from_slice(&[0xbb; TAG_LEN]);
+        let labelled = fields(&bytes).unwrap();
+        let mut next = 0;
+        for f in &labelled {
+            assert_eq!(
+                f.range.start, next,
+                "{} starts where the last ended",
+                f.name
+            );
+            next = f.range.end;
+        }
+        assert_eq!(next, bytes.len());
+        assert_eq!(labelled[4].meaning, key.to_string());
+        assert!(labelled[5].meaning.starts_with("3 "));
+        assert_eq!(labelled[8].range, 52..56);
+        assert_eq!(
+            fields(&bytes[..60]).unwrap_err().name(),
+            "InvalidCiphertextException"
+        );
     }
 }
