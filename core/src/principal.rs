@@ -225,6 +225,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Who calls, as the playground prints it: the principal's ARN, and the
+    /// service it went through, if any.
+    pub fn label(&self) -> String {
+        match self.via_service {
+            Some(s) => alloc::format!("{} via {}", self.principal.arn(), s.principal()),
+            None => self.principal.arn(),
+        }
+    }
+
     /// A principal calling directly.
     pub fn new(principal: Principal, region: Region) -> Self {
         Self {

@@ -17,6 +17,7 @@ use alloc::vec::Vec;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// How a world begins. Same config + same log = the same world, byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -639,6 +640,15 @@ impl World {
 
     /// Rebuilds a world by replaying a log from its seed.
     pub fn replay(log: &WorldLog) -> Result<World, KmsError> {
+        World::replay_observed(log, |_, _, _| {})
+    }
+
+    /// Replays a log like [`World::replay`], handing every call and its
+    /// outcome to `observe` (the playground rebuilds its history this way).
+    pub fn replay_observed(
+        log: &WorldLog,
+        mut observe: impl FnMut(&Caller, &Request, Outcome),
+    ) -> Result<World, KmsError> {
         if log.format != WorldLog::FORMAT {
             return Err(KmsError::ValidationException(format!(
                 "This world was saved in log format {}; this version of the playground (core {}) reads format {}.",
@@ -662,7 +672,8 @@ impl World {
                     })?
                 }
                 LogEntry::Call { caller, request } => {
-                    world.call(caller.clone(), request.clone());
+                    let outcome = world.call(caller.clone(), request.clone());
+                    observe(caller, request, outcome);
                 }
                 LogEntry::Advance { seconds } => world.advance(*seconds),
             }
@@ -672,17 +683,14 @@ impl World {
 
     /// The log as JSON.
     pub fn export_json(&self) -> String {
-        serde_json::to_string_pretty(&self.export_log()).unwrap_or_default()
+        self.export_log().to_json()
     }
 
     /// Rebuilds a world from JSON made by [`World::export_json`]. Any
     /// malformed or hostile input is a `ValidationException` saying what is
     /// wrong; it never panics.
     pub fn import_json(text: &str) -> Result<World, KmsError> {
-        let log: WorldLog = serde_json::from_str(text).map_err(|e| {
-            KmsError::ValidationException(format!("This is not a playground log: {e}"))
-        })?;
-        World::replay(&log)
+        World::replay(&WorldLog::from_json(text)?)
     }
 }
 
@@ -722,4 +730,23 @@ pub struct WorldLog {
 impl WorldLog {
     /// The format this core writes and reads.
     pub const FORMAT: u32 = 1;
+
+    /// The log as pretty JSON. Written through `Value`, like the audit
+    /// trail's request parameters, so the wasm holds one serializer per type.
+    pub fn to_json(&self) -> String {
+        serde_json::to_value(self)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .unwrap_or_default()
+    }
+
+    /// Reads a log written by [`WorldLog::to_json`] (through `Value`, for the
+    /// same reason). Malformed input is a `ValidationException` naming the
+    /// field at fault.
+    pub fn from_json(text: &str) -> Result<WorldLog, KmsError> {
+        serde_json::from_str::<Value>(text)
+            .and_then(serde_json::from_value)
+            .map_err(|e| {
+                KmsError::ValidationException(format!("This is not a playground log: {e}"))
+            })
+    }
 }

@@ -770,23 +770,26 @@ fn replaying_the_log_rebuilds_the_same_world_byte_for_byte() {
     assert_eq!(restored.now(), world.now());
     assert_eq!(restored.audit(), world.audit());
     assert_eq!(restored.log(), world.log());
-    // Replaying the log call by call produces the very same ciphertext bytes.
-    let mut twin = World::new(world.config().clone());
+    // Replaying the log call by call produces the very same ciphertext bytes,
+    // and the observer sees every call with its outcome, in order.
     let mut replayed_blob = None;
-    for entry in world.log() {
-        match entry {
-            LogEntry::AddAccount { account_id, name } => {
-                twin.add_account(account_id.clone(), name).unwrap()
-            }
-            LogEntry::Advance { seconds } => twin.advance(*seconds),
-            LogEntry::Call { caller, request } => {
-                if let Ok(Response::Encrypt(e)) = twin.call(caller.clone(), request.clone()).result
-                {
-                    replayed_blob = Some(e.ciphertext_blob);
-                }
-            }
+    let mut observed = Vec::new();
+    let mut twin = World::replay_observed(&world.export_log(), |_, request, outcome| {
+        observed.push((request.action(), outcome.result.is_ok()));
+        if let Ok(Response::Encrypt(e)) = outcome.result {
+            replayed_blob = Some(e.ciphertext_blob);
         }
-    }
+    })
+    .unwrap();
+    assert_eq!(
+        observed,
+        [
+            ("kms:CreateKey", true),
+            ("kms:Encrypt", true),
+            ("kms:RotateKeyOnDemand", true),
+            ("kms:DescribeKey", false)
+        ]
+    );
     assert_eq!(replayed_blob.as_deref(), Some(&blob[..]));
     assert_eq!(
         decrypt(&mut twin, &caller, &blob, &ctx(&[("k", "v")])),

@@ -1,13 +1,56 @@
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Mounts a view into a fresh `<section>` appended to the document body and
-/// returns that section, so each test looks only at what it mounted.
+/// returns that section, so each test looks only at what it mounted. The
+/// page's address and localStorage are cleared first: the playground opens
+/// what they hold.
 pub fn mount_fresh<F, V>(view: F) -> web_sys::HtmlElement
 where
     F: FnOnce() -> V + 'static,
     V: IntoView + 'static,
 {
+    forget_session();
+    mount_at("", view)
+}
+
+/// Empties the playground's localStorage.
+pub fn forget_session() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.clear();
+    }
+}
+
+/// What the playground saved in localStorage.
+pub fn saved_session() -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(kms_web::session::STORAGE_KEY).ok().flatten())
+}
+
+/// The page's fragment, without `#`.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Mounts a view after setting the page's query and fragment to `address`
+/// (`"?scenario=aliases"`, `"#world=v1...."`, or `""` for none), as a link
+/// would; localStorage is left as it is.
+pub fn mount_at<F, V>(address: &str, view: F) -> web_sys::HtmlElement
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let window = web_sys::window().expect("a window");
+    let path = window.location().pathname().unwrap_or_default();
+    let _ = window.history().expect("a history").replace_state_with_url(
+        &JsValue::NULL,
+        "",
+        Some(&format!("{path}{address}")),
+    );
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a browser document");
@@ -66,5 +109,48 @@ pub fn type_into(root: &web_sys::HtmlElement, id: &str, value: &str) {
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("an input event");
+    let _ = element.dispatch_event(&event);
+}
+
+/// Waits (in macrotask turns, up to about two seconds) until `ready` holds;
+/// for what the page finishes asynchronously (packing a link, unpacking it).
+pub async fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if ready() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("a window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Whether an element `data-testid="<id>"` is below `root`.
+pub fn has(root: &web_sys::HtmlElement, id: &str) -> bool {
+    root.query_selector(&format!("[data-testid=\"{id}\"]"))
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// Chooses `value` in the `<select data-testid="<id>">` and fires `change`.
+pub fn choose(root: &web_sys::HtmlElement, id: &str, value: &str) {
+    let element = find(root, id);
+    if let Some(select) = element.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.set_value(value);
+    } else if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.set_checked(value == "on");
+    }
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("change", &init).expect("a change event");
     let _ = element.dispatch_event(&event);
 }

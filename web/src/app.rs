@@ -1,34 +1,112 @@
+use crate::audit::AuditPanel;
+use crate::browser;
+use crate::console::{Console, ConsoleView};
 use crate::free::{CLOCK_STEPS, FreePlay};
-use crate::markdown::Narration;
-use crate::step::StepCard;
-use crate::story::Story;
-use crate::world_view::{WorldSnapshot, WorldSummary};
+use crate::markdown::narration_html;
+use crate::session::Session;
+use crate::share;
+use crate::step::steps_html;
+use crate::story::Origin;
+use crate::world_view::WorldPanel;
 use kms_core::scenario::builtin;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
-/// The whole playground page.
+/// The whole playground page. It opens what the address asks for (a deep
+/// link, a share link, embed mode), else the last session.
 #[component]
 pub fn App() -> impl IntoView {
-    let scenarios = builtin::all().unwrap_or_default();
-    let story: RwSignal<Option<Story>> = RwSignal::new(None);
-    let free: RwSignal<Option<FreePlay>> = RwSignal::new(None);
-    let console = Console {
-        actor: RwSignal::new(String::from("arn:aws:iam::111122223333:root")),
-        via: RwSignal::new(String::new()),
-        request: RwSignal::new(String::from(EXAMPLE_REQUEST)),
+    let query = browser::query();
+    let embed = share::parse(&query, browser::decode).is_ok_and(|r| r.embed);
+    let session = Session::new(embed);
+    let console = Console::new();
+    session.boot(&query);
+    Effect::new(move |_| session.write_back());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+        session.follow(&browser::fragment())
+    });
+    let has_world = move || session.with_world(|_| ()).is_some();
+    let stage = move || {
+        if session.story.with(Option::is_some) {
+            story_view(session).into_any()
+        } else if session.free.with(Option::is_some) {
+            free_view(session, console).into_any()
+        } else if embed {
+            ().into_any()
+        } else {
+            welcome().into_any()
+        }
     };
-    let picker = scenarios
+    let banner = move || {
+        session.banner.get().map(|b| {
+            view! {
+                <div class="banner" class:error=b.error role="alert" data-testid="banner">
+                    <span>{b.text}</span>
+                    <button class="icon" aria-label="Dismiss this message" on:click=move |_| session.banner.set(None)>"×"</button>
+                </div>
+            }
+        })
+    };
+    view! {
+        <div class="app" class:embed=embed data-testid="app">
+            {(!embed).then(|| view! {
+                <header class="top">
+                    <div>
+                        <h1>"KMS Playground"</h1>
+                        <p class="lede">"Learn and reason about AWS KMS: a faithful simulator that runs in your browser and explains every decision."</p>
+                    </div>
+                    <SessionTools session/>
+                </header>
+            })}
+            {banner}
+            <div class="layout" class:embed=embed>
+                {(!embed).then(|| view! { <StoryList session/> })}
+                <div class="stage" class:with-world=has_world>
+                    <main class="main-col">
+                        {stage}
+                        <AuditPanel session/>
+                    </main>
+                    <WorldPanel session console/>
+                </div>
+            </div>
+            <Footer session/>
+        </div>
+    }
+}
+
+fn welcome() -> impl IntoView {
+    view! {
+        <section class="welcome" data-testid="welcome">
+            <h2>"Pick a story"</h2>
+            <p>"Each story is a real-world KMS situation, played step by step against a simulated AWS: real AES-256-GCM, the real error names, and for every authorization, the statements that decided it."</p>
+            <p>"Or start free play and send any request yourself. Your session stays in this browser and in the address bar: copy the address to share exactly this world."</p>
+        </section>
+    }
+}
+
+/// The list of built-in stories, and free play.
+#[component]
+fn StoryList(session: Session) -> impl IntoView {
+    let picker = builtin::all()
+        .unwrap_or_default()
         .into_iter()
         .map(|scenario| {
             let tag = scenario.story.clone().unwrap_or_default();
             let title = scenario.title.clone();
             let testid = format!("story-{}", scenario.id);
+            let id = scenario.id.clone();
+            let current = move || {
+                session
+                    .story
+                    .with(|s| s.as_ref().is_some_and(|s| s.origin == Origin::Builtin(id.clone())))
+            };
             view! {
                 <li>
-                    <button class="story-link" data-testid=testid on:click=move |_| {
-                        free.set(None);
-                        story.set(Some(Story::start(&scenario)));
-                    }>
+                    <button class="story-link" data-testid=testid aria-current=move || current().then_some("true")
+                        on:click=move |_| {
+                            session.banner.set(None);
+                            session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0)
+                        }>
                         <span class="tag">{tag}</span>
                         <span>{title}</span>
                     </button>
@@ -36,77 +114,122 @@ pub fn App() -> impl IntoView {
             }
         })
         .collect_view();
-    let check = kms_core::selftest::aes256_gcm_known_answer();
-    let tag: String = check.tag.iter().map(|b| format!("{b:02x}")).collect();
-    let verdict = if check.passed { "passed" } else { "FAILED" };
     view! {
-        <div class="app" data-testid="app">
-            <header class="top">
-                <h1>"KMS Playground"</h1>
-                <p class="lede">"Learn and reason about AWS KMS: a faithful simulator that runs in your browser and explains every decision."</p>
-            </header>
-            <div class="layout">
-                <nav class="stories" aria-label="Stories">
-                    <h2>"Stories"</h2>
-                    <ul>{picker}</ul>
-                    <h2>"Experiment"</h2>
-                    <button class="story-link" data-testid="free-play" on:click=move |_| {
-                        story.set(None);
-                        free.set(Some(FreePlay::fresh(fresh_seed())));
-                    }>
-                        <span class="tag">"+"</span>
-                        <span>"Free play: a new world with a production and a staging account"</span>
-                    </button>
-                </nav>
-                <main class="stage">
-                    {move || free.with(|f| f.as_ref().map(|f| free_view(f, free, console).into_any()))}
-                    {move || story.with(|s| match s {
-                        None if free.with(Option::is_some) => ().into_any(),
-                        None => view! {
-                            <section class="welcome" data-testid="welcome">
-                                <h2>"Pick a story"</h2>
-                                <p>"Each story is a real-world KMS situation, played step by step against a simulated AWS: real AES-256-GCM, the real error names, and for every authorization, the statements that decided it."</p>
-                            </section>
-                        }
-                        .into_any(),
-                        Some(s) => story_view(s, story, free).into_any(),
-                    })}
-                </main>
-            </div>
-            <footer>
-                "kms-core " {kms_core::VERSION} " · AES-256-GCM known-answer test: "
-                <strong data-testid="selftest-verdict">{verdict}</strong>
-                " (tag " <code data-testid="selftest-tag">{tag}</code> ")"
-            </footer>
+        <nav class="stories" aria-label="Stories">
+            <h2>"Stories"</h2>
+            <ul>{picker}</ul>
+            <h2>"Experiment"</h2>
+            <button class="story-link" data-testid="free-play" on:click=move |_| {
+                session.banner.set(None);
+                session.show_free(FreePlay::fresh(fresh_seed()))
+            }>
+                <span class="tag">"+"</span>
+                <span>"Free play: a new world with a production and a staging account"</span>
+            </button>
+        </nav>
+    }
+}
+
+/// Share, export and open: the session as a link or a file.
+#[component]
+fn SessionTools(session: Session) -> impl IntoView {
+    let shown = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(String::new());
+    let share = move |_| {
+        let address = session.address();
+        shown.set(Some(address.clone()));
+        spawn_local(async move {
+            copied.set(match browser::copy(&address).await {
+                Ok(()) => "Copied to the clipboard.".into(),
+                Err(_) => "Select it and copy it.".into(),
+            })
+        });
+    };
+    let export = move |_| {
+        if let Some(json) = session.with_world(|w| w.export_json()) {
+            browser::offer_download("kms-playground-world.json", &json);
+        }
+    };
+    let open = move |ev: leptos::ev::Event| {
+        let input = ev.target().map(wasm_bindgen::JsValue::from);
+        spawn_local(async move {
+            let Some(input) = input else { return };
+            match browser::chosen_file(&input).await {
+                Ok(text) => session.open_file(&text),
+                Err(e) => session.banner.set(Some(crate::session::Banner {
+                    error: true,
+                    text: format!("The file could not be read: {e}."),
+                })),
+            }
+        });
+    };
+    let has_world = move || session.with_world(|_| ()).is_none();
+    view! {
+        <div class="tools" role="toolbar" aria-label="Share and save">
+            <button data-testid="share" disabled=has_world on:click=share
+                title="A link that opens exactly this world, ciphertexts included">"Share link"</button>
+            <button data-testid="export" disabled=has_world on:click=export
+                title="Download the world (seed and request log) as JSON">"Export JSON"</button>
+            <label class="button file" title="Open an exported world or a scenario file">
+                "Open file…"
+                <input type="file" accept=".json,application/json" data-testid="open-file" on:change=open/>
+            </label>
+            {move || shown.get().map(|address| view! {
+                <div class="share-box">
+                    <input readonly data-testid="share-link" aria-label="Link to this world" prop:value=address
+                        on:focus=move |ev| {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<leptos::web_sys::HtmlInputElement>().ok()) {
+                                input.select();
+                            }
+                        }/>
+                    <span class="note">{move || copied.get()}</span>
+                </div>
+            })}
         </div>
     }
 }
 
-fn story_view(
-    s: &Story,
-    story: RwSignal<Option<Story>>,
-    free: RwSignal<Option<FreePlay>>,
-) -> impl IntoView + use<> {
-    let scenario = s.scenario();
-    let total = scenario.steps.len();
-    let played = s.run().position();
-    let finished = s.run().finished();
-    let passed = s.results().iter().filter(|r| r.passed).count();
-    let cards = s
-        .results()
-        .iter()
-        .rev()
-        .map(|r| view! { <StepCard result=r.clone()/> })
-        .collect_view();
-    let upcoming = s.upcoming().map(|n| {
-        let n = n.to_string();
-        view! { <p class="upcoming" data-testid="upcoming">"Next: " <Narration text=n/></p> }
+#[component]
+fn Footer(session: Session) -> impl IntoView {
+    let check = kms_core::selftest::aes256_gcm_known_answer();
+    let tag: String = check.tag.iter().map(|b| format!("{b:02x}")).collect();
+    let verdict = if check.passed { "passed" } else { "FAILED" };
+    let open_full = session.embed.then(|| {
+        view! {
+            <a class="open-full" target="_blank" rel="noopener" data-testid="open-in-playground"
+                href=move || session.address()>"Open in KMS Playground ↗"</a>
+        }
     });
-    let error = s.error.clone().map(|e| view! { <p class="error">{e}</p> });
-    let world = WorldSnapshot::of(s.run().world());
     view! {
-        <section class="story" data-testid="story">
-            <div class="story-main">
+        <footer>
+            {open_full}
+            <span>"kms-core " {kms_core::VERSION} " · AES-256-GCM known-answer test: "
+            <strong data-testid="selftest-verdict">{verdict}</strong>
+            " (tag " <code data-testid="selftest-tag">{tag}</code> ")"</span>
+        </footer>
+    }
+}
+
+fn story_view(session: Session) -> impl IntoView {
+    let story = session.story;
+    story.with(|s| {
+        let Some(s) = s else { return ().into_any() };
+        let scenario = s.scenario();
+        let total = scenario.steps.len();
+        let played = s.run().position();
+        let finished = s.run().finished();
+        let passed = s.results().iter().filter(|r| r.passed).count();
+        let cards = steps_html(s.results());
+        let upcoming = s.upcoming().map(|n| {
+            let mut h = crate::html::Html::new();
+            h.raw("Next: ");
+            narration_html(&mut h, n);
+            view! { <p class="upcoming" data-testid="upcoming" inner_html=h.finish()></p> }
+        });
+        let error = s.error.clone().map(|e| view! { <p class="error">{e}</p> });
+        view! {
+            <section class="story" data-testid="story">
                 <h2>{scenario.title.clone()}</h2>
                 <p class="summary">{scenario.summary.clone()}</p>
                 {error}
@@ -114,35 +237,22 @@ fn story_view(
                     <button data-testid="back" disabled=played == 0 on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"Back"</button>
                     <button data-testid="next" class="primary" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step"</button>
                     <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
-                    <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
-                        let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
-                        if let Some(world) = world {
-                            story.set(None);
-                            free.set(Some(FreePlay::from_world(world)));
-                        }
-                    }>"Experiment from here"</button>
-                    <span class="progress" data-testid="progress">{format!("{played} of {total} steps · {passed} as expected")}</span>
+                    {(!session.embed).then(|| view! {
+                        <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
+                            let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
+                            if let Some(world) = world {
+                                session.show_free(FreePlay::from_world(world));
+                            }
+                        }>"Experiment from here"</button>
+                    })}
+                    <span class="progress" data-testid="progress" aria-live="polite">{format!("{played} of {total} steps · {passed} as expected")}</span>
                 </div>
                 {upcoming}
-                <div class="steps">{cards}</div>
-            </div>
-            <WorldSummary snapshot=world/>
-        </section>
-    }
-}
-
-/// A first request for the console: the AWS JSON of CreateKey.
-const EXAMPLE_REQUEST: &str = r#"{
-  "Action": "kms:CreateKey",
-  "Parameters": {"Description": "my first key"}
-}"#;
-
-/// The console's inputs; they outlive re-renders of the stage.
-#[derive(Clone, Copy)]
-struct Console {
-    actor: RwSignal<String>,
-    via: RwSignal<String>,
-    request: RwSignal<String>,
+                <div class="steps" inner_html=cards></div>
+            </section>
+        }
+        .into_any()
+    })
 }
 
 /// A seed for a fresh world from the browser's clock: every free-play world
@@ -167,47 +277,27 @@ fn js_sys_now() -> f64 {
     }
 }
 
-fn free_view(
-    f: &FreePlay,
-    free: RwSignal<Option<FreePlay>>,
-    console: Console,
-) -> impl IntoView + use<> {
-    let clock = CLOCK_STEPS
-        .iter()
-        .enumerate()
-        .map(|(i, (label, seconds))| {
-            let seconds = *seconds;
-            view! {
-                <button data-testid=format!("clock-{i}") on:click=move |_| free.update(|f| if let Some(f) = f { f.advance(seconds) })>{*label}</button>
-            }
-        })
-        .collect_view();
-    let notice = f
-        .notice
-        .clone()
-        .map(|n| view! { <span class="note">{n}</span> });
-    let cards = f
-        .results
-        .iter()
-        .rev()
-        .map(|r| view! { <StepCard result=r.clone()/> })
-        .collect_view();
-    let world = WorldSnapshot::of(&f.world);
-    let send = move |_| {
-        let (actor, via, request) = (
-            console.actor.get(),
-            console.via.get(),
-            console.request.get(),
-        );
-        free.update(|f| {
-            if let Some(f) = f {
-                f.send(&actor, &via, &request)
-            }
-        });
-    };
-    view! {
-        <section class="story" data-testid="free">
-            <div class="story-main">
+fn free_view(session: Session, console: Console) -> impl IntoView {
+    let free = session.free;
+    free.with(|f| {
+        let Some(f) = f else { return ().into_any() };
+        let clock = CLOCK_STEPS
+            .iter()
+            .enumerate()
+            .map(|(i, (label, seconds))| {
+                let seconds = *seconds;
+                view! {
+                    <button data-testid=format!("clock-{i}") on:click=move |_| free.update(|f| if let Some(f) = f { f.advance(seconds) })>{*label}</button>
+                }
+            })
+            .collect_view();
+        let notice = f
+            .notice
+            .clone()
+            .map(|n| view! { <span class="note" data-testid="notice">{n}</span> });
+        let cards = steps_html(&f.results);
+        view! {
+            <section class="story" data-testid="free">
                 <h2>"Free play"</h2>
                 <p class="summary">"Send any request as any principal. Requests and errors are AWS's; every authorization comes with its why."</p>
                 <div class="controls" role="toolbar" aria-label="Virtual clock">
@@ -215,26 +305,10 @@ fn free_view(
                     {clock}
                     {notice}
                 </div>
-                <div class="console">
-                    <label>"As "
-                        <input data-testid="actor" aria-label="Principal ARN" prop:value=move || console.actor.get()
-                            on:input=move |ev| console.actor.set(event_target_value(&ev))/>
-                    </label>
-                    <label>" via "
-                        <select data-testid="via" aria-label="Through a service" on:change=move |ev| console.via.set(event_target_value(&ev))>
-                            <option value="" selected=move || console.via.get().is_empty()>"(directly)"</option>
-                            <option value="rds.amazonaws.com" selected=move || console.via.get() == "rds.amazonaws.com">"RDS"</option>
-                            <option value="ssm.amazonaws.com" selected=move || console.via.get() == "ssm.amazonaws.com">"SSM"</option>
-                        </select>
-                    </label>
-                    <textarea data-testid="request" aria-label="Request (AWS JSON)" rows="7" spellcheck="false"
-                        prop:value=move || console.request.get()
-                        on:input=move |ev| console.request.set(event_target_value(&ev))></textarea>
-                    <button class="primary" data-testid="send" on:click=send>"Send"</button>
-                </div>
-                <div class="steps">{cards}</div>
-            </div>
-            <WorldSummary snapshot=world/>
-        </section>
-    }
+                <ConsoleView session console/>
+                <div class="steps" inner_html=cards></div>
+            </section>
+        }
+        .into_any()
+    })
 }

@@ -5,7 +5,8 @@ use kms_core::clock::{DAY, HOUR, MINUTE};
 use kms_core::ids::AccountId;
 use kms_core::principal::{AwsService, Caller, Principal};
 use kms_core::scenario::StepResult;
-use kms_core::{Request, World, WorldConfig};
+use kms_core::world::WorldLog;
+use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
 
 /// The accounts of a fresh world.
 pub const ACCOUNTS: [(&str, &str); 2] =
@@ -64,41 +65,80 @@ impl FreePlay {
         };
     }
 
+    /// Rebuilds a free-play session from a world's JSON log (a share link,
+    /// an export file, localStorage): the world byte for byte, and every call
+    /// of the log as the console history. Bad input is a `ValidationException`
+    /// saying what is wrong.
+    pub fn restore(json: &str) -> Result<Self, KmsError> {
+        let log = WorldLog::from_json(json)?;
+        let mut results = Vec::new();
+        let world = World::replay_observed(&log, |caller, request, outcome| {
+            let actor = caller.label();
+            let json = serde_json::to_value(request).ok();
+            results.push(result_of(results.len(), actor, json, Ok(outcome)));
+        })?;
+        let mut free = Self::from_world(world);
+        free.results = results;
+        if log.core_version != kms_core::VERSION {
+            free.notice = Some(format!(
+                "Made with core {}, replayed with core {}.",
+                log.core_version,
+                kms_core::VERSION
+            ));
+        }
+        Ok(free)
+    }
+
     /// Sends one request. Bad input is reported as the AWS error it would be,
     /// and changes nothing.
-    pub fn send(&mut self, actor: &str, via: &str, request_json: &str) {
-        let index = self.results.len();
-        let mut result = StepResult {
-            index,
-            narration: String::new(),
-            actor: Some(actor.to_string()),
-            request: serde_json::from_str(request_json).ok(),
-            response: None,
-            error: None,
-            authorizations: Vec::new(),
-            audit_events: Vec::new(),
-            expected: String::new(),
-            passed: true,
-            failures: Vec::new(),
-        };
+    pub fn send(&mut self, actor: &str, via: &str, request_json: &str) -> &StepResult {
         let caller = Principal::parse(actor.trim()).and_then(|principal| {
             let region = kms_core::ids::Region::parse("eu-west-1")?;
             let mut caller = Caller::new(principal, region);
             caller.via_service = AwsService::from_principal(via);
             Ok(caller)
         });
-        match (caller, Request::from_json(request_json)) {
-            (Err(e), _) | (_, Err(e)) => result.error = Some(e),
-            (Ok(caller), Ok(request)) => {
-                let outcome = self.world.call(caller, request);
-                result.authorizations = outcome.authorizations;
-                result.audit_events = outcome.audit_events;
-                match outcome.result {
-                    Ok(response) => result.response = serde_json::to_value(&response).ok(),
-                    Err(e) => result.error = Some(e),
-                }
+        let outcome = caller.and_then(|caller| {
+            let request = Request::from_json(request_json)?;
+            Ok(self.world.call(caller, request))
+        });
+        let request = serde_json::from_str(request_json).ok();
+        let result = result_of(self.results.len(), actor.to_string(), request, outcome);
+        self.results.push(result);
+        &self.results[self.results.len() - 1]
+    }
+}
+
+/// A console card for one call.
+fn result_of(
+    index: usize,
+    actor: String,
+    request: Option<serde_json::Value>,
+    outcome: Result<Outcome, KmsError>,
+) -> StepResult {
+    let mut result = StepResult {
+        index,
+        narration: String::new(),
+        actor: Some(actor),
+        request,
+        response: None,
+        error: None,
+        authorizations: Vec::new(),
+        audit_events: Vec::new(),
+        expected: String::new(),
+        passed: true,
+        failures: Vec::new(),
+    };
+    match outcome {
+        Err(e) => result.error = Some(e),
+        Ok(outcome) => {
+            result.authorizations = outcome.authorizations;
+            result.audit_events = outcome.audit_events;
+            match outcome.result {
+                Ok(response) => result.response = serde_json::to_value(&response).ok(),
+                Err(e) => result.error = Some(e),
             }
         }
-        self.results.push(result);
     }
+    result
 }

@@ -4,15 +4,22 @@
 #![warn(missing_docs)]
 
 mod app;
+mod audit;
+pub mod browser;
+pub mod console;
+mod envelope;
 mod free;
+mod html;
 mod markdown;
+pub mod session;
+pub mod share;
 mod step;
 mod story;
 mod why;
 mod world_view;
 
 pub use app::App;
-pub use story::Story;
+pub use story::{Origin, Story};
 
 /// Mounts the playground into the page body. Called by the `kms-web` binary.
 pub fn start() {

@@ -1,7 +1,7 @@
 //! The small part of Markdown narrations use: `**bold**` and `` `code` ``.
-//! Rendered as elements, never as HTML, so a scenario file cannot inject markup.
+//! Every span's text is escaped, so a scenario file cannot inject markup.
 
-use leptos::prelude::*;
+use crate::html::Html;
 
 /// One run of narration text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,17 +46,15 @@ pub fn spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// Narration as inline elements.
-#[component]
-pub fn Narration(text: String) -> impl IntoView {
-    spans(&text)
-        .into_iter()
-        .map(|span| match span {
-            Span::Text(t) => t.into_any(),
-            Span::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
-            Span::Code(t) => view! { <code>{t}</code> }.into_any(),
-        })
-        .collect_view()
+/// Narration as inline HTML, every span escaped.
+pub fn narration_html(h: &mut Html, text: &str) {
+    for span in spans(text) {
+        match span {
+            Span::Text(t) => h.text(&t),
+            Span::Bold(t) => h.el("strong", "", &t),
+            Span::Code(t) => h.el("code", "", &t),
+        };
+    }
 }
 
 #[cfg(test)]
@@ -77,5 +75,11 @@ mod tests {
         );
         assert_eq!(spans("a ** b"), vec![Span::Text("a ** b".into())]);
         assert_eq!(spans("<script>"), vec![Span::Text("<script>".into())]);
+        let mut h = Html::new();
+        narration_html(&mut h, "**<b>** and `<i>`");
+        assert_eq!(
+            h.finish(),
+            "<strong>&lt;b&gt;</strong> and <code>&lt;i&gt;</code>"
+        );
     }
 }

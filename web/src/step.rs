@@ -1,68 +1,87 @@
-//! One played step of a story.
+//! One played step of a story, or one request of the console, as HTML (see
+//! [`crate::html`]).
 
-use crate::markdown::Narration;
-use crate::why::Why;
+use crate::html::Html;
+use crate::markdown::narration_html;
+use crate::why::why_html;
 use kms_core::scenario::StepResult;
-use leptos::prelude::*;
 
 fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// A played step: narration, request, result, expectation, and why.
-#[component]
-pub fn StepCard(result: StepResult) -> impl IntoView {
-    let passed = result.passed;
-    // Console results have no story expectation to compare with.
-    let judged = !result.expected.is_empty();
-    let outcome = match (&result.response, &result.error) {
-        (_, Some(e)) => view! {
-            <div class="error" data-testid="step-error">
-                <strong>{e.name()}</strong> ": " {e.message().to_string()}
-            </div>
-        }
-        .into_any(),
-        (Some(r), None) => view! {
-            <details class="response">
-                <summary>"Response"</summary>
-                <pre>{pretty(r)}</pre>
-            </details>
-        }
-        .into_any(),
-        (None, None) => ().into_any(),
-    };
-    let failures = result
-        .failures
-        .iter()
-        .map(|f| view! { <li>{f.clone()}</li> })
-        .collect_view();
-    let authorizations = result
-        .authorizations
-        .into_iter()
-        .map(|a| view! { <Why authorization=a/> })
-        .collect_view();
-    view! {
-        <article class="step" class:failed=!passed data-testid="step-result">
-            <header class="step-head">
-                <span class="step-no">{if judged { format!("Step {}", result.index + 1) } else { format!("Request {}", result.index + 1) }}</span>
-                {judged.then(|| view! {
-                    <span class="badge" class:ok=passed data-testid="step-verdict">
-                        {if passed { "as the story says" } else { "not what the story expects" }}
-                    </span>
-                })}
-            </header>
-            <p class="narration"><Narration text=result.narration.clone()/></p>
-            {result.actor.map(|a| view! { <p class="actor">"As " <code>{a}</code></p> })}
-            {result.request.as_ref().map(|r| view! {
-                <details class="request">
-                    <summary>"Request"</summary>
-                    <pre>{pretty(r)}</pre>
-                </details>
-            })}
-            {outcome}
-            {judged.then(|| view! { <p class="expected">{result.expected.clone()}</p> })}
-            <ul class="failures">{failures}</ul>
-            {authorizations}
-        </article>
+/// Played steps, newest first.
+pub fn steps_html(results: &[StepResult]) -> String {
+    let mut h = Html::new();
+    for r in results.iter().rev() {
+        step_html(&mut h, r);
     }
+    h.finish()
+}
+
+/// A played step: narration, request, result, envelope, expectation, why.
+fn step_html(h: &mut Html, r: &StepResult) {
+    // Console results have no story expectation to compare with.
+    let judged = !r.expected.is_empty();
+    let failed = if r.passed { "" } else { " failed" };
+    h.raw(&format!(
+        "<article class=\"step{failed}\" data-testid=\"step-result\"><header class=\"step-head\"><span class=\"step-no\">{} {}</span>",
+        if judged { "Step" } else { "Request" },
+        r.index + 1
+    ));
+    if judged {
+        let (class, verdict) = if r.passed {
+            ("badge ok", "as the story says")
+        } else {
+            ("badge", "not what the story expects")
+        };
+        h.raw(&format!(
+            "<span class=\"{class}\" data-testid=\"step-verdict\">{verdict}</span>"
+        ));
+    }
+    h.raw("</header>");
+    if !r.narration.is_empty() {
+        h.raw("<p class=\"narration\">");
+        narration_html(h, &r.narration);
+        h.raw("</p>");
+    }
+    if let Some(actor) = &r.actor {
+        h.raw("<p class=\"actor\">As ")
+            .el("code", "", actor)
+            .raw("</p>");
+    }
+    if let Some(request) = &r.request {
+        h.raw("<details class=\"request\"><summary>Request</summary>")
+            .el("pre", "", &pretty(request))
+            .raw("</details>");
+    }
+    match (&r.response, &r.error) {
+        (_, Some(e)) => {
+            h.raw("<div class=\"error\" data-testid=\"step-error\">")
+                .el("strong", "", e.name())
+                .text(&format!(": {}", e.message()))
+                .raw("</div>");
+        }
+        (Some(response), None) => {
+            h.raw("<details class=\"response\"><summary>Response</summary>")
+                .el("pre", "", &pretty(response))
+                .raw("</details>");
+        }
+        (None, None) => {}
+    }
+    crate::envelope::envelope_html(h, r.request.as_ref(), r.response.as_ref());
+    if judged {
+        h.el("p", "expected", &r.expected);
+    }
+    if !r.failures.is_empty() {
+        h.raw("<ul class=\"failures\">");
+        for f in &r.failures {
+            h.el("li", "", f);
+        }
+        h.raw("</ul>");
+    }
+    for a in &r.authorizations {
+        why_html(h, a);
+    }
+    h.raw("</article>");
 }

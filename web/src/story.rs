@@ -2,22 +2,36 @@
 
 use kms_core::scenario::{Scenario, ScenarioRun, StepResult};
 
+/// Where a story came from: what a link to it must say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A built-in scenario, by id.
+    Builtin(String),
+    /// A scenario file at a URL.
+    Url(String),
+    /// A scenario whose text the learner gave (a file, or a link carrying it).
+    Text(String),
+}
+
 /// A scenario being followed. Going back replays from the seed: the world is
 /// exactly the replay of its steps, so undo is exact.
 pub struct Story {
     scenario: Scenario,
     run: ScenarioRun,
+    /// Where it came from.
+    pub origin: Origin,
     /// Why the scenario could not start, if it could not.
     pub error: Option<String>,
 }
 
 impl Story {
     /// Starts `scenario` from its seed.
-    pub fn start(scenario: &Scenario) -> Self {
+    pub fn start(scenario: &Scenario, origin: Origin) -> Self {
         match ScenarioRun::start(scenario) {
             Ok(run) => Self {
                 scenario: scenario.clone(),
                 run,
+                origin,
                 error: None,
             },
             Err(e) => {
@@ -31,6 +45,7 @@ impl Story {
                 Self {
                     scenario: scenario.clone(),
                     run,
+                    origin,
                     error: Some(e.0),
                 }
             }
@@ -60,11 +75,17 @@ impl Story {
     /// Undoes the last step by replaying the others from the seed.
     pub fn back(&mut self) {
         let target = self.run.position().saturating_sub(1);
-        let mut again = Story::start(&self.scenario);
-        for _ in 0..target {
-            again.next();
+        *self = Story::at(&self.scenario, self.origin.clone(), target);
+    }
+
+    /// Starts `scenario` and plays its first `steps` steps (all of them if
+    /// there are fewer).
+    pub fn at(scenario: &Scenario, origin: Origin, steps: usize) -> Self {
+        let mut story = Story::start(scenario, origin);
+        for _ in 0..steps.min(scenario.steps.len()) {
+            story.next();
         }
-        *self = again;
+        story
     }
 
     /// The results of the steps played.

@@ -1,8 +1,8 @@
 //! The "why" panel: an authorization trace, rendered for a learner.
 
+use crate::html::Html;
 use kms_core::authz::{Authorization, DecidingRule, PolicySource};
 use kms_core::policy::PrincipalMatch;
-use leptos::prelude::*;
 
 fn rule_name(rule: DecidingRule) -> &'static str {
     match rule {
@@ -20,81 +20,88 @@ fn mark(ok: bool) -> &'static str {
     if ok { "✓" } else { "✗" }
 }
 
-/// One authorization decision and everything considered.
-#[component]
-pub fn Why(authorization: Authorization) -> impl IntoView {
-    let a = authorization;
-    let allowed = a.allowed;
-    let policies = a
-        .policies
-        .iter()
-        .map(|p| {
-            let side = match p.source {
-                PolicySource::Resource => "resource policy",
-                PolicySource::Identity => "identity policy",
-            };
-            let statements = p
-                .statements
-                .iter()
-                .map(|s| {
-                    let principal_ok = !matches!(s.principal, PrincipalMatch::NoMatch);
-                    let conditions = s
-                        .conditions
-                        .iter()
-                        .map(|c| {
-                            let request = c.request_values.as_ref().map_or_else(|| String::from("(absent)"), |v| v.join(", "));
-                            view! {
-                                <li class:ok=c.matched>
-                                    {mark(c.matched)} " " <code>{c.operator.clone()}</code> " " <code>{c.key.clone()}</code>
-                                    ": policy [" {c.policy_values.join(", ")} "] vs request [" {request} "]"
-                                    {(!c.note.is_empty()).then(|| view! { <span class="note">" (" {c.note.clone()} ")"</span> })}
-                                </li>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        <li class="statement" class:applies=s.applies>
-                            <div class="statement-head">
-                                <span class="applies">{if s.applies { "applies" } else { "does not apply" }}</span>
-                                " " <strong>{s.label.clone()}</strong> " · " {format!("{:?}", s.effect)}
-                            </div>
-                            <ul class="elements">
-                                <li class:ok=principal_ok>{mark(principal_ok)} " Principal: " {s.principal_detail.clone()}</li>
-                                <li class:ok=s.action.matched>{mark(s.action.matched)} " Action: " {s.action.detail.clone()}</li>
-                                <li class:ok=s.resource.matched>{mark(s.resource.matched)} " Resource: " {s.resource.detail.clone()}</li>
-                                {conditions}
-                            </ul>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="policy">
-                    <div class="policy-name">{p.name.clone()} <span class="side">{side}</span></div>
-                    <ul class="statements">{statements}</ul>
-                </div>
+fn ok(ok: bool) -> &'static str {
+    if ok { " class=\"ok\"" } else { "" }
+}
+
+/// One authorization decision and everything considered, as HTML.
+pub fn why_html(h: &mut Html, a: &Authorization) {
+    let denied = if a.allowed { "" } else { " denied" };
+    h.raw(&format!(
+        "<div class=\"why{denied}\" data-testid=\"why\"><p class=\"decision\"><span class=\"verdict\">{}</span> ",
+        if a.allowed { "Allowed" } else { "Denied" }
+    ))
+    .el("code", "", &a.action)
+    .raw(" on ")
+    .el("code", "arn", &a.resource)
+    .raw(" · <span class=\"rule\" data-testid=\"rule\">")
+    .text(rule_name(a.rule))
+    .raw("</span></p><p class=\"explanation\" data-testid=\"explanation\">")
+    .text(&a.explanation)
+    .raw("</p><details><summary>Policies and grants considered</summary>");
+    for p in &a.policies {
+        let side = match p.source {
+            PolicySource::Resource => "resource policy",
+            PolicySource::Identity => "identity policy",
+        };
+        h.raw("<div class=\"policy\"><div class=\"policy-name\">")
+            .text(&p.name)
+            .raw(" ")
+            .el("span", "side", side)
+            .raw("</div><ul class=\"statements\">");
+        for s in &p.statements {
+            let principal_ok = !matches!(s.principal, PrincipalMatch::NoMatch);
+            let applies = if s.applies { " applies" } else { "" };
+            h.raw(&format!(
+                "<li class=\"statement{applies}\"><div class=\"statement-head\"><span class=\"applies\">{}</span> ",
+                if s.applies { "applies" } else { "does not apply" }
+            ))
+            .el("strong", "", &s.label)
+            .text(&format!(" · {:?}", s.effect))
+            .raw("</div><ul class=\"elements\">");
+            for (matched, name, detail) in [
+                (principal_ok, "Principal", &s.principal_detail),
+                (s.action.matched, "Action", &s.action.detail),
+                (s.resource.matched, "Resource", &s.resource.detail),
+            ] {
+                h.raw(&format!("<li{}>{} {name}: ", ok(matched), mark(matched)))
+                    .text(detail)
+                    .raw("</li>");
             }
-        })
-        .collect_view();
-    let grants = a
-        .grants
-        .iter()
-        .map(|g| view! { <li class:ok=g.applies>{mark(g.applies)} " " {g.detail.clone()}</li> })
-        .collect_view();
-    let others = (a.other_grants > 0).then(|| view! { <li class="note">{format!("{} other grant(s) name other principals.", a.other_grants)}</li> });
-    view! {
-        <div class="why" class:denied=!allowed data-testid="why">
-            <p class="decision">
-                <span class="verdict">{if allowed { "Allowed" } else { "Denied" }}</span>
-                " " <code>{a.action.clone()}</code> " on " <code class="arn">{a.resource.clone()}</code>
-                " · " <span class="rule" data-testid="rule">{rule_name(a.rule)}</span>
-            </p>
-            <p class="explanation" data-testid="explanation">{a.explanation.clone()}</p>
-            <details>
-                <summary>"Policies and grants considered"</summary>
-                {policies}
-                <ul class="grants">{grants}{others}</ul>
-            </details>
-        </div>
+            for c in &s.conditions {
+                let request = c
+                    .request_values
+                    .as_ref()
+                    .map_or_else(|| String::from("(absent)"), |v| v.join(", "));
+                h.raw(&format!("<li{}>{} ", ok(c.matched), mark(c.matched)))
+                    .el("code", "", &c.operator)
+                    .raw(" ")
+                    .el("code", "", &c.key)
+                    .text(&format!(
+                        ": policy [{}] vs request [{request}]",
+                        c.policy_values.join(", ")
+                    ));
+                if !c.note.is_empty() {
+                    h.el("span", "note", &format!(" ({})", c.note));
+                }
+                h.raw("</li>");
+            }
+            h.raw("</ul></li>");
+        }
+        h.raw("</ul></div>");
     }
+    h.raw("<ul class=\"grants\">");
+    for g in &a.grants {
+        h.raw(&format!("<li{}>{} ", ok(g.applies), mark(g.applies)))
+            .text(&g.detail)
+            .raw("</li>");
+    }
+    if a.other_grants > 0 {
+        h.el(
+            "li",
+            "note",
+            &format!("{} other grant(s) name other principals.", a.other_grants),
+        );
+    }
+    h.raw("</ul></details></div>");
 }

@@ -433,10 +433,7 @@ impl ScenarioRun {
                 return;
             }
         };
-        result.actor = Some(match caller.via_service {
-            Some(s) => format!("{} via {}", caller.principal, s.principal()),
-            None => caller.principal.arn(),
-        });
+        result.actor = Some(caller.label());
         let request = match serde_json::from_value::<Request>(sent) {
             Ok(r) => r,
             Err(e) => {

@@ -1,0 +1,271 @@
+//! The learner's session: the story or free-play world on screen, how it is
+//! opened from a link, a file or localStorage, and how it is written back.
+
+use crate::browser;
+use crate::free::FreePlay;
+use crate::share::{self, Target};
+use crate::story::{Origin, Story};
+use kms_core::World;
+use kms_core::scenario::{Scenario, builtin};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Where the session survives a reload.
+pub const STORAGE_KEY: &str = "kms-playground.session";
+
+/// A message above the stage: a link that could not open, a restored session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// What to say.
+    pub text: String,
+}
+
+/// Everything the page shows, as signals. Copy: every component holds one.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The story being followed, if any.
+    pub story: RwSignal<Option<Story>>,
+    /// The free-play world, if any.
+    pub free: RwSignal<Option<FreePlay>>,
+    /// A message for the learner.
+    pub banner: RwSignal<Option<Banner>>,
+    /// The link to what is on screen (the fragment, without `#`), once known.
+    pub link: RwSignal<String>,
+    /// The compact layout for documentation pages: no chrome, and the
+    /// session is neither written to the address bar nor to localStorage.
+    pub embed: bool,
+    written: StoredValue<String>,
+    generation: StoredValue<u64>,
+}
+
+impl Session {
+    /// An empty session.
+    pub fn new(embed: bool) -> Self {
+        Self {
+            story: RwSignal::new(None),
+            free: RwSignal::new(None),
+            banner: RwSignal::new(None),
+            link: RwSignal::new(String::new()),
+            embed,
+            written: StoredValue::new(String::new()),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Reads the world on screen (and subscribes to it).
+    pub fn with_world<R>(&self, f: impl FnOnce(&World) -> R) -> Option<R> {
+        let mut f = Some(f);
+        let read = self.story.with(|s| {
+            s.as_ref()
+                .and_then(|s| f.take().map(|f| f(s.run().world())))
+        });
+        read.or_else(|| {
+            self.free
+                .with(|p| p.as_ref().and_then(|p| f.take().map(|f| f(&p.world))))
+        })
+    }
+
+    fn say(&self, error: bool, text: impl Into<String>) {
+        self.banner.set(Some(Banner {
+            error,
+            text: text.into(),
+        }));
+    }
+
+    /// Shows a story at a step.
+    pub fn show_story(&self, scenario: &Scenario, origin: Origin, step: usize) {
+        self.free.set(None);
+        self.story.set(Some(Story::at(scenario, origin, step)));
+    }
+
+    /// Shows a free-play world.
+    pub fn show_free(&self, free: FreePlay) {
+        self.story.set(None);
+        self.free.set(Some(free));
+    }
+
+    /// Opens what a link (query or fragment text) asks for. `quiet`: say
+    /// nothing when it asks for nothing.
+    pub fn open_link(&self, text: &str) -> bool {
+        match share::parse(text, browser::decode) {
+            Err(e) => {
+                self.say(true, format!("This link could not be opened: {e}"));
+                true
+            }
+            Ok(request) => match request.target {
+                None => false,
+                Some(target) => {
+                    self.open(target);
+                    true
+                }
+            },
+        }
+    }
+
+    /// Opens a target; links that need fetching or unpacking finish later.
+    pub fn open(&self, target: Target) {
+        self.banner.set(None);
+        let session = *self;
+        match target {
+            Target::Scenario { id, step } => match builtin::get(&id) {
+                Ok(scenario) => self.show_story(&scenario, Origin::Builtin(id), step),
+                Err(_) => self.say(
+                    true,
+                    format!(
+                        "There is no built-in story `{id}`. Pick one from the list: {}.",
+                        builtin::SCENARIOS
+                            .iter()
+                            .map(|(id, _)| *id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            },
+            Target::ScenarioUrl { url, step } => spawn_local(async move {
+                match browser::fetch(&url).await {
+                    Ok(text) => session.open_scenario_text(&text, Origin::Url(url), step),
+                    Err(e) => {
+                        session.say(true, format!("The scenario file could not be loaded: {e}."))
+                    }
+                }
+            }),
+            Target::PackedScenario { payload, step } => spawn_local(async move {
+                match share::unpack(&payload).await {
+                    Ok(text) => session.open_scenario_text(&text.clone(), Origin::Text(text), step),
+                    Err(e) => session.say(true, format!("This link could not be opened: {e}")),
+                }
+            }),
+            Target::World { payload } => spawn_local(async move {
+                match share::unpack(&payload).await {
+                    Ok(text) => session.open_world_text(&text, "This link"),
+                    Err(e) => session.say(true, format!("This link could not be opened: {e}")),
+                }
+            }),
+        }
+    }
+
+    fn open_scenario_text(&self, text: &str, origin: Origin, step: usize) {
+        match Scenario::parse(text) {
+            Ok(scenario) => self.show_story(&scenario, origin, step),
+            Err(e) => self.say(true, format!("This scenario could not be read: {e}")),
+        }
+    }
+
+    fn open_world_text(&self, text: &str, what: &str) {
+        match FreePlay::restore(text) {
+            Ok(free) => self.show_free(free),
+            Err(e) => self.say(
+                true,
+                format!("{what} could not be opened: {}: {}", e.name(), e.message()),
+            ),
+        }
+    }
+
+    /// Opens a file the learner chose: a scenario (it has `Steps`) or an
+    /// exported world.
+    pub fn open_file(&self, text: &str) {
+        self.banner.set(None);
+        let scenario = serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| v.get("Steps").is_some())
+            .unwrap_or(false);
+        if scenario {
+            self.open_scenario_text(text, Origin::Text(text.to_string()), 0);
+        } else {
+            self.open_world_text(text, "This file");
+        }
+    }
+
+    /// Starts the page: the query (deep links, embed), else the fragment
+    /// (share links), else the last session from localStorage.
+    pub fn boot(&self, query: &str) {
+        if self.open_link(query) || self.open_link(&browser::fragment()) || self.embed {
+            return;
+        }
+        if let Some(saved) = browser::load(STORAGE_KEY) {
+            self.written.set_value(saved.clone());
+            if !self.open_link(&saved) {
+                browser::save(STORAGE_KEY, "");
+            }
+        }
+    }
+
+    /// Follows the address bar when the learner pastes another link.
+    pub fn follow(&self, fragment: &str) {
+        if fragment != self.written.get_value() {
+            self.written.set_value(fragment.to_string());
+            self.open_link(fragment);
+        }
+    }
+
+    /// Writes the session back as a link (in `link`, and unless embedded,
+    /// to the address bar and localStorage). Call inside an effect: it
+    /// subscribes to the session.
+    pub fn write_back(&self) {
+        let plan = self.plan();
+        let Some(plan) = plan else { return };
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        let session = *self;
+        spawn_local(async move {
+            let fragment = match plan {
+                Plan::Ready(target) => share::write(&target, browser::encode),
+                Plan::PackStory(json, step) => match share::pack(&json).await {
+                    Ok(payload) => {
+                        share::write(&Target::PackedScenario { payload, step }, browser::encode)
+                    }
+                    Err(_) => return,
+                },
+                Plan::PackWorld(json) => match share::pack(&json).await {
+                    Ok(payload) => share::write(&Target::World { payload }, browser::encode),
+                    Err(_) => return,
+                },
+            };
+            if session.generation.get_value() != generation {
+                return;
+            }
+            session.link.set(fragment.clone());
+            if !session.embed {
+                session.written.set_value(fragment.clone());
+                browser::replace_fragment(&fragment);
+                browser::save(STORAGE_KEY, &fragment);
+            }
+        });
+    }
+
+    fn plan(&self) -> Option<Plan> {
+        let story = self.story.with(|s| {
+            s.as_ref().map(|s| {
+                let step = s.run().position();
+                match &s.origin {
+                    Origin::Builtin(id) => Plan::Ready(Target::Scenario {
+                        id: id.clone(),
+                        step,
+                    }),
+                    Origin::Url(url) => Plan::Ready(Target::ScenarioUrl {
+                        url: url.clone(),
+                        step,
+                    }),
+                    Origin::Text(text) => Plan::PackStory(text.clone(), step),
+                }
+            })
+        });
+        story.or_else(|| {
+            self.free
+                .with(|f| f.as_ref().map(|f| Plan::PackWorld(f.world.export_json())))
+        })
+    }
+
+    /// The full address of what is on screen, for sharing.
+    pub fn address(&self) -> String {
+        format!("{}#{}", browser::address(), self.link.get())
+    }
+}
+
+/// How to write the session as a link.
+enum Plan {
+    Ready(Target),
+    PackStory(String, usize),
+    PackWorld(String),
+}
