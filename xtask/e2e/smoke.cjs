@@ -7,6 +7,49 @@ const path = require('path');
 
 const [url, shotDir] = process.argv.slice(2);
 
+async function psql(page, sql) {
+  await page.getByTestId('psql-input').fill(sql);
+  await page.getByTestId('psql-run').click();
+  return (await page.getByTestId('psql-output').textContent()) || '';
+}
+
+async function send(page, operation, fields = {}) {
+  await page.getByTestId('operation').selectOption(operation);
+  for (const [name, value] of Object.entries(fields)) {
+    await page.getByTestId(`field-${name}`).fill(value);
+    await page.getByTestId(`field-${name}`).blur();
+  }
+  await page.getByTestId('send').click();
+  const error = page.getByTestId('step-result').first().getByTestId('step-error');
+  return (await error.count()) ? await error.textContent() : null;
+}
+
+async function playS5(page, problems) {
+  const expect = (what, ok, detail) => { if (!ok) problems.push(`S5 by hand: ${what} (${detail})`); };
+  await page.getByTestId('free-play').click();
+  expect('CreateKey', (await send(page, 'kms:CreateKey')) === null, 'error');
+  expect('CreateDBCluster', (await send(page, 'rds:CreateDBCluster')) === null, 'error');
+  await psql(page, 'CREATE TABLE users (id integer, name text)');
+  await psql(page, "INSERT INTO users VALUES (1, 'Alice'), (2, 'Bob'), (3, 'Charlie')");
+  let out = await psql(page, 'SELECT * FROM users');
+  expect('rows before', /Charlie/.test(out), out);
+  expect('DisableKey', (await send(page, 'kms:DisableKey')) === null, 'error');
+  await page.getByTestId('clock-1').click();
+  await page.getByTestId('clock-1').click();
+  const broken = await page.getByTestId('cluster-status').first().textContent();
+  expect('status after DisableKey and 20 min', broken === 'inaccessible-encryption-credentials-recoverable', broken);
+  out = await psql(page, 'SELECT * FROM users');
+  expect('the query fails while the key is disabled', /^ERROR/.test(out), out);
+  await page.screenshot({ path: path.join(process.argv[3], 's5-broken.png'), fullPage: false });
+  expect('EnableKey', (await send(page, 'kms:EnableKey')) === null, 'error');
+  await page.getByTestId('clock-2').click();
+  const healed = await page.getByTestId('cluster-status').first().textContent();
+  expect('status an hour after EnableKey', healed === 'available', healed);
+  out = await psql(page, 'SELECT * FROM users');
+  expect('rows after', /Alice/.test(out) && /\(3 rows\)/.test(out), out);
+  console.log(`S5 played in the console: ${broken} -> ${healed}; rows back`);
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -59,6 +102,58 @@ async function main() {
     const rule = await page.getByTestId('rule').first().textContent();
     if (rule !== 'identity policy allows') problems.push(`free play's first request decided by ${JSON.stringify(rule)}`);
     await page.screenshot({ path: path.join(shotDir, 'free.png'), fullPage: false });
+
+    // S5 by hand, in the console of a fresh world: a key, a cluster, rows,
+    // DisableKey, time, the broken cluster and its failing query, EnableKey,
+    // time, the rows again.
+    await playS5(page, problems);
+    await page.screenshot({ path: path.join(shotDir, 's5-console.png'), fullPage: true });
+
+    // The address bar now holds the world: a fresh page opens the same one.
+    await page.waitForFunction(() => location.hash.startsWith('#world=v1.'));
+    await page.waitForTimeout(300);
+    const link = page.url();
+    const fresh = await browser.newContext();
+    const twin = await fresh.newPage({ viewport: { width: 1280, height: 800 } });
+    twin.on('pageerror', (e) => problems.push(`shared page error: ${e.message}`));
+    await twin.goto(link, { waitUntil: 'load' });
+    await twin.getByTestId('free').waitFor({ timeout: 15000 });
+    for (const id of ['clock', 'cluster-status']) {
+      const [a, b] = [await page.getByTestId(id).first().textContent(), await twin.getByTestId(id).first().textContent()];
+      if (a !== b) problems.push(`shared link: ${id} is ${JSON.stringify(b)}, the original says ${JSON.stringify(a)}`);
+    }
+    const blobs = async (p) => (await p.locator('[data-testid=step-result] details.response pre').allTextContents()).join('\n');
+    if (await blobs(page) !== await blobs(twin)) problems.push('shared link: the responses (ciphertexts included) differ');
+    const rows = await psql(twin, 'SELECT * FROM users');
+    if (!/Alice/.test(rows)) problems.push(`shared link: the restored cluster answers ${JSON.stringify(rows)}`);
+    console.log(`share link of ${link.length} characters reopened the same world in a fresh browser context`);
+
+    // The page follows the address bar: paste a deep link.
+    await twin.evaluate(() => { location.hash = '#scenario=aliases&step=1'; });
+    await twin.getByTestId('story').waitFor({ timeout: 5000 });
+    const followed = await twin.getByTestId('progress').textContent();
+    if (!/^1 of /.test(followed || '')) problems.push(`after hashchange the progress is ${JSON.stringify(followed)}`);
+    await fresh.close();
+
+    // Embed mode and the documentation page that embeds two stories.
+    const embed = await browser.newPage({ viewport: { width: 720, height: 900 } });
+    embed.on('pageerror', (e) => problems.push(`embed page error: ${e.message}`));
+    await embed.goto(`${url}?embed&scenario=aurora-disable-key&step=8`, { waitUntil: 'load' });
+    await embed.getByTestId('story').waitFor({ timeout: 15000 });
+    if (await embed.getByTestId('story-aliases').count()) problems.push('embed mode shows the story list');
+    await embed.screenshot({ path: path.join(shotDir, 'embed.png'), fullPage: false });
+    await embed.goto(new URL('docs/embed-example.html', url).href, { waitUntil: 'load' });
+    const frames = embed.frameLocator('iframe');
+    for (const [i, frame] of [[0, embed.frameLocator('iframe').nth(0)], [1, embed.frameLocator('iframe').nth(1)]]) {
+      await frame.getByTestId('story').waitFor({ timeout: 15000 }).catch(() => problems.push(`docs/embed-example.html: iframe ${i} shows no story`));
+    }
+    void frames;
+    await embed.screenshot({ path: path.join(shotDir, 'docs-embed.png'), fullPage: true });
+
+    // Phone width: the console and the world panel stack.
+    await narrow.goto(`${url}#scenario=aurora-disable-key&step=11`, { waitUntil: 'load' });
+    await narrow.getByTestId('cluster-status').first().waitFor({ timeout: 15000 });
+    await narrow.screenshot({ path: path.join(shotDir, 'phone-broken-cluster.png'), fullPage: true });
   } finally {
     await browser.close();
   }
