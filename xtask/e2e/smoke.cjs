@@ -150,6 +150,24 @@ async function main() {
     void frames;
     await embed.screenshot({ path: path.join(shotDir, 'docs-embed.png'), fullPage: true });
 
+    // A docs author's scenario file, by URL.
+    await embed.goto(`${url}?scenario-url=docs/example-scenario.json&step=1`, { waitUntil: 'load' });
+    await embed.getByTestId('story').waitFor({ timeout: 15000 });
+    const loaded = await embed.locator('.story h2').textContent();
+    if (!/docs author/.test(loaded || '')) problems.push(`scenario-url opened ${JSON.stringify(loaded)}`);
+
+    // Export the world as a file, then open that file in a fresh page.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export').click()]);
+    const file = path.join(shotDir, 'exported-world.json');
+    await download.saveAs(file);
+    const reader = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await reader.goto(url, { waitUntil: 'load' });
+    await reader.getByTestId('open-file').setInputFiles(file);
+    await reader.getByTestId('free').waitFor({ timeout: 15000 });
+    const imported = await reader.getByTestId('cluster-status').first().textContent();
+    if (imported !== 'available') problems.push(`the exported world reopened with the cluster ${JSON.stringify(imported)}`);
+    console.log(`exported and reopened ${file}`);
+
     // Phone width: the console and the world panel stack.
     await narrow.goto(`${url}#scenario=aurora-disable-key&step=11`, { waitUntil: 'load' });
     await narrow.getByTestId('cluster-status').first().waitFor({ timeout: 15000 });
