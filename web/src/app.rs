@@ -163,12 +163,12 @@ fn SessionTools(session: Session) -> impl IntoView {
             }
         });
     };
-    let has_world = move || session.with_world(|_| ()).is_none();
+    let no_world = move || session.with_world(|_| ()).is_none();
     view! {
         <div class="tools" role="toolbar" aria-label="Share and save">
-            <button data-testid="share" disabled=has_world on:click=share
+            <button data-testid="share" disabled=no_world on:click=share
                 title="A link that opens exactly this world, ciphertexts included">"Share link"</button>
-            <button data-testid="export" disabled=has_world on:click=export
+            <button data-testid="export" disabled=no_world on:click=export
                 title="Download the world (seed and request log) as JSON">"Export JSON"</button>
             <label class="button file" title="Open an exported world or a scenario file">
                 "Open file…"

@@ -86,8 +86,8 @@ impl Session {
         self.free.set(Some(free));
     }
 
-    /// Opens what a link (query or fragment text) asks for. `quiet`: say
-    /// nothing when it asks for nothing.
+    /// Opens what a link (query or fragment text) asks for; says why when it
+    /// cannot. Returns whether the link asked for anything.
     pub fn open_link(&self, text: &str) -> bool {
         match share::parse(text, browser::decode) {
             Err(e) => {
