@@ -193,7 +193,7 @@ fn SessionTools(session: Session) -> impl IntoView {
 #[component]
 fn Footer(session: Session) -> impl IntoView {
     let check = kms_core::selftest::aes256_gcm_known_answer();
-    let tag: String = check.tag.iter().map(|b| format!("{b:02x}")).collect();
+    let tag = crate::html::hex(&check.tag);
     let verdict = if check.passed { "passed" } else { "FAILED" };
     let open_full = session.embed.then(|| {
         view! {

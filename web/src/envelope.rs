@@ -4,22 +4,13 @@
 //! encryption context as the lock's AAD, and the blob's bytes with each
 //! field of its format labelled.
 
-use crate::html::Html;
+use crate::html::{Html, hex, short_id};
 use kms_core::base64_blob;
 use kms_core::crypto::blob;
 use serde_json::Value;
 
 fn text<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a str> {
     v?.get(name)?.as_str()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn short(arn: &str) -> String {
-    let id = arn.rsplit('/').next().unwrap_or(arn);
-    id[..8.min(id.len())].to_string()
 }
 
 fn context(v: Option<&Value>, name: &str) -> String {
@@ -62,7 +53,7 @@ fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Opti
     let bytes = base64_blob::decode(blob_text)?;
     let fields = blob::fields(&bytes).ok()?;
     let version = blob::CiphertextBlob::parse(&bytes).ok()?.backing_version;
-    let key = short(text(Some(response), "KeyId").unwrap_or_default());
+    let key = short_id(text(Some(response), "KeyId").unwrap_or_default()).to_string();
     let plaintext = text(Some(response), "Plaintext").and_then(base64_blob::decode);
     let data_key = matches!(
         action,

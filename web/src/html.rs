@@ -23,6 +23,18 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// The first 8 characters of an id, or of the last segment of an ARN
+/// (`arn:...:key/1234abcd-...` gives `1234abcd`): how panels name keys.
+pub fn short_id(text: &str) -> &str {
+    let id = text.rsplit('/').next().unwrap_or(text);
+    id.get(..8).unwrap_or(id)
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// HTML being written. `text` escapes, `raw` does not (for markup this
 /// module's callers write themselves).
 #[derive(Default)]
@@ -66,6 +78,17 @@ impl Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids_and_hex() {
+        assert_eq!(
+            short_id("arn:aws:kms:eu-west-1:1:key/1234abcd-12ab"),
+            "1234abcd"
+        );
+        assert_eq!(short_id("1234abcd-12ab"), "1234abcd");
+        assert_eq!(short_id("abc"), "abc");
+        assert_eq!(hex(&[0, 171]), "00ab");
+    }
 
     #[test]
     fn text_cannot_become_markup() {

@@ -5,7 +5,7 @@
 //! request sent through the console.
 
 use crate::console::Console;
-use crate::html::{Html, esc};
+use crate::html::{Html, esc, short_id};
 use crate::session::Session;
 use kms_core::World;
 use kms_core::clock::{DAY, HOUR, MINUTE};
@@ -212,10 +212,6 @@ fn psql_prompt(session: Session, console: Console, psql: Psql) -> impl IntoView 
     }
 }
 
-fn short(id: &str) -> &str {
-    &id[..8.min(id.len())]
-}
-
 fn section(h: &mut Html, title: &str, testid: &str, body: impl FnOnce(&mut Html)) {
     h.raw(&format!(
         "<details class=\"panel\" open data-testid=\"{testid}\"><summary><h4>"
@@ -304,7 +300,7 @@ fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
         "<li class=\"key-card\" data-testid=\"key-card\"><div class=\"key-head\"><span class=\"badge state {}\" data-testid=\"key-state\">{state}</span> <code title=\"{}\">{}</code> <span class=\"manager\">{manager}</span></div>",
         state.to_lowercase(),
         esc(&k.arn()),
-        short(&id),
+        short_id(&id),
     ));
     if let Some(d) = k.deletion_date {
         h.raw("<p class=\"countdown\" data-testid=\"countdown\">")
@@ -370,7 +366,10 @@ fn keys(h: &mut Html, w: &World, free: bool) {
     section(h, &format!("Grants ({})", grants.len()), "grants", |h| {
         h.raw("<ul class=\"list\">");
         for g in grants {
-            let name = g.name.clone().unwrap_or_else(|| short(&g.id).to_string());
+            let name = g
+                .name
+                .clone()
+                .unwrap_or_else(|| short_id(&g.id).to_string());
             let constraints = g
                 .constraints
                 .as_ref()
@@ -382,7 +381,7 @@ fn keys(h: &mut Html, w: &World, free: bool) {
                 .text(": ")
                 .el("code", "", &g.grantee)
                 .text(&format!(" may {} on ", g.operations.join(", ")))
-                .el("code", "", short(&g.key.to_string()))
+                .el("code", "", short_id(&g.key.to_string()))
                 .text(&constraints)
                 .raw("</li>");
         }
@@ -420,7 +419,7 @@ fn clusters(h: &mut Html, w: &World) {
                     "note",
                     &format!(
                         "{rows} encrypted row(s) under key {}",
-                        short(&c.storage.key.to_string())
+                        short_id(&c.storage.key.to_string())
                     ),
                 )
                 .raw("</li>");
@@ -458,7 +457,10 @@ fn snapshots(h: &mut Html, w: &World) {
                     .el(
                         "span",
                         "note",
-                        &format!(" under key {}{shared}", short(&s.storage.key.to_string())),
+                        &format!(
+                            " under key {}{shared}",
+                            short_id(&s.storage.key.to_string())
+                        ),
                     )
                     .raw("</li>");
             }
