@@ -212,12 +212,14 @@ impl AuditTrail {
 
 /// CloudTrail writes parameters in camelCase: `KeyId` becomes `keyId`,
 /// `AWSAccountId` becomes `aWSAccountId` (sic). Keys inside an encryption
-/// context or tags are user data and keep their spelling.
+/// context or tags are user data and keep their spelling. Like CloudTrail,
+/// it leaves out ciphertext blobs (not secret, only bulky); secrets never
+/// get here (see [`crate::json::to_redacted_value`]).
 pub fn cloudtrail_shape(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()
-                .filter(|(k, _)| k != "Plaintext" && k != "CiphertextBlob")
+                .filter(|(k, _)| k != "CiphertextBlob")
                 .map(|(k, v)| {
                     let user_data = k.ends_with("EncryptionContext");
                     let mut chars = k.chars();
@@ -242,10 +244,10 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn cloudtrail_shape_drops_secrets_and_keeps_context_keys() {
+    fn cloudtrail_shape_drops_blobs_and_keeps_context_keys() {
         let request = json!({
             "KeyId": "alias/app",
-            "Plaintext": "c2VjcmV0",
+            "CiphertextBlob": "AQICAHg=",
             "EncryptionContext": {"Tenant": "acme"},
             "KeyMetadata": {"AWSAccountId": "111122223333"}
         });

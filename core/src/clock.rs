@@ -24,9 +24,23 @@ impl Timestamp {
     /// Where new worlds start: 2026-01-05T09:00:00Z, a Monday morning.
     pub const DEFAULT_START: Timestamp = Timestamp(1_767_603_600);
 
+    /// The end of virtual time, 9999-12-31T23:59:59Z: the last instant with
+    /// a four-digit year (what ISO 8601 and CloudTrail write). The clock never
+    /// moves past it, and nothing is scheduled beyond it, so no timer can
+    /// fire forever at the top of the range.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799);
+
     /// This time plus `seconds`, saturating.
     pub fn plus(self, seconds: u64) -> Timestamp {
         Timestamp(self.0.saturating_add(seconds))
+    }
+
+    /// This time plus `seconds`, if that is not past [`Timestamp::MAX`].
+    pub fn checked_plus(self, seconds: u64) -> Option<Timestamp> {
+        self.0
+            .checked_add(seconds)
+            .map(Timestamp)
+            .filter(|t| *t <= Timestamp::MAX)
     }
 
     /// Seconds from `earlier` to `self` (zero if `earlier` is later).
@@ -148,6 +162,15 @@ mod tests {
         assert_eq!(Timestamp(0).iso8601(), "1970-01-01T00:00:00Z");
         assert_eq!(Timestamp(951_782_400).iso8601(), "2000-02-29T00:00:00Z");
         assert_eq!(Timestamp::DEFAULT_START.iso8601(), "2026-01-05T09:00:00Z");
+        assert_eq!(Timestamp::MAX.iso8601(), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn time_ends_at_max() {
+        assert_eq!(Timestamp::MAX.checked_plus(0), Some(Timestamp::MAX));
+        assert_eq!(Timestamp::MAX.checked_plus(1), None);
+        assert_eq!(Timestamp(u64::MAX - 1).checked_plus(5), None);
+        assert_eq!(Timestamp(0).checked_plus(60), Some(Timestamp(60)));
     }
 
     #[test]

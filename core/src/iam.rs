@@ -175,6 +175,45 @@ fn no_such(kind: &str, name: &str) -> KmsError {
     KmsError::NoSuchEntityException(format!("The {kind} with name {name} cannot be found."))
 }
 
+/// IAM's quota on all inline policies of one user, in characters other
+/// than white space.
+pub const MAX_USER_INLINE_POLICIES: usize = 2_048;
+/// IAM's quota on all inline policies of one role, likewise.
+pub const MAX_ROLE_INLINE_POLICIES: usize = 10_240;
+
+/// A policy's size as IAM counts it against its quotas: white space is free.
+pub fn policy_size(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// The longest account name (a display name such as "production").
+pub const MAX_ACCOUNT_NAME: usize = 50;
+
+/// Checks an account's display name: 1 to 50 letters, digits, spaces and
+/// `_.-`. Scenario files use names in actors (`production:role/App`) and
+/// as `${production}`, so a name cannot hold `:`, `$` or braces.
+pub fn check_account_name(name: &str) -> Result<(), KmsError> {
+    if name.chars().count() > MAX_ACCOUNT_NAME {
+        return Err(validation(
+            "name",
+            name.chars().take(MAX_ACCOUNT_NAME).collect::<String>() + "…",
+            "Member must have length less than or equal to 50",
+        ));
+    }
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || " _.-".contains(c))
+    {
+        return Err(validation(
+            "name",
+            name,
+            "Member must be 1 to 50 letters, digits, spaces, '_', '.' or '-'",
+        ));
+    }
+    Ok(())
+}
+
 /// The error for a caller whose account is not in the world.
 pub fn unknown_account(account: &AccountId) -> KmsError {
     KmsError::UnrecognizedClientException(format!(
@@ -365,8 +404,32 @@ impl World {
         rec: &mut CallRecord,
     ) -> Result<Response, KmsError> {
         check_name("policyName", &r.policy_name)?;
-        let policy = StoredPolicy::parse(&r.policy_document, PolicyKind::Identity)?;
         let (account, owner) = self.policy_owner(caller, &r.user_name, &r.role_name)?;
+        // IAM's quota is on all of an identity's inline policies together,
+        // so no user or role carries more policy text than a decision can
+        // read quickly. Checked before parsing: the text's size is the rule.
+        let (kind, name, limit) = match &owner {
+            Principal::User(_, n) => ("user", n, MAX_USER_INLINE_POLICIES),
+            Principal::Role(_, n) => ("role", n, MAX_ROLE_INLINE_POLICIES),
+            _ => {
+                return Err(KmsError::ValidationException(
+                    "Only users and roles have identity policies.".into(),
+                ));
+            }
+        };
+        let others: usize = self
+            .identity_mut(&account, &owner)?
+            .policies
+            .iter()
+            .filter(|(n, _)| **n != r.policy_name)
+            .map(|(_, p)| policy_size(&p.text))
+            .sum();
+        if others + policy_size(&r.policy_document) > limit {
+            return Err(KmsError::LimitExceededException(format!(
+                "Maximum policy size of {limit} bytes exceeded for {kind} {name}"
+            )));
+        }
+        let policy = StoredPolicy::parse(&r.policy_document, PolicyKind::Identity)?;
         self.authorize_account(caller, action, owner.arn(), &account, rec)?;
         self.identity_mut(&account, &owner)?
             .policies

@@ -69,6 +69,7 @@ pub mod crypto;
 pub mod error;
 pub mod iam;
 pub mod ids;
+pub mod json;
 pub mod kms;
 pub mod policy;
 pub mod principal;

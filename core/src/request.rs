@@ -146,9 +146,11 @@ impl Request {
         self.action().split(':').next().unwrap_or("")
     }
 
-    /// Whether a service (RDS, SSM) handles it, calling KMS on the caller's behalf.
+    /// Whether a service (RDS, SSM) handles it by calling KMS on the
+    /// caller's behalf (the RDS Data API calls nothing: its cluster already
+    /// holds its data key).
     pub fn is_service(&self) -> bool {
-        matches!(self.service(), "rds" | "rds-data" | "ssm")
+        matches!(self.service(), "rds" | "ssm")
     }
 
     /// The operation name without prefix (`Encrypt`), CloudTrail's `eventName`.

@@ -180,7 +180,7 @@ fn simulate(policy: String, grants: usize) -> Box<dyn FnMut()> {
         );
     }
     // Past the propagation delay, App's grant is effective.
-    world.advance(crate::kms::grants::GRANT_PROPAGATION_SECONDS);
+    let _ = world.advance(crate::kms::grants::GRANT_PROPAGATION_SECONDS);
     let caller = app();
     Box::new(move || {
         let decision = world.simulate(&caller, "kms:Decrypt", &key, None);

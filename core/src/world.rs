@@ -19,6 +19,13 @@ use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The most scheduled events one [`World::advance`] runs.
+pub const MAX_EVENTS_PER_ADVANCE: u64 = 100_000;
+/// The most scheduled events replaying one log may run.
+pub const MAX_REPLAY_EVENTS: u64 = 1_000_000;
+/// The most entries a log may have to be replayed.
+pub const MAX_LOG_ENTRIES: usize = 200_000;
+
 /// How a world begins. Same config + same log = the same world, byte for byte.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorldConfig {
@@ -131,6 +138,9 @@ pub struct World {
     pub(crate) services: crate::services::Services,
     schedule: BTreeMap<(Timestamp, u64), Scheduled>,
     schedule_counter: u64,
+    fired_events: u64,
+    /// Counts advances, so that a timer can tell one advance from the next.
+    pub(crate) advance_serial: u64,
     pub(crate) audit: AuditTrail,
     log: Vec<LogEntry>,
 }
@@ -155,6 +165,8 @@ impl World {
             services: Default::default(),
             schedule: BTreeMap::new(),
             schedule_counter: 0,
+            fired_events: 0,
+            advance_serial: 0,
             log: Vec::new(),
         }
     }
@@ -207,13 +219,7 @@ impl World {
                 "Account {account_id} already exists."
             )));
         }
-        if name.len() > 50 {
-            return Err(crate::error::validation(
-                "name",
-                name,
-                "Member must have length less than or equal to 50",
-            ));
-        }
+        crate::iam::check_account_name(name)?;
         self.accounts.insert(
             account_id.clone(),
             Account {
@@ -403,14 +409,16 @@ impl World {
         result: &Result<Response, KmsError>,
         rec: &CallRecord,
     ) -> u64 {
-        let request_parameters = serde_json::to_value(request)
+        // Redacted by type: no secret (plaintext, SecureString value, SQL
+        // and its rows) can enter the trail, whatever its field is called.
+        let request_parameters = crate::json::to_redacted_value(request)
             .ok()
-            .and_then(|v| v.get("Parameters").cloned())
+            .and_then(|mut v| v.get_mut("Parameters").map(Value::take))
             .map(cloudtrail_shape);
         let response_elements = match result {
-            Ok(response) if !request.read_only() => {
-                serde_json::to_value(response).ok().map(cloudtrail_shape)
-            }
+            Ok(response) if !request.read_only() => crate::json::to_redacted_value(response)
+                .ok()
+                .map(cloudtrail_shape),
             _ => None,
         };
         let (error_code, error_message) = match result {
@@ -521,20 +529,68 @@ impl World {
         self.audit.push(event);
     }
 
+    /// Schedules `what` at `at`. Nothing is scheduled past
+    /// [`Timestamp::MAX`]: the clock never gets there, so such an event
+    /// would never happen anyway.
     pub(crate) fn schedule_at(&mut self, at: Timestamp, what: Scheduled) {
+        if at > Timestamp::MAX {
+            return;
+        }
         self.schedule_counter += 1;
         self.schedule.insert((at, self.schedule_counter), what);
     }
 
     /// Moves the clock forward by `seconds`, firing every scheduled event
     /// on the way in time order.
-    pub fn advance(&mut self, seconds: u64) {
-        self.run_clock(seconds);
+    ///
+    /// Refused with a `ValidationException`, changing nothing, when the
+    /// clock would pass [`Timestamp::MAX`] or when the advance would run
+    /// more than [`MAX_EVENTS_PER_ADVANCE`] scheduled events (a share link
+    /// or scenario file cannot make the page work forever).
+    pub fn advance(&mut self, seconds: u64) -> Result<(), KmsError> {
+        let target = self.now.checked_plus(seconds).ok_or_else(|| {
+            KmsError::ValidationException(format!(
+                "The virtual clock cannot move {seconds} seconds forward from {}: time in the simulator ends at {}.",
+                self.now,
+                Timestamp::MAX
+            ))
+        })?;
+        let estimate = self.events_until(target);
+        if estimate > MAX_EVENTS_PER_ADVANCE {
+            return Err(KmsError::ValidationException(format!(
+                "Moving the clock to {target} would run about {estimate} scheduled events (key rotations, RDS key checks); the simulator runs at most {MAX_EVENTS_PER_ADVANCE} in one advance. Move the clock in smaller steps."
+            )));
+        }
+        self.run_clock(target);
         self.record(LogEntry::Advance { seconds });
+        Ok(())
     }
 
-    fn run_clock(&mut self, seconds: u64) {
-        let target = self.now.plus(seconds);
+    /// An upper bound of the events an advance to `target` fires: each
+    /// rotating key fires once a period, each cluster's key checks are
+    /// bounded by [`crate::services::rds::MAX_CHECKS_PER_ADVANCE`], anything
+    /// else fires once.
+    fn events_until(&self, target: Timestamp) -> u64 {
+        let mut total: u64 = 0;
+        for ((at, _), what) in self.schedule.iter() {
+            if *at > target {
+                break;
+            }
+            let span = target.since(*at);
+            total = total.saturating_add(match what {
+                Scheduled::AutomaticRotation(id) => self.kms.keys.get(id).map_or(1, |k| {
+                    span / (u64::from(k.rotation.period_days.max(1)) * crate::clock::DAY) + 1
+                }),
+                Scheduled::RdsCheck(_) => (span / crate::services::rds::CHECK_INTERVAL + 1)
+                    .min(crate::services::rds::MAX_CHECKS_PER_ADVANCE),
+                _ => 1,
+            });
+        }
+        total
+    }
+
+    fn run_clock(&mut self, target: Timestamp) {
+        self.advance_serial += 1;
         while let Some(entry) = self.schedule.first_entry() {
             let at = entry.key().0;
             if at > target {
@@ -543,10 +599,17 @@ impl World {
             let what = entry.remove();
             self.set_now(at);
             if self.is_live(at, &what) {
-                self.fire(what);
+                self.fired_events += 1;
+                self.fire(what, target);
             }
         }
         self.set_now(target);
+    }
+
+    /// How many scheduled events have fired since the world began (the
+    /// measure of the work its clock has done).
+    pub fn fired_events(&self) -> u64 {
+        self.fired_events
     }
 
     fn set_now(&mut self, at: Timestamp) {
@@ -565,13 +628,10 @@ impl World {
     }
 
     /// Advances exactly to the next event, if there is one; returns whether it did.
-    pub fn advance_to_next_event(&mut self) -> bool {
+    pub fn advance_to_next_event(&mut self) -> Result<bool, KmsError> {
         match self.next_event_time() {
-            Some(at) => {
-                self.advance(at.since(self.now));
-                true
-            }
-            None => false,
+            Some(at) => self.advance(at.since(self.now)).map(|()| true),
+            None => Ok(false),
         }
     }
 
@@ -607,7 +667,7 @@ impl World {
         }
     }
 
-    fn fire(&mut self, what: Scheduled) {
+    fn fire(&mut self, what: Scheduled, target: Timestamp) {
         match what {
             Scheduled::DeleteKey(id) => self.delete_key_now(id),
             Scheduled::AutomaticRotation(id) => {
@@ -616,7 +676,7 @@ impl World {
             Scheduled::OnDemandRotation(id) => {
                 self.rotate_now(id, crate::kms::key::RotationType::OnDemand)
             }
-            Scheduled::RdsCheck(key) => self.rds_check(&key),
+            Scheduled::RdsCheck(key) => self.rds_check(&key, target),
             Scheduled::RdsStarted(key) => self.rds_started(&key),
         }
     }
@@ -658,6 +718,19 @@ impl World {
             )));
         }
         let seed = parse_seed(&log.seed)?;
+        if log.start > Timestamp::MAX {
+            return Err(KmsError::ValidationException(format!(
+                "This world starts at {}, after the end of time in the simulator ({}).",
+                log.start.0,
+                Timestamp::MAX
+            )));
+        }
+        if log.entries.len() > MAX_LOG_ENTRIES {
+            return Err(KmsError::ValidationException(format!(
+                "This log has {} entries; the playground replays at most {MAX_LOG_ENTRIES}.",
+                log.entries.len()
+            )));
+        }
         let mut world = World::new(WorldConfig {
             seed,
             start: log.start,
@@ -675,7 +748,14 @@ impl World {
                     let outcome = world.call(caller.clone(), request.clone());
                     observe(caller, request, outcome);
                 }
-                LogEntry::Advance { seconds } => world.advance(*seconds),
+                LogEntry::Advance { seconds } => world.advance(*seconds).map_err(|e| {
+                    KmsError::ValidationException(format!("Log entry {index}: {}", e.message()))
+                })?,
+            }
+            if world.fired_events > MAX_REPLAY_EVENTS {
+                return Err(KmsError::ValidationException(format!(
+                    "Replaying this log runs more than {MAX_REPLAY_EVENTS} scheduled events (by entry {index}); the playground refuses it."
+                )));
             }
         }
         Ok(world)
@@ -734,7 +814,7 @@ impl WorldLog {
     /// The log as pretty JSON. Written through `Value`, like the audit
     /// trail's request parameters, so the wasm holds one serializer per type.
     pub fn to_json(&self) -> String {
-        serde_json::to_value(self)
+        crate::json::to_value(self)
             .and_then(|v| serde_json::to_string_pretty(&v))
             .unwrap_or_default()
     }

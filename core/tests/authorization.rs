@@ -522,7 +522,7 @@ fn grants_allow_exactly_their_operations_under_their_constraints() {
         ..Default::default()
     });
     assert_eq!(rule_of(&mut world, &app, with_token), DecidingRule::Grant);
-    world.advance(3 * MINUTE);
+    world.advance(3 * MINUTE).unwrap();
     assert_eq!(
         rule_of(&mut world, &app, gdk_request(&key.key_id, &tenant)),
         DecidingRule::Grant
@@ -551,7 +551,7 @@ fn grants_allow_exactly_their_operations_under_their_constraints() {
             world_grant_request(&key.key_id, &arn(&reader), &["Decrypt"], Some(constraints)),
         );
     }
-    world.advance(3 * MINUTE);
+    world.advance(3 * MINUTE).unwrap();
     let cases = [
         (
             ctx(&[("tenant", "acme"), ("PURPOSE", "billing")]),
@@ -1015,7 +1015,7 @@ fn conditions_see_the_real_request() {
         &statement(json!({"DateLessThan": {"aws:CurrentTime": now.plus(2 * HOUR).iso8601()}})),
     );
     ok(&mut world, &app, gdk_request(&key.key_id, &ctx(&[])));
-    world.advance(3 * HOUR);
+    world.advance(3 * HOUR).unwrap();
     err(
         &mut world,
         &app,

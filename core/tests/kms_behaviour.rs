@@ -266,7 +266,7 @@ fn rotation_keeps_old_material_so_old_ciphertexts_decrypt() {
         panic!()
     };
     assert!(status.on_demand_rotation_start_date.is_some());
-    world.advance(MINUTE);
+    world.advance(MINUTE).unwrap();
     let after = encrypt(&mut world, &caller, &key.key_id, b"v2", &ctx(&[]));
     assert_eq!(before[20..24], [0, 0, 0, 1], "first backing key");
     assert_eq!(after[20..24], [0, 0, 0, 2], "rotated backing key");
@@ -283,7 +283,7 @@ fn rotation_keeps_old_material_so_old_ciphertexts_decrypt() {
         }),
     );
     assert_eq!(world.next_event_time(), Some(world.now().plus(90 * DAY)));
-    world.advance(90 * DAY);
+    world.advance(90 * DAY).unwrap();
     let Response::ListKeyRotations(list) = ok(
         &mut world,
         &caller,
@@ -325,7 +325,7 @@ fn on_demand_rotation_is_limited_to_ten() {
             &caller,
             Request::RotateKeyOnDemand(key_request(&key.key_id)),
         );
-        world.advance(MINUTE);
+        world.advance(MINUTE).unwrap();
     }
     err(
         &mut world,
@@ -375,13 +375,13 @@ fn deletion_happens_when_the_clock_passes_the_deletion_date() {
         panic!()
     };
     assert_eq!(s.deletion_date, world.now().plus(7 * DAY).epoch_seconds());
-    world.advance(7 * DAY - 1);
+    world.advance(7 * DAY - 1).unwrap();
     ok(
         &mut world,
         &caller,
         Request::DescribeKey(key_request(&key.key_id)),
     );
-    world.advance(1);
+    world.advance(1).unwrap();
     let message = err(
         &mut world,
         &caller,
@@ -437,7 +437,7 @@ fn cancelled_deletion_never_fires() {
         None,
         "a stale event is not an event"
     );
-    world.advance(30 * DAY);
+    world.advance(30 * DAY).unwrap();
     ok(
         &mut world,
         &caller,
@@ -757,7 +757,7 @@ fn replaying_the_log_rebuilds_the_same_world_byte_for_byte() {
         &caller,
         Request::RotateKeyOnDemand(key_request(&key.key_id)),
     );
-    world.advance(HOUR);
+    world.advance(HOUR).unwrap();
     err(
         &mut world,
         &caller,

@@ -66,14 +66,14 @@ fn seven_days_inaccessible_is_terminal_and_a_deleted_key_at_once() {
             pending_window_in_days: Some(7),
         }),
     );
-    world.advance(10 * MINUTE);
+    world.advance(10 * MINUTE).unwrap();
     assert_eq!(status(&world, "a"), ClusterStatus::InaccessibleRecoverable);
     assert_eq!(
         status(&world, "b"),
         ClusterStatus::InaccessibleRecoverable,
         "pending deletion is unusable too"
     );
-    world.advance(7 * DAY);
+    world.advance(7 * DAY).unwrap();
     assert_eq!(
         status(&world, "a"),
         ClusterStatus::Inaccessible,
@@ -90,7 +90,7 @@ fn seven_days_inaccessible_is_terminal_and_a_deleted_key_at_once() {
         &root(PROD),
         Request::EnableKey(key_request(&key_a.key_id)),
     );
-    world.advance(DAY);
+    world.advance(DAY).unwrap();
     assert_eq!(status(&world, "a"), ClusterStatus::Inaccessible);
     let e = sql(&mut world, "a", "SELECT * FROM t").unwrap_err();
     assert!(

@@ -121,7 +121,10 @@ fn StoryList(session: Session) -> impl IntoView {
             <h2>"Experiment"</h2>
             <button class="story-link" data-testid="free-play" on:click=move |_| {
                 session.banner.set(None);
-                session.show_free(FreePlay::fresh(fresh_seed()))
+                match fresh_seed() {
+                    Ok(seed) => session.show_free(FreePlay::fresh(seed)),
+                    Err(text) => session.banner.set(Some(crate::session::Banner { error: true, text })),
+                }
             }>
                 <span class="tag">"+"</span>
                 <span>"Free play: a new world with a production and a staging account"</span>
@@ -169,7 +172,7 @@ fn SessionTools(session: Session) -> impl IntoView {
             <button data-testid="share" disabled=no_world on:click=share
                 title="A link that opens exactly this world, ciphertexts included">"Share link"</button>
             <button data-testid="export" disabled=no_world on:click=export
-                title="Download the world (seed and request log) as JSON">"Export JSON"</button>
+                title="Download the world (seed and request log, plaintexts included) as JSON">"Export JSON"</button>
             <label class="button file" title="Open an exported world or a scenario file">
                 "Open file…"
                 <input type="file" accept=".json,application/json" data-testid="open-file" on:change=open/>
@@ -184,6 +187,9 @@ fn SessionTools(session: Session) -> impl IntoView {
                             }
                         }/>
                     <span class="note">{move || copied.get()}</span>
+                    <p class="note warning" data-testid="share-warning">
+                        "This link replays everything done in this world, so it contains the plaintexts you encrypted, the SecureString values you stored and the rows you inserted. Share it only with people who may see them."
+                    </p>
                 </div>
             })}
         </div>
@@ -227,12 +233,10 @@ fn story_view(session: Session) -> impl IntoView {
             narration_html(&mut h, n);
             view! { <p class="upcoming" data-testid="upcoming" inner_html=h.finish()></p> }
         });
-        let error = s.error.clone().map(|e| view! { <p class="error">{e}</p> });
         view! {
             <section class="story" data-testid="story">
                 <h2>{scenario.title.clone()}</h2>
                 <p class="summary">{scenario.summary.clone()}</p>
-                {error}
                 <div class="controls" role="toolbar" aria-label="Story controls">
                     <button data-testid="back" disabled=played == 0 on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"Back"</button>
                     <button data-testid="next" class="primary" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step"</button>
@@ -255,26 +259,14 @@ fn story_view(session: Session) -> impl IntoView {
     })
 }
 
-/// A seed for a fresh world from the browser's clock: every free-play world
+/// A seed for a fresh world from the host's entropy (the browser's
+/// `crypto.getRandomValues`, through getrandom): every free-play world
 /// differs, and its log (seed included) still replays it exactly.
-fn fresh_seed() -> [u8; 32] {
-    let now = js_sys_now().to_bits().to_le_bytes();
+pub fn fresh_seed() -> Result<[u8; 32], String> {
     let mut seed = [0u8; 32];
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = now[i % 8] ^ (i as u8).wrapping_mul(151);
-    }
-    seed
-}
-
-fn js_sys_now() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        0.0
-    }
+    getrandom::fill(&mut seed)
+        .map(|()| seed)
+        .map_err(|e| format!("This browser gave no random numbers for a new world ({e})."))
 }
 
 fn free_view(session: Session, console: Console) -> impl IntoView {

@@ -55,13 +55,14 @@ impl FreePlay {
 
     /// Moves the clock.
     pub fn advance(&mut self, seconds: Option<u64>) {
-        self.notice = match seconds {
-            Some(s) => {
-                self.world.advance(s);
-                None
-            }
-            None if self.world.advance_to_next_event() => None,
-            None => Some("Nothing is scheduled.".into()),
+        let moved = match seconds {
+            Some(s) => self.world.advance(s).map(|()| true),
+            None => self.world.advance_to_next_event(),
+        };
+        self.notice = match moved {
+            Ok(true) => None,
+            Ok(false) => Some("Nothing is scheduled.".into()),
+            Err(e) => Some(e.message().to_string()),
         };
     }
 
@@ -74,7 +75,7 @@ impl FreePlay {
         let mut results = Vec::new();
         let world = World::replay_observed(&log, |caller, request, outcome| {
             let actor = caller.label();
-            let json = serde_json::to_value(request).ok();
+            let json = kms_core::json::to_value(request).ok();
             results.push(result_of(results.len(), actor, json, Ok(outcome)));
         })?;
         let mut free = Self::from_world(world);
@@ -135,7 +136,7 @@ fn result_of(
             result.authorizations = outcome.authorizations;
             result.audit_events = outcome.audit_events;
             match outcome.result {
-                Ok(response) => result.response = serde_json::to_value(&response).ok(),
+                Ok(response) => result.response = kms_core::json::to_value(&response).ok(),
                 Err(e) => result.error = Some(e),
             }
         }

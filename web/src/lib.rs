@@ -18,7 +18,7 @@ mod story;
 mod why;
 mod world_view;
 
-pub use app::App;
+pub use app::{App, fresh_seed};
 pub use story::{Origin, Story};
 
 /// Mounts the playground into the page body. Called by the `kms-web` binary.

@@ -67,17 +67,34 @@ impl Session {
         })
     }
 
+    /// Shows a message. A refusal also puts the address of what is on
+    /// screen back in the address bar: a reload must not open the refused
+    /// link again, nor a copied address share it.
     fn say(&self, error: bool, text: impl Into<String>) {
         self.banner.set(Some(Banner {
             error,
             text: text.into(),
         }));
+        if error && !self.embed {
+            let current = self.link.get_untracked();
+            self.written.set_value(current.clone());
+            browser::replace_fragment(&current);
+        }
     }
 
-    /// Shows a story at a step.
+    /// Shows a story at a step. A scenario the core refuses leaves the
+    /// world on screen as it was and says why.
     pub fn show_story(&self, scenario: &Scenario, origin: Origin, step: usize) {
-        self.free.set(None);
-        self.story.set(Some(Story::at(scenario, origin, step)));
+        match Story::at(scenario, origin, step) {
+            Ok(story) => {
+                self.free.set(None);
+                self.story.set(Some(story));
+            }
+            Err(e) => self.say(
+                true,
+                format!("The story \"{}\" could not start: {e}", scenario.title),
+            ),
+        }
     }
 
     /// Shows a free-play world.

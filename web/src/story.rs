@@ -20,36 +20,18 @@ pub struct Story {
     run: ScenarioRun,
     /// Where it came from.
     pub origin: Origin,
-    /// Why the scenario could not start, if it could not.
-    pub error: Option<String>,
 }
 
 impl Story {
-    /// Starts `scenario` from its seed.
-    pub fn start(scenario: &Scenario, origin: Origin) -> Self {
-        match ScenarioRun::start(scenario) {
-            Ok(run) => Self {
-                scenario: scenario.clone(),
-                run,
-                origin,
-                error: None,
-            },
-            Err(e) => {
-                // A scenario whose setup fails still shows, with the reason.
-                let empty = Scenario {
-                    setup: Vec::new(),
-                    ..scenario.clone()
-                };
-                let run = ScenarioRun::start(&empty)
-                    .unwrap_or_else(|_| unreachable!("a scenario without setup starts"));
-                Self {
-                    scenario: scenario.clone(),
-                    run,
-                    origin,
-                    error: Some(e.0),
-                }
-            }
-        }
+    /// Starts `scenario` from its seed, or says why it cannot start (the
+    /// core decides: an invalid scenario, or a setup step that fails).
+    pub fn start(scenario: &Scenario, origin: Origin) -> Result<Self, String> {
+        let run = ScenarioRun::start(scenario).map_err(|e| e.0)?;
+        Ok(Self {
+            scenario: scenario.clone(),
+            run,
+            origin,
+        })
     }
 
     /// The scenario.
@@ -75,17 +57,20 @@ impl Story {
     /// Undoes the last step by replaying the others from the seed.
     pub fn back(&mut self) {
         let target = self.run.position().saturating_sub(1);
-        *self = Story::at(&self.scenario, self.origin.clone(), target);
+        // The scenario started once, so it starts again the same way.
+        if let Ok(story) = Story::at(&self.scenario, self.origin.clone(), target) {
+            *self = story;
+        }
     }
 
     /// Starts `scenario` and plays its first `steps` steps (all of them if
     /// there are fewer).
-    pub fn at(scenario: &Scenario, origin: Origin, steps: usize) -> Self {
-        let mut story = Story::start(scenario, origin);
+    pub fn at(scenario: &Scenario, origin: Origin, steps: usize) -> Result<Self, String> {
+        let mut story = Story::start(scenario, origin)?;
         for _ in 0..steps.min(scenario.steps.len()) {
             story.next();
         }
-        story
+        Ok(story)
     }
 
     /// The results of the steps played.

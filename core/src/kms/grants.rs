@@ -25,6 +25,10 @@ use serde::{Deserialize, Serialize};
 pub const GRANT_PROPAGATION_SECONDS: u64 = 3 * 60;
 /// AWS's limit of grants per key.
 pub const MAX_GRANTS_PER_KEY: usize = 50_000;
+/// The most encryption context pairs in one grant constraint.
+pub const MAX_CONSTRAINT_PAIRS: usize = 8;
+/// The longest encryption context value in a grant constraint.
+pub const MAX_CONSTRAINT_VALUE: usize = 384;
 
 /// Operations a grant on a symmetric key can allow.
 pub const GRANT_OPERATIONS: &[&str] = &[
@@ -324,6 +328,32 @@ impl World {
             ));
         }
         if let Some(c) = &r.constraints {
+            // The API reference: "Each constraint value can include up to 8
+            // encryption context pairs. The encryption context value in each
+            // constraint cannot exceed 384 characters."
+            for (field, map) in [
+                ("encryptionContextEquals", &c.encryption_context_equals),
+                ("encryptionContextSubset", &c.encryption_context_subset),
+            ] {
+                let Some(map) = map else { continue };
+                if map.len() > MAX_CONSTRAINT_PAIRS {
+                    return Err(validation(
+                        &format!("constraints.{field}"),
+                        map.len(),
+                        "Map must have at most 8 encryption context pairs",
+                    ));
+                }
+                if let Some((key, _)) = map
+                    .iter()
+                    .find(|(_, v)| v.chars().count() > MAX_CONSTRAINT_VALUE)
+                {
+                    return Err(validation(
+                        &format!("constraints.{field}.{key}"),
+                        "…",
+                        "Member must have length less than or equal to 384",
+                    ));
+                }
+            }
             if c.encryption_context_equals.is_some() && c.encryption_context_subset.is_some() {
                 return Err(KmsError::ValidationException("A grant can have EncryptionContextEquals or EncryptionContextSubset, not both.".into()));
             }

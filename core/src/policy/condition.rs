@@ -15,6 +15,7 @@ use super::document::{Values, malformed_policy, parse_values};
 use super::glob;
 use crate::clock::Timestamp;
 use crate::error::KmsError;
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -426,18 +427,35 @@ pub struct ConditionTrace {
 }
 
 /// The condition keys of one request and their values. Keys are looked up
-/// case-insensitively, as IAM does. A request has a handful of keys, so a
-/// list searched without allocating beats a map keyed by lowercased strings.
+/// case-insensitively, as IAM does, through an index of their lowercase
+/// forms: a lookup is logarithmic however many keys a request carries (one
+/// per encryption context pair).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
     values: Vec<(String, Vec<String>)>,
+    index: BTreeMap<String, usize>,
 }
 
 impl RequestContext {
     fn position(&self, key: &str) -> Option<usize> {
-        self.values
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case(key))
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.index.get(&key.to_ascii_lowercase()).copied()
+        } else {
+            self.index.get(key).copied()
+        }
+    }
+
+    fn slot(&mut self, key: &str) -> &mut Vec<String> {
+        let at = match self.position(key) {
+            Some(at) => at,
+            None => {
+                self.index
+                    .insert(key.to_ascii_lowercase(), self.values.len());
+                self.values.push((key.into(), Vec::new()));
+                self.values.len() - 1
+            }
+        };
+        &mut self.values[at].1
     }
 
     /// Sets a key to one value.
@@ -447,18 +465,12 @@ impl RequestContext {
 
     /// Sets a (multi-valued) key.
     pub fn set_all(&mut self, key: &str, values: Vec<String>) {
-        match self.position(key) {
-            Some(i) => self.values[i].1 = values,
-            None => self.values.push((key.into(), values)),
-        }
+        *self.slot(key) = values;
     }
 
     /// Appends a value to a key.
     pub fn add(&mut self, key: &str, value: impl Into<String>) {
-        match self.position(key) {
-            Some(i) => self.values[i].1.push(value.into()),
-            None => self.values.push((key.into(), alloc::vec![value.into()])),
-        }
+        self.slot(key).push(value.into());
     }
 
     /// The values of a key, if the request has it.

@@ -28,7 +28,9 @@ impl PolicyKind {
         match self {
             PolicyKind::Key => 32 * 1024,
             PolicyKind::Trust => 2048,
-            PolicyKind::Identity => 10 * 1024,
+            // IAM's document limit; the quota on a user's or role's inline
+            // policies together (crate::iam) is what binds first.
+            PolicyKind::Identity => 128 * 1024,
         }
     }
 }
@@ -249,6 +251,15 @@ impl PolicyDocument {
             statements,
             single_statement,
         })
+    }
+
+    /// Whether a condition tests the time (`aws:CurrentTime`): then the
+    /// same request can be answered differently later without any change.
+    pub fn tests_time(&self) -> bool {
+        self.statements
+            .iter()
+            .flat_map(|s| &s.conditions)
+            .any(|c| c.key.eq_ignore_ascii_case("aws:CurrentTime"))
     }
 
     /// The document as JSON equivalent to what was parsed.

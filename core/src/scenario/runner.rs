@@ -94,13 +94,24 @@ impl Scenario {
                 "Accounts: a scenario needs at least one account".into(),
             ));
         }
-        for a in &self.accounts {
+        for (i, a) in self.accounts.iter().enumerate() {
             AccountId::parse(&a.id).map_err(|_| {
                 fail(format!(
                     "Accounts: \"{}\" is not a 12-digit account id",
                     a.id
                 ))
             })?;
+            crate::iam::check_account_name(&a.name)
+                .map_err(|e| fail(format!("Accounts: {}", e.message())))?;
+            if let Some(same) = self.accounts[..i]
+                .iter()
+                .find(|b| b.id == a.id || b.name == a.name)
+            {
+                return Err(fail(format!(
+                    "Accounts: \"{}\" ({}) and \"{}\" ({}) share an id or a name; each account needs its own",
+                    same.name, same.id, a.name, a.id
+                )));
+            }
         }
         if let Some(seed) = &self.seed {
             parse_seed(seed)?;
@@ -170,6 +181,47 @@ fn parse_seed(text: &str) -> Result<[u8; 32], ScenarioError> {
     crate::world::parse_seed(text).map_err(|e| fail(format!("Seed: {}", e.message())))
 }
 
+/// The most bytes the strings of one step may expand to once its
+/// `${name}` variables are replaced.
+pub const MAX_EXPANDED: usize = 1 << 20;
+
+/// Replaces each `${name}` of `text` with its value, in one pass from left
+/// to right: a value that itself contains `${...}` is not expanded again
+/// (so variables cannot multiply each other). Unknown names stay as
+/// written. Refuses to write more than `budget` bytes, and takes what it
+/// wrote from the budget.
+fn expand(
+    vars: &BTreeMap<String, String>,
+    text: &str,
+    budget: &mut usize,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let mut push = |out: &mut String, piece: &str| {
+        *budget = budget.checked_sub(piece.len()).ok_or_else(|| {
+            format!(
+                "the step's ${{...}} variables expand to more than {MAX_EXPANDED} bytes; the scenario is refused"
+            )
+        })?;
+        out.push_str(piece);
+        Ok::<(), String>(())
+    };
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let Some(end) = rest[at..].find('}').map(|e| at + e) else {
+            break;
+        };
+        push(&mut out, &rest[..at])?;
+        let name = &rest[at + 2..end];
+        match vars.get(name) {
+            Some(value) => push(&mut out, value)?,
+            None => push(&mut out, &rest[at..=end])?,
+        }
+        rest = &rest[end + 1..];
+    }
+    push(&mut out, rest)?;
+    Ok(out)
+}
+
 /// `90s`, `10m`, `2h`, `7d`, `1h30m`; `next` is `None` inside `Some`.
 pub fn parse_duration(text: &str) -> Option<Option<u64>> {
     if text == "next" {
@@ -236,6 +288,8 @@ pub struct ScenarioRun {
 impl ScenarioRun {
     /// A fresh world from the scenario's seed, with its accounts and setup done.
     pub fn start(scenario: &Scenario) -> Result<ScenarioRun, ScenarioError> {
+        // The one decision of what a valid scenario is, whoever built it.
+        scenario.validate()?;
         let seed = match &scenario.seed {
             Some(s) => parse_seed(s)?,
             None => DEFAULT_SEED,
@@ -318,27 +372,37 @@ impl ScenarioRun {
         &self.results
     }
 
-    fn substitute(&self, text: &str) -> String {
-        let mut out = String::from(text);
-        for (k, v) in &self.vars {
-            out = out.replace(&format!("${{{k}}}"), v);
-        }
-        out
+    /// `text` with each `${name}` replaced by its value, at most
+    /// [`MAX_EXPANDED`] bytes.
+    fn substitute(&self, text: &str) -> Result<String, String> {
+        expand(&self.vars, text, &mut MAX_EXPANDED.clone())
     }
 
-    fn substitute_value(&self, value: &Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.substitute(s)),
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|v| self.substitute_value(v)).collect())
-            }
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (self.substitute(k), self.substitute_value(v)))
-                    .collect(),
-            ),
-            other => other.clone(),
+    /// Every string of `value` substituted; the whole result shares one
+    /// budget of [`MAX_EXPANDED`] bytes.
+    fn substitute_value(&self, value: &Value) -> Result<Value, String> {
+        fn walk(
+            vars: &BTreeMap<String, String>,
+            value: &Value,
+            budget: &mut usize,
+        ) -> Result<Value, String> {
+            Ok(match value {
+                Value::String(s) => Value::String(expand(vars, s, budget)?),
+                Value::Array(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|v| walk(vars, v, budget))
+                        .collect::<Result<_, _>>()?,
+                ),
+                Value::Object(map) => Value::Object(
+                    map.iter()
+                        .map(|(k, v)| Ok((expand(vars, k, budget)?, walk(vars, v, budget)?)))
+                        .collect::<Result<_, String>>()?,
+                ),
+                other => other.clone(),
+            })
         }
+        walk(&self.vars, value, &mut MAX_EXPANDED.clone())
     }
 
     fn account_id(&self, name: &str) -> Option<String> {
@@ -352,8 +416,8 @@ impl ScenarioRun {
     fn caller(&self, actor: Option<&Actor>) -> Result<Caller, String> {
         let (text, via) = match actor {
             None => (self.scenario.accounts[0].name.clone(), None),
-            Some(Actor::Named(n)) => (self.substitute(n), None),
-            Some(Actor::Detailed { principal, via }) => (self.substitute(principal), via.clone()),
+            Some(Actor::Named(n)) => (self.substitute(n)?, None),
+            Some(Actor::Detailed { principal, via }) => (self.substitute(principal)?, via.clone()),
         };
         let arn = if text.starts_with("arn:") || text.ends_with(".amazonaws.com") {
             text.clone()
@@ -396,18 +460,19 @@ impl ScenarioRun {
             failures: Vec::new(),
         };
         if let Some(advance) = &step.advance {
-            match parse_duration(advance) {
-                Some(Some(seconds)) => self.world.advance(seconds),
-                Some(None) => {
-                    if !self.world.advance_to_next_event() {
-                        result
-                            .failures
-                            .push("there is no scheduled event to advance to".into());
-                    }
-                }
-                None => result
+            let moved = match parse_duration(advance) {
+                Some(Some(seconds)) => self.world.advance(seconds).map(|()| true),
+                Some(None) => self.world.advance_to_next_event(),
+                None => Err(KmsError::ValidationException(format!(
+                    "Advance \"{advance}\" is not a duration"
+                ))),
+            };
+            match moved {
+                Ok(true) => {}
+                Ok(false) => result
                     .failures
-                    .push(format!("Advance \"{advance}\" is not a duration")),
+                    .push("there is no scheduled event to advance to".into()),
+                Err(e) => result.failures.push(e.message().to_string()),
             }
             result.expected = format!("The clock moves forward ({advance}).");
         }
@@ -424,7 +489,13 @@ impl ScenarioRun {
     }
 
     fn play_request(&mut self, step: &Step, template: &Value, result: &mut StepResult) {
-        let sent = self.substitute_value(template);
+        let sent = match self.substitute_value(template) {
+            Ok(sent) => sent,
+            Err(e) => {
+                result.failures.push(e);
+                return;
+            }
+        };
         result.request = Some(sent.clone());
         let caller = match self.caller(step.actor.as_ref()) {
             Ok(c) => c,
@@ -453,7 +524,7 @@ impl ScenarioRun {
         };
         match outcome.result {
             Ok(response) => {
-                let body = serde_json::to_value(&response).unwrap_or(Value::Null);
+                let body = crate::json::to_value(&response).unwrap_or(Value::Null);
                 if let Some(e) = &expect.error {
                     result
                         .failures
@@ -473,7 +544,13 @@ impl ScenarioRun {
                     }
                 }
                 for (pointer, want) in &expect.response {
-                    let want = self.substitute_value(want);
+                    let want = match self.substitute_value(want) {
+                        Ok(want) => want,
+                        Err(e) => {
+                            result.failures.push(e);
+                            continue;
+                        }
+                    };
                     match body.pointer(pointer) {
                         Some(got) if *got == want => {}
                         got => result.failures.push(format!(
@@ -525,7 +602,7 @@ impl ScenarioRun {
                     Some(_) => {}
                 }
                 if let Some(m) = &expect.message {
-                    let m = self.substitute(m);
+                    let m = self.substitute(m).unwrap_or_else(|e| e);
                     if error.message() != m {
                         result.failures.push(format!(
                             "expected the message \"{m}\", got \"{}\"",
@@ -534,7 +611,7 @@ impl ScenarioRun {
                     }
                 }
                 if let Some(part) = &expect.message_contains {
-                    let part = self.substitute(part);
+                    let part = self.substitute(part).unwrap_or_else(|e| e);
                     if !error.message().contains(&part) {
                         result.failures.push(format!(
                             "expected the message to contain \"{part}\", got \"{}\"",
@@ -567,11 +644,11 @@ impl ScenarioRun {
             } => {
                 let account = match account {
                     Some(a) => self
-                        .account_id(&self.substitute(a))
+                        .account_id(&self.substitute(a)?)
                         .ok_or_else(|| format!("ClusterStatus: no account {a}"))?,
                     None => self.scenario.accounts[0].id.clone(),
                 };
-                let cluster = self.substitute(cluster);
+                let cluster = self.substitute(cluster)?;
                 let found = self
                     .world
                     .services()
@@ -594,7 +671,7 @@ impl ScenarioRun {
                 }
             }
             Check::KeyState { key, equals } => {
-                let key = self.substitute(key);
+                let key = self.substitute(key)?;
                 let id_text = key.rsplit('/').next().unwrap_or(&key);
                 let id = KeyId::parse(id_text)
                     .ok_or_else(|| format!("KeyState: {key} is not a key id or ARN"))?;

@@ -11,7 +11,7 @@ use crate::ids::{AccountId, Region};
 use crate::kms::api::{DecryptRequest, EncryptRequest};
 use crate::principal::{AwsService, Caller};
 use crate::request::{Request, Response};
-use crate::secret::SecretBytes;
+use crate::secret::{SecretBytes, SecretString};
 use crate::world::{CallRecord, World};
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -67,8 +67,9 @@ aws_shapes! {
     PutParameterRequest {
         /// The name.
         name: String,
-        /// The value (a SecureString's plaintext travels in the request, as in AWS).
-        value: String,
+        /// The value (a SecureString's plaintext travels in the request, as
+        /// in AWS; a secret type, so it never reaches the audit trail).
+        value: SecretString,
         /// `String`, `StringList` or `SecureString`.
         #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")] kind: Option<ParameterType>,
         /// For a SecureString: any key-id form; default `alias/aws/ssm`.
@@ -107,7 +108,7 @@ pub struct ParameterView {
     pub name: String,
     #[serde(rename = "Type")]
     pub kind: ParameterType,
-    pub value: String,
+    pub value: SecretString,
     pub version: u64,
     #[serde(rename = "ARN")]
     pub arn: String,
@@ -203,7 +204,7 @@ impl World {
                 Self::ssm_caller(caller),
                 Request::Encrypt(EncryptRequest {
                     key_id: key_id.clone(),
-                    plaintext: SecretBytes::new(r.value.as_bytes().to_vec()),
+                    plaintext: SecretBytes::from(r.value.expose().as_bytes()),
                     encryption_context: Some(EncryptionContext::from_pairs([(
                         "PARAMETER_ARN",
                         arn.as_str(),
@@ -219,7 +220,7 @@ impl World {
                 Ok(_) => return Err(KmsError::InvalidKeyId(key_id)),
             }
         } else {
-            (r.value.as_bytes().to_vec(), None)
+            (r.value.expose().as_bytes().to_vec(), None)
         };
         let version = previous.unwrap_or(0) + 1;
         self.services.ssm.parameters.insert(
@@ -274,9 +275,9 @@ impl World {
                     rec,
                 )?;
                 match decrypted {
-                    Response::Decrypt(d) => {
-                        String::from_utf8_lossy(d.plaintext.expose()).into_owned()
-                    }
+                    Response::Decrypt(d) => SecretString::new(
+                        String::from_utf8_lossy(d.plaintext.expose()).into_owned(),
+                    ),
                     _ => {
                         return Err(KmsError::AccessDeniedException(
                             crate::kms::CIPHERTEXT_KEY_INACCESSIBLE.into(),
@@ -284,8 +285,10 @@ impl World {
                     }
                 }
             }
-            (ParameterType::SecureString, false) => crate::base64_blob::encode(&p.stored),
-            _ => String::from_utf8_lossy(&p.stored).into_owned(),
+            (ParameterType::SecureString, false) => {
+                SecretString::new(crate::base64_blob::encode(&p.stored))
+            }
+            _ => SecretString::new(String::from_utf8_lossy(&p.stored).into_owned()),
         };
         Ok(Some(ParameterView {
             name: p.name,

@@ -1,7 +1,8 @@
 //! RDS and RDS Data API request and response shapes.
 
 use super::{Cluster, ClusterStatus, Snapshot};
-use alloc::string::{String, ToString};
+use crate::secret::SecretString;
+use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -212,16 +213,16 @@ pub struct SnapshotAttribute {
 pub struct ExecuteStatementRequest {
     /// The cluster's ARN or identifier.
     pub resource_arn: String,
-    /// One SQL statement.
-    pub sql: String,
+    /// One SQL statement (it carries row data: a secret type).
+    pub sql: SecretString,
 }
 
 /// One value of a record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Field {
-    /// The value as text.
-    pub string_value: String,
+    /// The value as text (row data: a secret type).
+    pub string_value: SecretString,
 }
 
 /// `rds-data:ExecuteStatement`'s answer.
@@ -234,7 +235,7 @@ pub struct ExecuteStatementResponse {
     /// Rows an INSERT added.
     pub number_of_records_updated: u64,
     /// The simulator's addition: the answer as psql prints it.
-    pub psql_output: String,
+    pub psql_output: SecretString,
 }
 
 impl ExecuteStatementResponse {
@@ -242,7 +243,7 @@ impl ExecuteStatementResponse {
     pub fn rows(&self) -> Vec<Vec<String>> {
         self.records
             .iter()
-            .map(|r| r.iter().map(|f| f.string_value.to_string()).collect())
+            .map(|r| r.iter().map(|f| f.string_value.expose().into()).collect())
             .collect()
     }
 }

@@ -32,6 +32,14 @@ pub const RECOVERY_CHECK_INTERVAL: u64 = 10 * MINUTE;
 pub const STARTING_DURATION: u64 = 15 * MINUTE;
 /// After this long inaccessible, the cluster cannot recover.
 pub const TERMINAL_AFTER: u64 = 7 * DAY;
+/// Successful key checks of one cluster run (and audited) in one advance
+/// before the rest of that advance's identical checks are only counted.
+pub const STEADY_CHECKS_AUDITED: u32 = 12;
+/// An upper bound of one cluster's checks in one advance: a failing streak
+/// (every [`RECOVERY_CHECK_INTERVAL`] until [`TERMINAL_AFTER`]) plus the
+/// steady checks around it.
+pub const MAX_CHECKS_PER_ADVANCE: u64 =
+    TERMINAL_AFTER / RECOVERY_CHECK_INTERVAL + 4 * STEADY_CHECKS_AUDITED as u64;
 
 /// A cluster's status, as `DescribeDBClusters` shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -118,6 +126,11 @@ pub struct Cluster {
     pub failing_since: Option<Timestamp>,
     /// When the next background check happens.
     pub next_check: Option<Timestamp>,
+    /// The advance (its serial) of the last successful check, and how many
+    /// succeeded in it.
+    pub checks_this_advance: (u64, u32),
+    /// Successful checks that were counted, not run (see `rds_check`).
+    pub elided_checks: u64,
     /// When it was created.
     pub created: Timestamp,
 }

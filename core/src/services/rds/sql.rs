@@ -7,9 +7,11 @@
 //!
 //! Values are integers or single-quoted strings (`''` escapes a quote).
 
+use crate::secret::SecretString;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use zeroize::Zeroizing;
 
 /// A parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +186,8 @@ fn show(token: Option<Token>) -> String {
     match token {
         None => "end of input".into(),
         Some(Token::Word(w)) => format!("\"{w}\""),
-        Some(Token::Text(t)) => format!("'{t}'"),
+        // A quoted value is row data: errors never repeat it.
+        Some(Token::Text(_)) => "a quoted value".into(),
         Some(Token::Number(n)) => n,
         Some(Token::Symbol(c)) => format!("\"{c}\""),
     }
@@ -211,6 +214,9 @@ pub fn parse(sql: &str) -> Result<Statement, String> {
                 }
                 Ok(column)
             })?;
+            if columns.len() > MAX_COLUMNS {
+                return Err(format!("tables can have at most {MAX_COLUMNS} columns"));
+            }
             Statement::CreateTable { table, columns }
         }
         Some(Token::Word(w)) if w.eq_ignore_ascii_case("insert") => {
@@ -249,80 +255,144 @@ pub fn parse(sql: &str) -> Result<Statement, String> {
     Ok(statement)
 }
 
+/// The widest a cell is drawn, in characters; a longer value is cut and
+/// ends in `…` (the records of the response still hold it whole).
+pub const MAX_CELL_WIDTH: usize = 120;
+/// The most rows drawn; the footer still counts them all.
+pub const MAX_ROWS_SHOWN: usize = 500;
+/// The most bytes of rows drawn, so one answer never costs more than this
+/// however wide its values are.
+pub const MAX_DRAWN_BYTES: usize = 64 * 1024;
+/// PostgreSQL's limit of columns in a table.
+pub const MAX_COLUMNS: usize = 1600;
+
+fn cell(v: &str) -> (usize, &str) {
+    match v.char_indices().nth(MAX_CELL_WIDTH - 1) {
+        Some((cut, _)) if v.chars().count() > MAX_CELL_WIDTH => (MAX_CELL_WIDTH, &v[..cut]),
+        _ => (v.chars().count(), v),
+    }
+}
+
 /// Renders rows as psql does: centred headers, numbers right-aligned, text
-/// left-aligned, and a `(N rows)` footer.
-pub fn psql_table(columns: &[String], rows: &[Vec<String>]) -> String {
+/// left-aligned, and a `(N rows)` footer. Bounded whatever the data: cells
+/// are cut at [`MAX_CELL_WIDTH`] characters, and at most
+/// [`MAX_ROWS_SHOWN`] rows or [`MAX_DRAWN_BYTES`] are drawn.
+pub fn psql_table<V: AsRef<str>>(columns: &[String], rows: &[Vec<V>]) -> SecretString {
     let numeric = |v: &str| {
         !v.is_empty()
             && v.trim_start_matches('-')
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b == b'.')
     };
+    let sample = &rows[..rows.len().min(MAX_ROWS_SHOWN)];
     let widths: Vec<usize> = columns
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            rows.iter()
-                .map(|r| r.get(i).map_or(0, |v| v.chars().count()))
+            sample
+                .iter()
+                .map(|r| r.get(i).map_or(0, |v| cell(v.as_ref()).0))
                 .max()
                 .unwrap_or(0)
-                .max(c.chars().count())
+                .max(cell(c).0)
         })
         .collect();
-    let mut out = String::new();
-    let header: Vec<String> = columns
-        .iter()
-        .zip(&widths)
-        .map(|(c, &w)| {
-            let pad = w - c.chars().count();
-            format!("{}{c}{}", " ".repeat(pad / 2), " ".repeat(pad - pad / 2))
-        })
-        .collect();
+    // Every drawn line is at most this long (a cut cell ends in a 3-byte `…`).
+    let line_bytes: usize = widths.iter().map(|w| 4 * w + 6).sum::<usize>() + 2;
+    let shown = sample
+        .len()
+        .min(MAX_DRAWN_BYTES / line_bytes.max(1))
+        .max(1)
+        .min(rows.len());
+    // Sized once for the whole drawing: growing it would leave copies of
+    // row data in freed memory.
+    let mut out = String::with_capacity(line_bytes * (shown + 2) + 96);
+    let pad = |out: &mut String, n: usize| out.extend(core::iter::repeat_n(' ', n));
+    let draw = |out: &mut String, v: &str| {
+        let (_, shown) = cell(v);
+        out.push_str(shown);
+        if shown.len() < v.len() {
+            out.push('…');
+        }
+    };
     out.push(' ');
-    out.push_str(header.join(" | ").trim_end());
+    for (i, (c, &w)) in columns.iter().zip(&widths).enumerate() {
+        if i > 0 {
+            out.push_str(" | ");
+        }
+        let gap = w - cell(c).0;
+        pad(&mut out, gap / 2);
+        draw(&mut out, c);
+        if i + 1 < columns.len() {
+            pad(&mut out, gap - gap / 2);
+        }
+    }
     out.push('\n');
-    out.push_str(
-        &widths
-            .iter()
-            .map(|w| "-".repeat(w + 2))
-            .collect::<Vec<_>>()
-            .join("+"),
-    );
+    for (i, w) in widths.iter().enumerate() {
+        if i > 0 {
+            out.push('+');
+        }
+        out.extend(core::iter::repeat_n('-', w + 2));
+    }
     out.push('\n');
-    for row in rows {
-        let cells: Vec<String> = widths
-            .iter()
-            .enumerate()
-            .map(|(i, &w)| {
-                let v = row.get(i).map(String::as_str).unwrap_or("");
-                let pad = " ".repeat(w - v.chars().count());
-                if numeric(v) {
-                    format!("{pad}{v}")
-                } else {
-                    format!("{v}{pad}")
-                }
-            })
-            .collect();
-        out.push(' ');
-        out.push_str(cells.join(" | ").trim_end());
+    for row in &rows[..shown] {
+        let mut text = Zeroizing::new(String::with_capacity(line_bytes));
+        let line = &mut *text;
+        line.push(' ');
+        for (i, &w) in widths.iter().enumerate() {
+            if i > 0 {
+                line.push_str(" | ");
+            }
+            let v = row.get(i).map_or("", AsRef::as_ref);
+            let gap = w - cell(v).0;
+            if numeric(v) {
+                pad(line, gap);
+                draw(line, v);
+            } else {
+                draw(line, v);
+                pad(line, gap);
+            }
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
+    }
+    if shown < rows.len() {
+        out.push_str(&format!("… {} more rows not drawn\n", rows.len() - shown));
     }
     out.push_str(&format!(
         "({} row{})",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     ));
+    SecretString::new(out)
+}
+
+/// A row's values as stored (before encryption): for each value, its
+/// length as a big-endian `u32`, then its UTF-8 bytes. Written into a buffer
+/// of the exact size, which is zeroized when dropped.
+pub fn encode_row(values: &[String]) -> Zeroizing<Vec<u8>> {
+    let size = values.iter().map(|v| 4 + v.len()).sum();
+    let mut out = Zeroizing::new(Vec::with_capacity(size));
+    for v in values {
+        out.extend_from_slice(&(v.len() as u32).to_be_bytes());
+        out.extend_from_slice(v.as_bytes());
+    }
     out
 }
 
-/// A row's values as stored (before encryption): a JSON array of strings.
-pub fn encode_row(values: &[String]) -> Vec<u8> {
-    serde_json::to_vec(values).unwrap_or_default()
-}
-
-/// The values of a stored row.
-pub fn decode_row(bytes: &[u8]) -> Option<Vec<String>> {
-    serde_json::from_slice(bytes).ok()
+/// The values of a stored row, or `None` if the bytes are not a row.
+pub fn decode_row(mut bytes: &[u8]) -> Option<Vec<SecretString>> {
+    let mut values = Vec::new();
+    while !bytes.is_empty() {
+        let (len, rest) = bytes.split_first_chunk::<4>()?;
+        let len = u32::from_be_bytes(*len) as usize;
+        let value = rest.get(..len)?;
+        values.push(SecretString::new(String::from(
+            core::str::from_utf8(value).ok()?,
+        )));
+        bytes = &rest[len..];
+    }
+    Some(values)
 }
 
 #[cfg(test)]
@@ -369,14 +439,41 @@ mod tests {
 
     #[test]
     fn renders_like_psql() {
-        let rows = vec![
+        let rows: Vec<Vec<String>> = vec![
             vec!["1".into(), "Alice".into()],
             vec!["10".into(), "Bob".into()],
         ];
         assert_eq!(
-            psql_table(&["id".into(), "name".into()], &rows),
+            psql_table(&["id".into(), "name".into()], &rows).expose(),
             " id | name\n----+-------\n  1 | Alice\n 10 | Bob\n(2 rows)"
         );
-        assert_eq!(psql_table(&["id".into()], &[]), " id\n----\n(0 rows)");
+        let none: &[Vec<String>] = &[];
+        assert_eq!(
+            psql_table(&["id".into()], none).expose(),
+            " id\n----\n(0 rows)"
+        );
+    }
+
+    #[test]
+    fn drawing_is_bounded_whatever_the_data() {
+        // One 100,000-character value and 100,000 short numeric rows: psql
+        // would pad every row to the widest value (gigabytes).
+        let mut rows: Vec<Vec<String>> = (0..100_000).map(|i| vec![i.to_string()]).collect();
+        rows.push(vec!["x".repeat(100_000)]);
+        let drawn = psql_table(&["v".into()], &rows);
+        let out = drawn.expose();
+        assert!(out.len() <= MAX_DRAWN_BYTES + 200, "{} bytes", out.len());
+        assert!(out.ends_with("(100001 rows)"), "{}", &out[out.len() - 40..]);
+        assert!(out.contains("more rows not drawn"));
+        let wide = psql_table(&["v".into()], &[vec!["é".repeat(500)]]);
+        // The cut value and its `…` take MAX_CELL_WIDTH columns.
+        let drawn_cell = format!(" {}…", "é".repeat(MAX_CELL_WIDTH - 1));
+        assert!(wide.expose().contains(&drawn_cell), "{}", wide.expose());
+        assert!(!wide.expose().contains(&"é".repeat(MAX_CELL_WIDTH)));
+        let columns = (0..=MAX_COLUMNS)
+            .map(|i| format!("c{i} text"))
+            .collect::<Vec<_>>();
+        let e = parse(&format!("CREATE TABLE t ({})", columns.join(", "))).unwrap_err();
+        assert!(e.contains("at most 1600 columns"), "{e}");
     }
 }
