@@ -72,3 +72,105 @@ proptest! {
         }
     }
 }
+
+/// Texts the hostile-input sweep mutates: every built-in scenario, the
+/// docs example, a world exported from one, a request and a policy.
+fn seeds() -> Vec<String> {
+    let mut seeds: Vec<String> = kms_core::scenario::builtin::SCENARIOS
+        .iter()
+        .map(|(_, text)| text.to_string())
+        .collect();
+    seeds.push(include_str!("../../docs/example-scenario.json").to_string());
+    seeds.push(common::entries::base_world().export_json());
+    seeds.push(
+        r#"{"Action": "kms:Encrypt", "Parameters": {"KeyId": "alias/aws/rds", "Plaintext": "aGk=", "EncryptionContext": {"a": "b"}}}"#
+            .into(),
+    );
+    seeds.push(four_statement_policy(PROD, "KeyAdmin", "App").to_string());
+    seeds
+}
+
+/// One edit of a text, as a fuzzer makes them.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(prop::sample::Index, usize),
+    Insert(prop::sample::Index, Vec<u8>),
+    Replace(prop::sample::Index, u8),
+    Duplicate(prop::sample::Index, usize),
+    Truncate(prop::sample::Index),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<prop::sample::Index>(), 1usize..64).prop_map(|(i, n)| Edit::Delete(i, n)),
+        (
+            any::<prop::sample::Index>(),
+            prop::collection::vec(
+                prop_oneof![
+                    Just(b'{'),
+                    Just(b'}'),
+                    Just(b'"'),
+                    Just(b','),
+                    Just(b'$'),
+                    any::<u8>()
+                ],
+                1..8
+            )
+        )
+            .prop_map(|(i, b)| Edit::Insert(i, b)),
+        (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Edit::Replace(i, b)),
+        (any::<prop::sample::Index>(), 1usize..200).prop_map(|(i, n)| Edit::Duplicate(i, n)),
+        any::<prop::sample::Index>().prop_map(Edit::Truncate),
+    ]
+}
+
+fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
+    for e in edits {
+        if bytes.is_empty() {
+            break;
+        }
+        match e {
+            Edit::Delete(i, n) => {
+                let at = i.index(bytes.len());
+                let end = (at + n).min(bytes.len());
+                bytes.drain(at..end);
+            }
+            Edit::Insert(i, b) => {
+                let at = i.index(bytes.len());
+                bytes.splice(at..at, b.iter().copied());
+            }
+            Edit::Replace(i, b) => {
+                let at = i.index(bytes.len());
+                bytes[at] = *b;
+            }
+            Edit::Duplicate(i, n) => {
+                let at = i.index(bytes.len());
+                let end = (at + n).min(bytes.len());
+                let copy = bytes[at..end].to_vec();
+                bytes.splice(end..end, copy);
+            }
+            Edit::Truncate(i) => bytes.truncate(i.index(bytes.len())),
+        }
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The fuzz targets' entry points (`fuzz/`, `cargo xtask fuzz`), swept
+    /// briefly on every test run with inputs a few edits away from real ones.
+    #[test]
+    fn hostile_entry_points_keep_their_invariants(
+        seed in any::<prop::sample::Index>(),
+        edits in prop::collection::vec(edit(), 0..6),
+    ) {
+        let seeds = seeds();
+        let input = apply(seeds[seed.index(seeds.len())].clone().into_bytes(), &edits);
+        common::entries::scenario(&input);
+        common::entries::world_import(&input);
+        common::entries::request(&input);
+        common::entries::policy(&input);
+        common::entries::blob(&input);
+    }
+}

@@ -6,8 +6,11 @@
 //! at the first failure, and end with one `N passed, N failed` line.
 //! `cargo xtask bench [--quick]`: the same workloads natively and in the
 //! browser, with `openssl speed` as the physical reference, in one table.
+//! `cargo xtask fuzz [--seconds N] [TARGET…]`: every cargo-fuzz target of
+//! `fuzz/`, seeded from the built-in stories (not part of `test`).
 
 mod bench;
+mod fuzz;
 mod process;
 mod static_server;
 mod test;
@@ -19,7 +22,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask serve [--port N] [--dev]   build the playground and serve it on 127.0.0.1 (default port 8080)
   cargo xtask test                       install the toolchain if needed, then run every check
-  cargo xtask bench [--quick]            the benchmarks natively and in headless Chromium, side by side";
+  cargo xtask bench [--quick]            the benchmarks natively and in headless Chromium, side by side
+  cargo xtask fuzz [--seconds N] [TARGET...]   run the fuzz targets (default 60 s each): blob, policy, request, scenario, world_import";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
             Some("--quick") => bench::run(&workspace_root(), true),
             Some(other) => Err(format!("unknown option {other:?} for bench\n{USAGE}")),
         },
+        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

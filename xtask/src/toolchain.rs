@@ -23,7 +23,13 @@ pub enum Needs {
     Serve,
     /// Everything `serve` needs, plus a headless browser and its driver.
     Test,
+    /// cargo-fuzz only (its targets build on the stable toolchain with
+    /// `--sanitizer none`).
+    Fuzz,
 }
+
+/// cargo-fuzz, for `cargo xtask fuzz`.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// Where the installed tools are, and how to call them.
 pub struct Tools {
@@ -61,6 +67,16 @@ pub fn ensure(root: &Path, needs: Needs) -> Result<Tools, String> {
         chromedriver: PathBuf::from(CHROMEDRIVER),
     };
 
+    if needs == Needs::Fuzz {
+        cargo_tool(
+            &tools,
+            "cargo-fuzz",
+            &["cargo-fuzz"],
+            CARGO_FUZZ_VERSION,
+            &[],
+        )?;
+        return Ok(tools);
+    }
     wasm_target()?;
     cargo_tool(&tools, "trunk", &["trunk"], TRUNK_VERSION, &["--locked"])?;
     let bindgen = wasm_bindgen_version(root)?;

@@ -1,6 +1,8 @@
 //! Shared helpers for the scenario tests.
 #![allow(dead_code)]
 
+pub mod entries;
+
 use kms_core::prelude::*;
 
 pub const PROD: &str = "111122223333";
