@@ -4,19 +4,21 @@
 use crate::error::{KmsError, validation};
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use core::fmt;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-/// A 12-digit AWS account id.
+/// A 12-digit AWS account id (shared text: cloning it copies nothing).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct AccountId(String);
+pub struct AccountId(Arc<str>);
 
 impl AccountId {
     /// Parses a 12-digit account id.
     pub fn parse(text: &str) -> Result<Self, KmsError> {
         if text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(Self(text.to_string()))
+            Ok(Self(text.into()))
         } else {
             Err(validation(
                 "accountId",
@@ -29,6 +31,11 @@ impl AccountId {
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The id as shared text.
+    pub fn as_arc(&self) -> Arc<str> {
+        self.0.clone()
     }
 
     /// The account's root principal ARN, `arn:aws:iam::<id>:root`.
@@ -46,7 +53,7 @@ impl TryFrom<String> for AccountId {
 
 impl From<AccountId> for String {
     fn from(id: AccountId) -> String {
-        id.0
+        String::from(&*id.0)
     }
 }
 
@@ -56,10 +63,10 @@ impl fmt::Display for AccountId {
     }
 }
 
-/// An AWS Region name such as `us-east-1`.
+/// An AWS Region name such as `us-east-1` (shared text).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Region(String);
+pub struct Region(Arc<str>);
 
 impl Region {
     /// Parses a Region name: lowercase letters and digits in dash-separated
@@ -74,7 +81,7 @@ impl Region {
             && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
             && text.len() <= 25;
         if well_formed {
-            Ok(Self(text.to_string()))
+            Ok(Self(text.into()))
         } else {
             Err(validation(
                 "region",
@@ -99,7 +106,7 @@ impl TryFrom<String> for Region {
 
 impl From<Region> for String {
     fn from(r: Region) -> String {
-        r.0
+        String::from(&*r.0)
     }
 }
 
@@ -111,67 +118,37 @@ impl fmt::Display for Region {
 
 /// A KMS key id: a UUID in its canonical 8-4-4-4-12 lowercase hex form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct KeyId([u8; 16]);
+pub struct KeyId(Uuid);
 
 impl KeyId {
     /// A key id from 16 random bytes, made a version-4 UUID.
-    pub fn from_random(mut bytes: [u8; 16]) -> Self {
-        bytes[6] = (bytes[6] & 0x0f) | 0x40;
-        bytes[8] = (bytes[8] & 0x3f) | 0x80;
-        Self(bytes)
+    pub fn from_random(bytes: [u8; 16]) -> Self {
+        Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
     }
 
     /// The 16 bytes of the UUID (as stored in ciphertext blobs).
     pub fn to_bytes(self) -> [u8; 16] {
-        self.0
+        *self.0.as_bytes()
     }
 
     /// The key id stored in a blob.
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(bytes)
+        Self(Uuid::from_bytes(bytes))
     }
 
-    /// Parses the canonical UUID text form.
+    /// Parses the canonical UUID text form (lowercase, hyphenated).
     pub fn parse(text: &str) -> Option<Self> {
-        let b = text.as_bytes();
-        if b.len() != 36 || [8, 13, 18, 23].iter().any(|&i| b[i] != b'-') {
-            return None;
-        }
-        let mut out = [0u8; 16];
-        let mut nibbles = b.iter().filter(|&&c| c != b'-');
-        for byte in &mut out {
-            let hi = hex_value(*nibbles.next()?)?;
-            let lo = hex_value(*nibbles.next()?)?;
-            *byte = (hi << 4) | lo;
-        }
-        Some(Self(out))
-    }
-}
-
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+        let canonical = text.len() == 36 && !text.bytes().any(|b| b.is_ascii_uppercase());
+        canonical
+            .then(|| Uuid::try_parse(text).ok())
+            .flatten()
+            .map(Self)
     }
 }
 
 impl fmt::Display for KeyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = [0u8; 36];
-        let mut at = 0;
-        for (i, byte) in self.0.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                out[at] = b'-';
-                at += 1;
-            }
-            out[at] = HEX[usize::from(byte >> 4)];
-            out[at + 1] = HEX[usize::from(byte & 0x0f)];
-            at += 2;
-        }
-        // Only ASCII hex digits and dashes were written.
-        f.write_str(core::str::from_utf8(&out).map_err(|_| fmt::Error)?)
+        fmt::Display::fmt(&self.0.hyphenated(), f)
     }
 }
 

@@ -15,3 +15,28 @@ macro_rules! aws_shapes {
         )+
     };
 }
+
+/// The handler of each row of a service's action table: the service's
+/// `handle`, which runs one of its requests. Invoked through the table
+/// (`kms_table!([State,] handlers)`), so the rows are written once.
+macro_rules! handlers {
+    ([$state:ty, $service:ident { $( $variant:ident($action:literal, $shape:ty, $ro:literal, $example:literal, $handler:path, [$($keys:tt)*]) ),* $(,)? }]) => {
+        /// Runs one of this service's requests.
+        pub fn handle(
+            state: &mut $state,
+            ctx: &mut crate::env::Ctx<'_>,
+            caller: &crate::principal::Caller,
+            request: &crate::request::Request,
+        ) -> Result<crate::request::Response, crate::error::KmsError> {
+            match request {
+                $( crate::request::Request::$variant(r) => $handler(state, ctx, caller, r), )*
+                #[allow(unreachable_patterns)]
+                other => Err(crate::error::KmsError::UnsupportedOperationException(alloc::format!(
+                    "{} is not an action of {}",
+                    other.action(),
+                    stringify!($service)
+                ))),
+            }
+        }
+    };
+}

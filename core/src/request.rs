@@ -2,36 +2,43 @@
 //!
 //! In JSON a request is `{"Action": "kms:Encrypt", "Parameters": {...}}`:
 //! the action is the IAM action name (what policies match) and the
-//! parameters are exactly the body the AWS API takes.
+//! parameters are exactly the body the AWS API takes. The variants come
+//! from the services' action tables (`kms::actions`, `iam::actions`,
+//! `services::rds::actions`, `services::ssm::actions`), written once.
 
-use crate::iam::{
-    AssumeRoleRequest, CreateRoleRequest, CreateUserRequest, DeleteIdentityPolicyRequest,
-    IamEntityResponse, PutIdentityPolicyRequest,
-};
+use crate::iam::actions::iam_table;
+use crate::iam::api::IamEntityResponse;
+use crate::kms::actions::kms_table;
 use crate::kms::api::responses::*;
-use crate::kms::api::*;
-use crate::kms::grants::{
-    CreateGrantRequest, CreateGrantResponse, ListGrantsRequest, ListGrantsResponse,
-    ListRetirableGrantsRequest, RetireGrantRequest, RevokeGrantRequest,
-};
-use crate::kms::ops_policy::{ListKeyPoliciesResponse, PutKeyPolicyRequest};
-use crate::services::rds::api::*;
-use crate::services::ssm::{
-    DeleteParameterRequest, GetParameterRequest, GetParametersRequest, PutParameterRequest,
-    SsmResponse,
-};
+use crate::services::rds::actions::rds_table;
+use crate::services::rds::api::RdsResponse;
+use crate::services::ssm::actions::ssm_table;
+use crate::services::ssm::api::SsmResponse;
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-macro_rules! requests {
-    ($( $variant:ident($action:literal, $ty:ty, read_only = $ro:literal) ),+ $(,)?) => {
+/// The service that handles a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Service {
+    /// AWS Key Management Service.
+    Kms,
+    /// IAM and STS.
+    Iam,
+    /// Amazon RDS and its Data API.
+    Rds,
+    /// Systems Manager Parameter Store.
+    Ssm,
+}
+
+macro_rules! define_requests {
+    ([$( $service:ident { $( $variant:ident($action:literal, $shape:ty, $ro:literal, $example:literal, $handler:path, [$($keys:tt)*]) ),* $(,)? } )*]) => {
         /// A request to one of the simulated AWS APIs.
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(tag = "Action", content = "Parameters")]
         #[allow(missing_docs)]
         pub enum Request {
-            $( #[serde(rename = $action)] $variant($ty), )+
+            $( $( #[serde(rename = $action)] $variant($shape), )* )*
         }
 
         impl Request {
@@ -42,7 +49,7 @@ macro_rules! requests {
             fn from_parts(action: &str, parameters: Value) -> Result<Self, String> {
                 let named = |e: serde_json::Error| alloc::format!("{action}: {e}");
                 match action {
-                    $( $action => serde_json::from_value(parameters).map(Request::$variant).map_err(named), )+
+                    $( $( $action => serde_json::from_value(parameters).map(Request::$variant).map_err(named), )* )*
                     _ => Err(alloc::format!(
                         "unknown action `{action}`; the playground knows {}",
                         Request::ACTIONS.join(", ")
@@ -52,75 +59,36 @@ macro_rules! requests {
 
             /// The IAM action, for example `kms:Encrypt`.
             pub fn action(&self) -> &'static str {
-                match self { $( Request::$variant(_) => $action, )+ }
+                match self { $( $( Request::$variant(_) => $action, )* )* }
             }
 
             /// Whether the operation only reads (CloudTrail's `readOnly`).
             pub fn read_only(&self) -> bool {
-                match self { $( Request::$variant(_) => $ro, )+ }
+                match self { $( $( Request::$variant(_) => $ro, )* )* }
+            }
+
+            /// The service that handles it.
+            pub fn owner(&self) -> Service {
+                match self { $( $( Request::$variant(_) => Service::$service, )* )* }
             }
 
             /// Every action the world knows, in the order the UI lists them.
-            pub const ACTIONS: &'static [&'static str] = &[ $( $action, )+ ];
+            pub const ACTIONS: &'static [&'static str] = &[ $( $( $action, )* )* ];
+
+            /// A runnable example of an action's parameters (JSON), with
+            /// `KEY`, `BLOB`, `ACCOUNT`, `POLICY` and `TRUST` standing for
+            /// values to fill in from the world.
+            pub fn example(action: &str) -> Option<&'static str> {
+                match action {
+                    $( $( $action => Some($example), )* )*
+                    _ => None,
+                }
+            }
         }
     };
 }
 
-requests! {
-    CreateKey("kms:CreateKey", CreateKeyRequest, read_only = false),
-    DescribeKey("kms:DescribeKey", KeyIdRequest, read_only = true),
-    ListKeys("kms:ListKeys", ListKeysRequest, read_only = true),
-    UpdateKeyDescription("kms:UpdateKeyDescription", UpdateKeyDescriptionRequest, read_only = false),
-    EnableKey("kms:EnableKey", KeyIdRequest, read_only = false),
-    DisableKey("kms:DisableKey", KeyIdRequest, read_only = false),
-    ScheduleKeyDeletion("kms:ScheduleKeyDeletion", ScheduleKeyDeletionRequest, read_only = false),
-    CancelKeyDeletion("kms:CancelKeyDeletion", KeyIdRequest, read_only = false),
-    GetKeyPolicy("kms:GetKeyPolicy", KeyIdRequest, read_only = true),
-    PutKeyPolicy("kms:PutKeyPolicy", PutKeyPolicyRequest, read_only = false),
-    ListKeyPolicies("kms:ListKeyPolicies", ListForKeyRequest, read_only = true),
-    CreateGrant("kms:CreateGrant", CreateGrantRequest, read_only = false),
-    ListGrants("kms:ListGrants", ListGrantsRequest, read_only = true),
-    ListRetirableGrants("kms:ListRetirableGrants", ListRetirableGrantsRequest, read_only = true),
-    RetireGrant("kms:RetireGrant", RetireGrantRequest, read_only = false),
-    RevokeGrant("kms:RevokeGrant", RevokeGrantRequest, read_only = false),
-    CreateAlias("kms:CreateAlias", AliasRequest, read_only = false),
-    UpdateAlias("kms:UpdateAlias", AliasRequest, read_only = false),
-    DeleteAlias("kms:DeleteAlias", DeleteAliasRequest, read_only = false),
-    ListAliases("kms:ListAliases", ListAliasesRequest, read_only = true),
-    Encrypt("kms:Encrypt", EncryptRequest, read_only = true),
-    Decrypt("kms:Decrypt", DecryptRequest, read_only = true),
-    ReEncrypt("kms:ReEncrypt", ReEncryptRequest, read_only = true),
-    GenerateDataKey("kms:GenerateDataKey", GenerateDataKeyRequest, read_only = true),
-    GenerateDataKeyWithoutPlaintext("kms:GenerateDataKeyWithoutPlaintext", GenerateDataKeyRequest, read_only = true),
-    GenerateRandom("kms:GenerateRandom", GenerateRandomRequest, read_only = true),
-    EnableKeyRotation("kms:EnableKeyRotation", EnableKeyRotationRequest, read_only = false),
-    DisableKeyRotation("kms:DisableKeyRotation", KeyIdRequest, read_only = false),
-    GetKeyRotationStatus("kms:GetKeyRotationStatus", KeyIdRequest, read_only = true),
-    RotateKeyOnDemand("kms:RotateKeyOnDemand", KeyIdRequest, read_only = false),
-    ListKeyRotations("kms:ListKeyRotations", ListForKeyRequest, read_only = true),
-    TagResource("kms:TagResource", TagResourceRequest, read_only = false),
-    UntagResource("kms:UntagResource", UntagResourceRequest, read_only = false),
-    ListResourceTags("kms:ListResourceTags", ListForKeyRequest, read_only = true),
-    CreateUser("iam:CreateUser", CreateUserRequest, read_only = false),
-    CreateRole("iam:CreateRole", CreateRoleRequest, read_only = false),
-    PutUserPolicy("iam:PutUserPolicy", PutIdentityPolicyRequest, read_only = false),
-    PutRolePolicy("iam:PutRolePolicy", PutIdentityPolicyRequest, read_only = false),
-    DeleteUserPolicy("iam:DeleteUserPolicy", DeleteIdentityPolicyRequest, read_only = false),
-    DeleteRolePolicy("iam:DeleteRolePolicy", DeleteIdentityPolicyRequest, read_only = false),
-    AssumeRole("sts:AssumeRole", AssumeRoleRequest, read_only = false),
-    CreateDBCluster("rds:CreateDBCluster", CreateDBClusterRequest, read_only = false),
-    DescribeDBClusters("rds:DescribeDBClusters", DescribeDBClustersRequest, read_only = true),
-    CreateDBClusterSnapshot("rds:CreateDBClusterSnapshot", CreateDBClusterSnapshotRequest, read_only = false),
-    CopyDBClusterSnapshot("rds:CopyDBClusterSnapshot", CopyDBClusterSnapshotRequest, read_only = false),
-    RestoreDBClusterFromSnapshot("rds:RestoreDBClusterFromSnapshot", RestoreDBClusterFromSnapshotRequest, read_only = false),
-    ModifyDBClusterSnapshotAttribute("rds:ModifyDBClusterSnapshotAttribute", ModifyDBClusterSnapshotAttributeRequest, read_only = false),
-    DescribeDBClusterSnapshots("rds:DescribeDBClusterSnapshots", DescribeDBClusterSnapshotsRequest, read_only = true),
-    ExecuteStatement("rds-data:ExecuteStatement", ExecuteStatementRequest, read_only = false),
-    PutParameter("ssm:PutParameter", PutParameterRequest, read_only = false),
-    GetParameter("ssm:GetParameter", GetParameterRequest, read_only = true),
-    GetParameters("ssm:GetParameters", GetParametersRequest, read_only = true),
-    DeleteParameter("ssm:DeleteParameter", DeleteParameterRequest, read_only = false),
-}
+kms_table!([] iam_table rds_table ssm_table define_requests);
 
 impl<'de> Deserialize<'de> for Request {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -184,8 +152,8 @@ pub enum Response {
     KeyId(KeyIdResponse),
     KeyPolicy(KeyPolicyResponse),
     ListKeyPolicies(ListKeyPoliciesResponse),
-    CreateGrant(CreateGrantResponse),
-    ListGrants(ListGrantsResponse),
+    CreateGrant(crate::kms::api::CreateGrantResponse),
+    ListGrants(crate::kms::api::ListGrantsResponse),
     ListAliases(ListAliasesResponse),
     Encrypt(EncryptResponse),
     Decrypt(DecryptResponse),
@@ -206,13 +174,3 @@ pub enum Response {
 /// `{}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct EmptyResponse {}
-
-/// `GetKeyPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct KeyPolicyResponse {
-    /// The policy document.
-    pub policy: alloc::string::String,
-    /// Always `default`.
-    pub policy_name: alloc::string::String,
-}

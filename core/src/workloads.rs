@@ -171,7 +171,7 @@ fn simulate(policy: String, grants: usize) -> Box<dyn FnMut()> {
         };
         let _ = world.call(
             root(),
-            Request::CreateGrant(crate::kms::grants::CreateGrantRequest {
+            Request::CreateGrant(crate::kms::api::CreateGrantRequest {
                 key_id: key.clone(),
                 grantee_principal: grantee,
                 operations: vec!["Decrypt".into()],

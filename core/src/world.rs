@@ -1,21 +1,26 @@
-//! The world: accounts, KMS, the virtual clock, the audit trail and the log
-//! of everything that happened, from which the world can be rebuilt.
+//! The world: every service's state, the virtual clock and the timers on
+//! it, the world's randomness, the audit trail, and the log of everything
+//! that happened, from which the world can be rebuilt. The world owns the
+//! transaction of each call (a failed request changes nothing but the trail
+//! and the log) and the clock; what a request does is the services'
+//! (`route`).
 
-use crate::audit::{AuditEvent, AuditResource, AuditTrail, UserIdentity, cloudtrail_shape};
-use crate::authz::Authorization;
+use crate::audit::AuditTrail;
 use crate::clock::Timestamp;
+pub use crate::env::Outcome;
+use crate::env::{CallRecord, Clock, Ctx, Randomness, Timers};
 use crate::error::KmsError;
-use crate::iam::{Account, unknown_account};
-use crate::ids::{AccountId, KeyId};
+use crate::iam::Account;
+use crate::ids::AccountId;
 use crate::kms::Kms;
 use crate::principal::Caller;
-use crate::request::{Request, Response};
+use crate::request::Request;
+use crate::route::{self, State};
+use crate::services::rds::health::Advance;
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
-use rand_chacha::ChaCha20Rng;
-use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -83,88 +88,30 @@ pub enum LogEntry {
     },
 }
 
-/// What KMS and the services do by themselves at a given time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Scheduled {
-    DeleteKey(KeyId),
-    AutomaticRotation(KeyId),
-    OnDemandRotation(KeyId),
-    RdsCheck(crate::services::rds::ResourceKey),
-    RdsStarted(crate::services::rds::ResourceKey),
-}
-
-/// The result of one call: the response or error, every authorization
-/// decision taken on the way (with its explanation), and the audit events it
-/// produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    /// The AWS response, or the AWS error.
-    pub result: Result<Response, KmsError>,
-    /// Each authorization, in the order they were made.
-    pub authorizations: Vec<Authorization>,
-    /// Sequence numbers of the audit events the call produced.
-    pub audit_events: Vec<u64>,
-}
-
-/// What an operation gathers while it runs, for the outcome and the trail.
-#[derive(Default)]
-pub(crate) struct CallRecord {
-    pub authorizations: Vec<Authorization>,
-    pub resources: Vec<(AccountId, String)>,
-    pub created_managed_key: Option<KeyId>,
-    /// Audit events of the requests a service made while handling this one.
-    pub nested_events: Vec<u64>,
-}
-
-impl CallRecord {
-    pub fn touch(&mut self, account: &AccountId, arn: String) {
-        if !self.resources.iter().any(|(_, a)| *a == arn) {
-            self.resources.push((account.clone(), arn));
-        }
-    }
-}
-
 /// The simulated AWS world.
 #[derive(Debug, Clone)]
 pub struct World {
-    pub(crate) config: WorldConfig,
-    pub(crate) now: Timestamp,
-    /// `now` in ISO 8601, kept in step with it (every request needs it).
-    pub(crate) now_iso: String,
-    pub(crate) rng: ChaCha20Rng,
-    id_rng: ChaCha20Rng,
-    pub(crate) accounts: BTreeMap<AccountId, Account>,
-    pub(crate) kms: Kms,
-    pub(crate) services: crate::services::Services,
-    schedule: BTreeMap<(Timestamp, u64), Scheduled>,
-    schedule_counter: u64,
+    config: WorldConfig,
+    clock: Clock,
+    random: Randomness,
+    state: State,
+    timers: Timers,
     fired_events: u64,
-    /// Counts advances, so that a timer can tell one advance from the next.
-    pub(crate) advance_serial: u64,
-    pub(crate) audit: AuditTrail,
+    advance_serial: u64,
+    audit: AuditTrail,
     log: Vec<LogEntry>,
 }
 
 impl World {
     /// An empty world: no accounts yet, the clock at `config.start`.
     pub fn new(config: WorldConfig) -> Self {
-        let rng = ChaCha20Rng::from_seed(config.seed);
-        let mut id_rng = ChaCha20Rng::from_seed(config.seed);
-        // Request and event ids come from their own stream, so that ids never
-        // shift the key material or nonces a replay reproduces.
-        id_rng.set_stream(1);
         Self {
-            now: config.start,
-            now_iso: config.start.iso8601(),
+            clock: Clock::new(config.start),
+            random: Randomness::from_seed(config.seed),
             audit: AuditTrail::with_capacity(config.audit_capacity),
             config,
-            rng,
-            id_rng,
-            accounts: BTreeMap::new(),
-            kms: Kms::default(),
-            services: Default::default(),
-            schedule: BTreeMap::new(),
-            schedule_counter: 0,
+            state: State::default(),
+            timers: Timers::default(),
             fired_events: 0,
             advance_serial: 0,
             log: Vec::new(),
@@ -173,7 +120,7 @@ impl World {
 
     /// The current virtual time.
     pub fn now(&self) -> Timestamp {
-        self.now
+        self.clock.now()
     }
 
     /// The config the world was created with.
@@ -183,17 +130,18 @@ impl World {
 
     /// Accounts by id.
     pub fn accounts(&self) -> &BTreeMap<AccountId, Account> {
-        &self.accounts
+        &self.state.iam.accounts
     }
 
     /// The KMS state (keys, aliases, deleted keys), for display.
     pub fn kms(&self) -> &Kms {
-        &self.kms
+        &self.state.kms
     }
 
-    /// The services' state (RDS clusters and snapshots, parameters), for display.
-    pub fn services(&self) -> &crate::services::Services {
-        &self.services
+    /// Every service's state (`.rds` clusters and snapshots, `.ssm`
+    /// parameters), for display.
+    pub fn services(&self) -> &State {
+        &self.state
     }
 
     /// The audit trail.
@@ -214,13 +162,13 @@ impl World {
 
     /// Adds an account (its root user exists at once).
     pub fn add_account(&mut self, account_id: AccountId, name: &str) -> Result<(), KmsError> {
-        if self.accounts.contains_key(&account_id) {
+        if self.state.iam.accounts.contains_key(&account_id) {
             return Err(KmsError::AlreadyExistsException(format!(
                 "Account {account_id} already exists."
             )));
         }
         crate::iam::check_account_name(name)?;
-        self.accounts.insert(
+        self.state.iam.accounts.insert(
             account_id.clone(),
             Account {
                 name: name.into(),
@@ -242,320 +190,68 @@ impl World {
         outcome
     }
 
-    pub(crate) fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
-        let mut record = CallRecord::default();
-        let rng_before = self.rng.clone();
-        // A service request makes several KMS calls; if it fails midway, none
-        // of their effects may stay (a grant without its cluster, say).
-        let state_before = request
-            .is_service()
-            .then(|| (self.kms.clone(), self.services.clone()));
-        let result = self
-            .check_caller(caller)
-            .and_then(|()| self.dispatch(caller, request, &mut record));
+    /// One call as a transaction: on failure the randomness is rewound, the
+    /// side effects undone, and a service request's state (it makes several
+    /// KMS calls, and a grant must not outlive its cluster) restored.
+    fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
+        let checkpoint = self.random.checkpoint();
+        let before = request.is_service().then(|| {
+            (
+                self.state.kms.clone(),
+                self.state.rds.clone(),
+                self.state.ssm.clone(),
+            )
+        });
+        let mut call = CallRecord::default();
+        let mut ctx = Ctx {
+            clock: &self.clock,
+            random: &mut self.random,
+            timers: &mut self.timers,
+            audit: &mut self.audit,
+            record: &mut call,
+        };
+        let result = route::dispatch(&mut self.state, &mut ctx, caller, request);
         if result.is_err() {
-            if let Some(key) = record.created_managed_key.take() {
-                self.kms.forget_key(key);
+            self.random.rewind(checkpoint);
+            route::undo(&mut self.state, &call.undo);
+            if let Some((kms, rds, ssm)) = before {
+                self.state.kms = kms;
+                self.state.rds = rds;
+                self.state.ssm = ssm;
             }
-            if let Some((kms, services)) = state_before {
-                self.kms = kms;
-                self.services = services;
-            }
-            self.rng = rng_before;
         }
-        let sequence = self.audit_call(caller, request, &result, &record);
-        let mut audit_events = core::mem::take(&mut record.nested_events);
-        audit_events.push(sequence);
-        Outcome {
+        route::finish(
+            &mut self.audit,
+            &self.clock,
+            &mut self.random,
+            caller,
+            request,
             result,
-            authorizations: record.authorizations,
-            audit_events,
-        }
+            call,
+        )
     }
 
-    /// A request a service makes while handling another: authorized and
-    /// audited on its own; its decisions and events join the outer outcome.
-    pub(crate) fn nested_outcome(
-        &mut self,
-        caller: Caller,
-        request: Request,
-        rec: &mut CallRecord,
-    ) -> Outcome {
-        let outcome = self.execute(&caller, &request);
-        rec.authorizations
-            .extend(outcome.authorizations.iter().cloned());
-        rec.nested_events
-            .extend(outcome.audit_events.iter().copied());
-        outcome
-    }
-
-    /// [`World::nested_outcome`], keeping only the result.
-    pub(crate) fn nested(
-        &mut self,
-        caller: Caller,
-        request: Request,
-        rec: &mut CallRecord,
-    ) -> Result<Response, KmsError> {
-        self.nested_outcome(caller, request, rec).result
-    }
-
-    fn check_caller(&self, caller: &Caller) -> Result<(), KmsError> {
-        let Some(account_id) = caller.principal.account() else {
-            return Ok(());
-        };
-        let account = self
-            .accounts
-            .get(account_id)
-            .ok_or_else(|| unknown_account(account_id))?;
-        if account.has(&caller.principal) {
-            Ok(())
-        } else {
-            Err(KmsError::UnrecognizedClientException(format!(
-                "The security token included in the request is invalid. ({} does not exist.)",
-                caller.principal
-            )))
-        }
-    }
-
-    fn dispatch(
-        &mut self,
-        caller: &Caller,
-        request: &Request,
-        rec: &mut CallRecord,
-    ) -> Result<Response, KmsError> {
-        use Request as R;
-        match request {
-            R::CreateKey(r) => self.create_key(caller, r, rec),
-            R::DescribeKey(r) => self.describe_key(caller, r, rec),
-            R::ListKeys(r) => self.list_keys(caller, r, rec),
-            R::UpdateKeyDescription(r) => self.update_key_description(caller, r, rec),
-            R::EnableKey(r) => self.enable_key(caller, r, rec),
-            R::DisableKey(r) => self.disable_key(caller, r, rec),
-            R::ScheduleKeyDeletion(r) => self.schedule_key_deletion(caller, r, rec),
-            R::CancelKeyDeletion(r) => self.cancel_key_deletion(caller, r, rec),
-            R::GetKeyPolicy(r) => self.get_key_policy(caller, r, rec),
-            R::PutKeyPolicy(r) => self.put_key_policy(caller, r, rec),
-            R::ListKeyPolicies(r) => self.list_key_policies(caller, r, rec),
-            R::CreateGrant(r) => self.create_grant(caller, r, rec),
-            R::ListGrants(r) => self.list_grants(caller, r, rec),
-            R::ListRetirableGrants(r) => self.list_retirable_grants(caller, r, rec),
-            R::RetireGrant(r) => self.retire_grant(caller, r, rec),
-            R::RevokeGrant(r) => self.revoke_grant(caller, r, rec),
-            R::CreateAlias(r) => self.create_alias(caller, r, rec),
-            R::UpdateAlias(r) => self.update_alias(caller, r, rec),
-            R::DeleteAlias(r) => self.delete_alias(caller, r, rec),
-            R::ListAliases(r) => self.list_aliases(caller, r, rec),
-            R::Encrypt(r) => self.encrypt(caller, r, rec),
-            R::Decrypt(r) => self.decrypt(caller, r, rec),
-            R::ReEncrypt(r) => self.re_encrypt(caller, r, rec),
-            R::GenerateDataKey(r) => self.generate_data_key(caller, r, true, rec),
-            R::GenerateDataKeyWithoutPlaintext(r) => self.generate_data_key(caller, r, false, rec),
-            R::GenerateRandom(r) => self.generate_random(caller, r, rec),
-            R::EnableKeyRotation(r) => self.enable_key_rotation(caller, r, rec),
-            R::DisableKeyRotation(r) => self.disable_key_rotation(caller, r, rec),
-            R::GetKeyRotationStatus(r) => self.get_key_rotation_status(caller, r, rec),
-            R::RotateKeyOnDemand(r) => self.rotate_key_on_demand(caller, r, rec),
-            R::ListKeyRotations(r) => self.list_key_rotations(caller, r, rec),
-            R::TagResource(r) => self.tag_resource(caller, r, rec),
-            R::UntagResource(r) => self.untag_resource(caller, r, rec),
-            R::ListResourceTags(r) => self.list_resource_tags(caller, r, rec),
-            R::CreateUser(r) => self.create_user(caller, r, rec),
-            R::CreateRole(r) => self.create_role(caller, r, rec),
-            R::PutUserPolicy(r) => self.put_identity_policy(caller, r, "iam:PutUserPolicy", rec),
-            R::PutRolePolicy(r) => self.put_identity_policy(caller, r, "iam:PutRolePolicy", rec),
-            R::DeleteUserPolicy(r) => {
-                self.delete_identity_policy(caller, r, "iam:DeleteUserPolicy", rec)
-            }
-            R::DeleteRolePolicy(r) => {
-                self.delete_identity_policy(caller, r, "iam:DeleteRolePolicy", rec)
-            }
-            R::AssumeRole(r) => self.assume_role(caller, r, rec),
-            R::CreateDBCluster(r) => self.create_db_cluster(caller, r, rec),
-            R::DescribeDBClusters(r) => self.describe_db_clusters(caller, r, rec),
-            R::CreateDBClusterSnapshot(r) => self.create_db_cluster_snapshot(caller, r, rec),
-            R::CopyDBClusterSnapshot(r) => self.copy_db_cluster_snapshot(caller, r, rec),
-            R::RestoreDBClusterFromSnapshot(r) => {
-                self.restore_db_cluster_from_snapshot(caller, r, rec)
-            }
-            R::ModifyDBClusterSnapshotAttribute(r) => {
-                self.modify_db_cluster_snapshot_attribute(caller, r, rec)
-            }
-            R::DescribeDBClusterSnapshots(r) => self.describe_db_cluster_snapshots(caller, r, rec),
-            R::ExecuteStatement(r) => self.execute_statement(caller, r, rec),
-            R::PutParameter(r) => self.put_parameter(caller, r, rec),
-            R::GetParameter(r) => self.get_parameter(caller, r, rec),
-            R::GetParameters(r) => self.get_parameters(caller, r, rec),
-            R::DeleteParameter(r) => self.delete_parameter(caller, r, rec),
-        }
-    }
-
-    /// `N` bytes from the world's CSPRNG.
-    pub(crate) fn random<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
-        self.rng.fill_bytes(&mut out);
-        out
-    }
-
-    fn new_uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        self.id_rng.fill_bytes(&mut bytes);
-        KeyId::from_random(bytes).to_string()
-    }
-
-    fn audit_call(
-        &mut self,
-        caller: &Caller,
-        request: &Request,
-        result: &Result<Response, KmsError>,
-        rec: &CallRecord,
-    ) -> u64 {
-        // Redacted by type: no secret (plaintext, SecureString value, SQL
-        // and its rows) can enter the trail, whatever its field is called.
-        let request_parameters = crate::json::to_redacted_value(request)
-            .ok()
-            .and_then(|mut v| v.get_mut("Parameters").map(Value::take))
-            .map(cloudtrail_shape);
-        let response_elements = match result {
-            Ok(response) if !request.read_only() => crate::json::to_redacted_value(response)
-                .ok()
-                .map(cloudtrail_shape),
-            _ => None,
-        };
-        let (error_code, error_message) = match result {
-            // CloudTrail records KMS denials as `AccessDenied`, other errors by exception name.
-            Err(KmsError::AccessDeniedException(m)) => {
-                (Some("AccessDenied".to_string()), Some(m.clone()))
-            }
-            Err(e) => (Some(e.name().to_string()), Some(e.message().to_string())),
-            Ok(_) => (None, None),
-        };
-        let caller_account = caller.principal.account().map(ToString::to_string);
-        let recipient = rec
-            .resources
-            .first()
-            .map(|(a, _)| a.to_string())
-            .or_else(|| caller_account.clone())
-            .unwrap_or_default();
-        let via = caller.via_service.map(|s| s.principal().to_string());
-        let (event_source, region) = match request.service() {
-            "iam" => ("iam.amazonaws.com", String::from("us-east-1")),
-            "sts" => ("sts.amazonaws.com", caller.region.to_string()),
-            "rds" => ("rds.amazonaws.com", caller.region.to_string()),
-            "rds-data" => ("rds-data.amazonaws.com", caller.region.to_string()),
-            "ssm" => ("ssm.amazonaws.com", caller.region.to_string()),
-            _ => ("kms.amazonaws.com", caller.region.to_string()),
-        };
-        let event = AuditEvent {
-            sequence: 0,
-            time: self.now,
-            event_version: "1.08",
-            user_identity: UserIdentity {
-                kind: caller.principal.identity_type().into(),
-                arn: Some(caller.principal.arn()),
-                account_id: caller_account,
-                invoked_by: via.clone(),
-            },
-            event_time: self.now_iso.clone(),
-            event_source: event_source.into(),
-            event_name: request.operation().into(),
-            aws_region: region,
-            source_ip_address: via.clone().unwrap_or_else(|| "203.0.113.10".into()),
-            user_agent: via.unwrap_or_else(|| "kms-playground".into()),
-            request_parameters,
-            response_elements,
-            error_code,
-            error_message,
-            request_id: self.new_uuid(),
-            event_id: self.new_uuid(),
-            read_only: request.read_only(),
-            resources: rec
-                .resources
-                .iter()
-                .map(|(account, arn)| AuditResource {
-                    account_id: account.to_string(),
-                    kind: "AWS::KMS::Key".into(),
-                    arn: arn.clone(),
-                })
-                .collect(),
-            event_type: "AwsApiCall",
-            management_event: true,
-            recipient_account_id: recipient,
-            event_category: "Management",
-        };
-        self.audit.push(event)
-    }
-
-    /// Records what KMS did by itself (deleting or rotating a key).
-    pub(crate) fn audit_service_event(
-        &mut self,
-        name: &str,
-        account: &AccountId,
-        key_arn: String,
-        region: String,
-    ) {
-        let event = AuditEvent {
-            sequence: 0,
-            time: self.now,
-            event_version: "1.08",
-            user_identity: UserIdentity {
-                kind: "AWSService".into(),
-                arn: None,
-                account_id: Some(account.to_string()),
-                invoked_by: Some("kms.amazonaws.com".into()),
-            },
-            event_time: self.now_iso.clone(),
-            event_source: "kms.amazonaws.com".into(),
-            event_name: name.into(),
-            aws_region: region,
-            source_ip_address: "kms.amazonaws.com".into(),
-            user_agent: "kms.amazonaws.com".into(),
-            request_parameters: None,
-            response_elements: None,
-            error_code: None,
-            error_message: None,
-            request_id: self.new_uuid(),
-            event_id: self.new_uuid(),
-            read_only: false,
-            resources: alloc::vec![AuditResource {
-                account_id: account.to_string(),
-                kind: "AWS::KMS::Key".into(),
-                arn: key_arn,
-            }],
-            event_type: "AwsServiceEvent",
-            management_event: true,
-            recipient_account_id: account.to_string(),
-            event_category: "Management",
-        };
-        self.audit.push(event);
-    }
-
-    /// Schedules `what` at `at`. Nothing is scheduled past
-    /// [`Timestamp::MAX`]: the clock never gets there, so such an event
-    /// would never happen anyway.
-    pub(crate) fn schedule_at(&mut self, at: Timestamp, what: Scheduled) {
-        if at > Timestamp::MAX {
-            return;
-        }
-        self.schedule_counter += 1;
-        self.schedule.insert((at, self.schedule_counter), what);
-    }
-
-    /// Moves the clock forward by `seconds`, firing every scheduled event
-    /// on the way in time order.
+    /// Moves the clock forward by `seconds`, firing every timer on the way
+    /// in time order.
     ///
     /// Refused with a `ValidationException`, changing nothing, when the
     /// clock would pass [`Timestamp::MAX`] or when the advance would run
     /// more than [`MAX_EVENTS_PER_ADVANCE`] scheduled events (a share link
     /// or scenario file cannot make the page work forever).
     pub fn advance(&mut self, seconds: u64) -> Result<(), KmsError> {
-        let target = self.now.checked_plus(seconds).ok_or_else(|| {
+        let now = self.clock.now();
+        let target = now.checked_plus(seconds).ok_or_else(|| {
             KmsError::ValidationException(format!(
-                "The virtual clock cannot move {seconds} seconds forward from {}: time in the simulator ends at {}.",
-                self.now,
+                "The virtual clock cannot move {seconds} seconds forward from {now}: time in the simulator ends at {}.",
                 Timestamp::MAX
             ))
         })?;
-        let estimate = self.events_until(target);
+        let estimate = self
+            .timers
+            .iter()
+            .take_while(|(at, _)| *at <= target)
+            .map(|(at, timer)| route::firings_until(&self.state, at, timer, target))
+            .fold(0u64, u64::saturating_add);
         if estimate > MAX_EVENTS_PER_ADVANCE {
             return Err(KmsError::ValidationException(format!(
                 "Moving the clock to {target} would run about {estimate} scheduled events (key rotations, RDS key checks); the simulator runs at most {MAX_EVENTS_PER_ADVANCE} in one advance. Move the clock in smaller steps."
@@ -566,44 +262,27 @@ impl World {
         Ok(())
     }
 
-    /// An upper bound of the events an advance to `target` fires: each
-    /// rotating key fires once a period, each cluster's key checks are
-    /// bounded by [`crate::services::rds::MAX_CHECKS_PER_ADVANCE`], anything
-    /// else fires once.
-    fn events_until(&self, target: Timestamp) -> u64 {
-        let mut total: u64 = 0;
-        for ((at, _), what) in self.schedule.iter() {
-            if *at > target {
-                break;
-            }
-            let span = target.since(*at);
-            total = total.saturating_add(match what {
-                Scheduled::AutomaticRotation(id) => self.kms.keys.get(id).map_or(1, |k| {
-                    span / (u64::from(k.rotation.period_days.max(1)) * crate::clock::DAY) + 1
-                }),
-                Scheduled::RdsCheck(_) => (span / crate::services::rds::CHECK_INTERVAL + 1)
-                    .min(crate::services::rds::MAX_CHECKS_PER_ADVANCE),
-                _ => 1,
-            });
-        }
-        total
-    }
-
     fn run_clock(&mut self, target: Timestamp) {
         self.advance_serial += 1;
-        while let Some(entry) = self.schedule.first_entry() {
-            let at = entry.key().0;
-            if at > target {
-                break;
-            }
-            let what = entry.remove();
-            self.set_now(at);
-            if self.is_live(at, &what) {
+        let advance = Advance {
+            serial: self.advance_serial,
+            until: target,
+        };
+        while let Some((at, timer)) = self.timers.pop_due(target) {
+            self.clock.set(at);
+            if route::is_live(&self.state, at, &timer) {
                 self.fired_events += 1;
-                self.fire(what, target);
+                let mut ctx = Ctx {
+                    clock: &self.clock,
+                    random: &mut self.random,
+                    timers: &mut self.timers,
+                    audit: &mut self.audit,
+                    record: &mut CallRecord::default(),
+                };
+                route::fire(&mut self.state, &mut ctx, timer, advance);
             }
         }
-        self.set_now(target);
+        self.clock.set(target);
     }
 
     /// How many scheduled events have fired since the world began (the
@@ -612,72 +291,40 @@ impl World {
         self.fired_events
     }
 
-    fn set_now(&mut self, at: Timestamp) {
-        if at != self.now {
-            self.now = at;
-            self.now_iso = at.iso8601();
-        }
+    /// When the next timer that will really do something fires.
+    pub fn next_event_time(&self) -> Option<Timestamp> {
+        self.timers
+            .iter()
+            .find(|(at, timer)| route::is_live(&self.state, *at, timer))
+            .map(|(at, _)| at)
     }
 
-    /// When the next scheduled event that will really do something happens.
-    pub fn next_event_time(&self) -> Option<Timestamp> {
-        self.schedule
-            .iter()
-            .find(|((at, _), what)| self.is_live(*at, what))
-            .map(|((at, _), _)| *at)
+    /// Dry run, like AWS's policy simulator: could `caller` perform `action`
+    /// on the key `key_id` names, with this encryption context? Nothing is
+    /// executed, audited or logged.
+    pub fn simulate(
+        &self,
+        caller: &Caller,
+        action: &str,
+        key_id: &str,
+        encryption_context: Option<&crate::crypto::context::EncryptionContext>,
+    ) -> Result<crate::policy::Authorization, KmsError> {
+        crate::kms::call::simulate(
+            &self.state.kms,
+            &self.state.iam,
+            &self.clock,
+            caller,
+            action,
+            key_id,
+            encryption_context,
+        )
     }
 
     /// Advances exactly to the next event, if there is one; returns whether it did.
     pub fn advance_to_next_event(&mut self) -> Result<bool, KmsError> {
         match self.next_event_time() {
-            Some(at) => self.advance(at.since(self.now)).map(|()| true),
+            Some(at) => self.advance(at.since(self.clock.now())).map(|()| true),
             None => Ok(false),
-        }
-    }
-
-    fn is_live(&self, at: Timestamp, what: &Scheduled) -> bool {
-        match *what {
-            Scheduled::DeleteKey(id) => self
-                .kms
-                .keys
-                .get(&id)
-                .is_some_and(|k| k.deletion_date == Some(at)),
-            Scheduled::AutomaticRotation(id) => self
-                .kms
-                .keys
-                .get(&id)
-                .is_some_and(|k| k.rotation.enabled && k.rotation.next == Some(at)),
-            Scheduled::OnDemandRotation(id) => self.kms.keys.get(&id).is_some_and(|k| {
-                k.rotation
-                    .on_demand_started
-                    .is_some_and(|s| s.plus(crate::kms::key::ON_DEMAND_ROTATION_SECONDS) == at)
-            }),
-            Scheduled::RdsCheck(ref key) => self
-                .services
-                .rds
-                .clusters
-                .get(key)
-                .is_some_and(|c| c.next_check == Some(at)),
-            Scheduled::RdsStarted(ref key) => self
-                .services
-                .rds
-                .clusters
-                .get(key)
-                .is_some_and(|c| c.status == crate::services::rds::ClusterStatus::Starting),
-        }
-    }
-
-    fn fire(&mut self, what: Scheduled, target: Timestamp) {
-        match what {
-            Scheduled::DeleteKey(id) => self.delete_key_now(id),
-            Scheduled::AutomaticRotation(id) => {
-                self.rotate_now(id, crate::kms::key::RotationType::Automatic)
-            }
-            Scheduled::OnDemandRotation(id) => {
-                self.rotate_now(id, crate::kms::key::RotationType::OnDemand)
-            }
-            Scheduled::RdsCheck(key) => self.rds_check(&key, target),
-            Scheduled::RdsStarted(key) => self.rds_started(&key),
         }
     }
 

@@ -3,12 +3,13 @@
 mod common;
 
 use common::*;
-use kms_core::authz::DecidingRule;
 use kms_core::iam::AssumeRoleRequest;
-use kms_core::kms::grants::{
+use kms_core::kms::api::PutKeyPolicyRequest;
+use kms_core::kms::api::{
     CreateGrantRequest, GrantConstraints, ListGrantsRequest, RetireGrantRequest, RevokeGrantRequest,
 };
-use kms_core::kms::ops_policy::{LOCKOUT_MESSAGE, PutKeyPolicyRequest};
+use kms_core::kms::ops::policy::LOCKOUT_MESSAGE;
+use kms_core::policy::DecidingRule;
 use kms_core::prelude::*;
 use serde_json::json;
 
@@ -209,9 +210,9 @@ fn delegation_to_iam_and_an_explicit_deny_that_always_wins() {
     let auth = &outcome.authorizations[0];
     assert_eq!(auth.rule, DecidingRule::ExplicitDeny);
     assert!(
-        auth.explanation.contains("NeverDisable"),
+        auth.explanation().contains("NeverDisable"),
         "{}",
-        auth.explanation
+        auth.explanation()
     );
     let e = err(
         &mut world,
@@ -334,7 +335,7 @@ fn cross_account_use_needs_both_sides() {
     let managed = m.key_metadata.unwrap();
     let outcome = world.call(via_rds.clone(), gdk_request(&managed.arn, &c));
     assert_eq!(outcome.result.unwrap_err().name(), "AccessDeniedException");
-    let conditions = &outcome.authorizations[0].policies[0].statements[0].conditions;
+    let conditions = &outcome.authorizations[0].view().policies[0].statements[0].conditions;
     let caller_account = conditions
         .iter()
         .find(|c| c.key == "kms:CallerAccount")
@@ -428,7 +429,7 @@ fn cross_account_use_needs_both_sides() {
             Request::DisableKey(key_request(&open.arn)),
         )
         .authorizations[0]
-        .explanation;
+        .explanation();
     assert!(
         explanation.contains("another account"),
         "{e}: {explanation}"
@@ -625,13 +626,13 @@ fn who_may_retire_and_who_may_revoke() {
         };
         g
     };
-    let retire = |g: &kms_core::kms::grants::CreateGrantResponse| {
+    let retire = |g: &kms_core::kms::api::CreateGrantResponse| {
         Request::RetireGrant(RetireGrantRequest {
             grant_token: Some(g.grant_token.clone()),
             ..Default::default()
         })
     };
-    let revoke = |g: &kms_core::kms::grants::CreateGrantResponse| {
+    let revoke = |g: &kms_core::kms::api::CreateGrantResponse| {
         Request::RevokeGrant(RevokeGrantRequest {
             key_id: key.key_id.clone(),
             grant_id: g.grant_id.clone(),
@@ -813,7 +814,7 @@ fn re_encrypt_and_alias_operations_need_every_resource() {
     let actions: Vec<(&str, bool)> = outcome
         .authorizations
         .iter()
-        .map(|a| (a.action.as_str(), a.allowed))
+        .map(|a| (a.action, a.allowed))
         .collect();
     assert_eq!(
         actions,
@@ -849,7 +850,7 @@ fn re_encrypt_and_alias_operations_need_every_resource() {
     let resources: Vec<(&str, bool)> = outcome
         .authorizations
         .iter()
-        .map(|a| (a.resource.as_str(), a.allowed))
+        .map(|a| (&*a.resource, a.allowed))
         .collect();
     assert_eq!(
         resources,
@@ -871,7 +872,7 @@ fn re_encrypt_and_alias_operations_need_every_resource() {
     let resources: Vec<&str> = outcome
         .authorizations
         .iter()
-        .map(|a| a.resource.as_str())
+        .map(|a| &*a.resource)
         .collect();
     assert_eq!(
         resources,
@@ -1046,7 +1047,8 @@ fn the_dry_run_explains_without_acting() {
         .unwrap();
     assert!(!decision.allowed);
     assert_eq!(decision.rule, DecidingRule::ImplicitDeny);
-    let trace = &decision.policies[0];
+    let view = decision.view();
+    let trace = &view.policies[0];
     assert_eq!(trace.statements.len(), 4);
     let admins = &trace.statements[1];
     assert_eq!(
@@ -1059,8 +1061,7 @@ fn the_dry_run_explains_without_acting() {
         admins.action.detail
     );
     assert!(
-        decision
-            .request_context
+        view.request_context
             .iter()
             .any(|c| c.key == "kms:EncryptionContext:a" && c.values == ["b"])
     );
@@ -1069,7 +1070,8 @@ fn the_dry_run_explains_without_acting() {
         .unwrap();
     assert_eq!(allowed.rule, DecidingRule::DirectAllow);
     // Statement 1 names the App's account (it would delegate to IAM); Statement 3 names the App and decides.
-    let applied: Vec<&str> = allowed.applied_statements().map(|(_, s)| s).collect();
+    let allowed_view = allowed.view();
+    let applied: Vec<&str> = allowed_view.applied_statements().map(|(_, s)| s).collect();
     assert_eq!(
         applied,
         [
@@ -1079,10 +1081,10 @@ fn the_dry_run_explains_without_acting() {
     );
     assert!(
         allowed
-            .explanation
+            .explanation()
             .starts_with("Statement 3 (Sid \"Allow use of the key\")"),
         "{}",
-        allowed.explanation
+        allowed.explanation()
     );
     let json = serde_json::to_value(&decision).unwrap();
     assert_eq!(json["Rule"], "ImplicitDeny");

@@ -410,7 +410,7 @@ fn inline_policies_are_limited_together_as_iam_limits_them() {
 
 #[test]
 fn grant_constraints_are_limited_as_the_api_reference_says() {
-    use kms_core::kms::grants::{CreateGrantRequest, GrantConstraints};
+    use kms_core::kms::api::{CreateGrantRequest, GrantConstraints};
     let mut world = world();
     let key = create_key(&mut world, &root(PROD));
     let grant = |pairs: usize, value_len: usize| {

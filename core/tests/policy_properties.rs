@@ -3,13 +3,15 @@
 mod common;
 
 use common::*;
-use kms_core::authz::{DecidingRule, Evaluation, evaluate};
-use kms_core::clock::Timestamp;
 use kms_core::ids::AccountId;
-use kms_core::policy::{PolicyDocument, PolicyKind, RequestContext};
+use kms_core::policy::{
+    Considered, DecidingRule, PolicyDocument, PolicyKind, PolicyRole, Purpose, Question,
+    RequestContext, StoredPolicy, authorize,
+};
 use kms_core::prelude::*;
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 const ACTIONS: &[&str] = &[
     "kms:Decrypt",
@@ -124,8 +126,9 @@ fn case_strategy() -> impl Strategy<Value = Case> {
         )
 }
 
-fn document(statements: &[Value], kind: PolicyKind) -> PolicyDocument {
-    PolicyDocument::parse(
+fn stored(statements: &[Value], kind: PolicyKind) -> StoredPolicy {
+    StoredPolicy::parse(
+        "policy",
         &json!({"Version": "2012-10-17", "Statement": statements}).to_string(),
         kind,
     )
@@ -135,10 +138,10 @@ fn document(statements: &[Value], kind: PolicyKind) -> PolicyDocument {
 fn decide(case: &Case) -> (bool, DecidingRule) {
     let key_account = AccountId::parse(PROD).unwrap();
     let key_arn = format!("arn:aws:kms:{REGION}:{PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab");
-    let key_policy = document(&case.key_policy, PolicyKind::Key);
+    let key_policy = stored(&case.key_policy, PolicyKind::Key);
     let identity = (!case.identity_policy.is_empty()
         && !matches!(case.caller.principal, Principal::Root(_)))
-    .then(|| document(&case.identity_policy, PolicyKind::Identity));
+    .then(|| stored(&case.identity_policy, PolicyKind::Identity));
     let mut context = RequestContext::default();
     if let Some(account) = case.caller.principal.account() {
         context.set("kms:CallerAccount", account.as_str());
@@ -147,26 +150,30 @@ fn decide(case: &Case) -> (bool, DecidingRule) {
     if case.caller.via_service.is_some() {
         context.set("kms:ViaService", format!("rds.{REGION}.amazonaws.com"));
     }
-    for (k, v) in case.context.pairs() {
-        context.set(&format!("kms:EncryptionContext:{k}"), v);
-        context.add("kms:EncryptionContextKeys", k);
-    }
-    let decision = evaluate(&Evaluation {
-        caller: &case.caller,
+    context.set_encryption_context(&case.context);
+    let owner: Arc<str> = case.caller.principal.arn().into();
+    let decision = authorize(Question {
+        principal: case.caller.principal.clone(),
+        principal_arn: case.caller.principal.arn(),
         action: case.action,
-        resource_arn: &key_arn,
-        resource_account: &key_account,
-        resource_policy: Some(("key policy".into(), &key_policy)),
+        resource: key_arn.into(),
+        resource_account: key_account,
+        context,
+        resource_policy: Some(Considered {
+            role: PolicyRole::KeyPolicy,
+            policy: Arc::new(key_policy),
+        }),
         identity_policies: identity
-            .iter()
-            .map(|d| ("identity policy".to_string(), d))
+            .into_iter()
+            .map(|p| Considered {
+                role: PolicyRole::Identity(owner.clone()),
+                policy: Arc::new(p),
+            })
             .collect(),
         grants: Vec::new(),
         other_grants: 0,
-        grant_tokens: &[],
-        encryption_context: Some(&case.context),
-        context,
-        now: Timestamp::DEFAULT_START,
+        cross_account_allowed: kms_core::kms::actions::is_cross_account(case.action),
+        purpose: Purpose::Request,
     });
     (decision.allowed, decision.rule)
 }

@@ -120,7 +120,7 @@ fn a_refused_cluster_leaves_no_grant_and_no_trace_but_the_trail() {
     let actions: Vec<(&str, bool)> = outcome
         .authorizations
         .iter()
-        .map(|a| (a.action.as_str(), a.allowed))
+        .map(|a| (a.action, a.allowed))
         .collect();
     assert_eq!(
         actions,

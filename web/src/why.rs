@@ -1,8 +1,8 @@
 //! The "why" panel: an authorization trace, rendered for a learner.
 
 use crate::html::Html;
-use kms_core::authz::{Authorization, DecidingRule, PolicySource};
 use kms_core::policy::PrincipalMatch;
+use kms_core::policy::{Authorization, DecidingRule, PolicySource};
 
 fn rule_name(rule: DecidingRule) -> &'static str {
     match rule {
@@ -12,6 +12,7 @@ fn rule_name(rule: DecidingRule) -> &'static str {
         DecidingRule::CrossAccountAllow => "cross-account: both sides allow",
         DecidingRule::Grant => "grant",
         DecidingRule::IdentityAllow => "identity policy allows",
+        DecidingRule::GrantRetirement => "the grant's own rule for retiring it",
         DecidingRule::ImplicitDeny => "implicit deny: nothing allows",
     }
 }
@@ -26,6 +27,7 @@ fn ok(ok: bool) -> &'static str {
 
 /// One authorization decision and everything considered, as HTML.
 pub fn why_html(h: &mut Html, a: &Authorization) {
+    let a = a.view();
     let denied = if a.allowed { "" } else { " denied" };
     h.raw(&format!(
         "<div class=\"why{denied}\" data-testid=\"why\"><p class=\"decision\"><span class=\"verdict\">{}</span> ",

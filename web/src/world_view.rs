@@ -299,7 +299,7 @@ fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
     h.raw(&format!(
         "<li class=\"key-card\" data-testid=\"key-card\"><div class=\"key-head\"><span class=\"badge state {}\" data-testid=\"key-state\">{state}</span> <code title=\"{}\">{}</code> <span class=\"manager\">{manager}</span></div>",
         state.to_lowercase(),
-        esc(&k.arn()),
+        esc(k.arn()),
         short_id(&id),
     ));
     if let Some(d) = k.deletion_date {
@@ -368,8 +368,9 @@ fn keys(h: &mut Html, w: &World, free: bool) {
         for g in grants {
             let name = g
                 .name
-                .clone()
-                .unwrap_or_else(|| short_id(&g.id).to_string());
+                .as_deref()
+                .unwrap_or_else(|| short_id(&g.id))
+                .to_string();
             let constraints = g
                 .constraints
                 .as_ref()

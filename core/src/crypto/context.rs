@@ -41,6 +41,11 @@ impl EncryptionContext {
         self.0.is_empty()
     }
 
+    /// How many pairs.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The value of one key, exactly (keys are case-sensitive here).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)

@@ -3,6 +3,7 @@
 
 use crate::crypto::context::EncryptionContext;
 use crate::secret::SecretBytes;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
@@ -276,6 +277,129 @@ aws_shapes! {
     }
 }
 
+/// Encryption context constraints: a grant can require the exact context,
+/// or a context that contains given pairs. Keys compare case-insensitively,
+/// values case-sensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GrantConstraints {
+    /// The request's context must be exactly this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_context_equals: Option<BTreeMap<String, String>>,
+    /// The request's context must contain these pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_context_subset: Option<BTreeMap<String, String>>,
+}
+
+aws_shapes! {
+    /// `CreateGrant`.
+    CreateGrantRequest {
+        /// The key.
+        key_id: String,
+        /// Who may use the grant.
+        grantee_principal: String,
+        /// Who may retire it.
+        #[serde(default, skip_serializing_if = "Option::is_none")] retiring_principal: Option<String>,
+        /// What it allows.
+        operations: Vec<String>,
+        /// Encryption context constraints.
+        #[serde(default, skip_serializing_if = "Option::is_none")] constraints: Option<GrantConstraints>,
+        /// Grant tokens.
+        #[serde(default, skip_serializing_if = "Option::is_none")] grant_tokens: Option<Vec<String>>,
+        /// A name; the same name and parameters return the same grant.
+        #[serde(default, skip_serializing_if = "Option::is_none")] name: Option<String>,
+    }
+    /// `CreateGrant`'s response.
+    CreateGrantResponse {
+        /// Presenting it makes the grant usable before it propagates.
+        grant_token: String,
+        /// The grant's id.
+        grant_id: String,
+    }
+    /// `ListGrants`.
+    ListGrantsRequest {
+        /// The key.
+        key_id: String,
+        /// Only this grant.
+        #[serde(default, skip_serializing_if = "Option::is_none")] grant_id: Option<String>,
+        /// Only grants for this grantee.
+        #[serde(default, skip_serializing_if = "Option::is_none")] grantee_principal: Option<String>,
+        /// 1 to 100, default 50.
+        #[serde(default, skip_serializing_if = "Option::is_none")] limit: Option<u32>,
+        /// From a previous NextMarker.
+        #[serde(default, skip_serializing_if = "Option::is_none")] marker: Option<String>,
+    }
+    /// `ListRetirableGrants`.
+    ListRetirableGrantsRequest {
+        /// The retiring principal.
+        retiring_principal: String,
+        /// 1 to 100, default 50.
+        #[serde(default, skip_serializing_if = "Option::is_none")] limit: Option<u32>,
+        /// From a previous NextMarker.
+        #[serde(default, skip_serializing_if = "Option::is_none")] marker: Option<String>,
+    }
+    /// `ListGrants` and `ListRetirableGrants` responses.
+    ListGrantsResponse {
+        /// The grants.
+        grants: Vec<GrantListEntry>,
+        /// Where the next page starts.
+        #[serde(default, skip_serializing_if = "Option::is_none")] next_marker: Option<String>,
+        /// Whether there is a next page.
+        truncated: bool,
+    }
+    /// `RetireGrant`.
+    RetireGrantRequest {
+        /// The grant's token, or KeyId + GrantId.
+        #[serde(default, skip_serializing_if = "Option::is_none")] grant_token: Option<String>,
+        /// The key (with GrantId).
+        #[serde(default, skip_serializing_if = "Option::is_none")] key_id: Option<String>,
+        /// The grant (with KeyId).
+        #[serde(default, skip_serializing_if = "Option::is_none")] grant_id: Option<String>,
+    }
+    /// `RevokeGrant`.
+    RevokeGrantRequest {
+        /// The key.
+        key_id: String,
+        /// The grant.
+        grant_id: String,
+    }
+}
+
+/// One grant as `ListGrants` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+#[allow(missing_docs)]
+pub struct GrantListEntry {
+    pub key_id: String,
+    pub grant_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub creation_date: u64,
+    pub grantee_principal: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retiring_principal: Option<String>,
+    pub issuing_account: String,
+    pub operations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<GrantConstraints>,
+}
+
+/// `PutKeyPolicy`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PutKeyPolicyRequest {
+    /// The key.
+    pub key_id: String,
+    /// `default` (the only name a key policy has).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// The new policy.
+    pub policy: String,
+    /// Skips the lockout safety check (almost never a good idea).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass_policy_lockout_safety_check: Option<bool>,
+}
+
 /// Responses, each exactly the JSON body AWS returns.
 #[allow(missing_docs)]
 pub mod responses {
@@ -364,6 +488,10 @@ pub mod responses {
         }
         /// One rotation of `ListKeyRotations`.
         RotationEntry { key_id: String, rotation_date: f64, rotation_type: String }
+        /// `ListKeyPolicies`.
+        ListKeyPoliciesResponse { policy_names: Vec<String>, truncated: bool }
+        /// `GetKeyPolicy`.
+        KeyPolicyResponse { policy: String, policy_name: String }
         /// `ListResourceTags`.
         ListResourceTagsResponse {
             tags: Vec<Tag>,

@@ -4,11 +4,12 @@
 use super::api::{KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, SYMMETRIC_DEFAULT};
 use crate::clock::{DAY, Timestamp};
 use crate::crypto::BackingKey;
-use crate::iam::StoredPolicy;
 use crate::ids::{AccountId, KeyId, Region, key_arn};
+use crate::policy::StoredPolicy;
 use crate::principal::AwsService;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -72,7 +73,7 @@ pub struct KmsKey {
     /// The key id.
     pub id: KeyId,
     /// The key ARN, computed once (it is needed on every call).
-    arn: String,
+    arn: Arc<str>,
     /// The owning account.
     pub account: AccountId,
     /// The key's Region; it exists nowhere else.
@@ -95,8 +96,9 @@ pub struct KmsKey {
     pub deletion_date: Option<Timestamp>,
     /// The waiting period chosen, while `PendingDeletion`.
     pub pending_window_days: Option<u32>,
-    /// The key policy, as written and parsed.
-    pub policy: StoredPolicy,
+    /// The key policy, as written and parsed (shared with the decisions
+    /// that consider it).
+    pub policy: Arc<StoredPolicy>,
     /// Tags.
     pub tags: BTreeMap<String, String>,
     /// Every version of the material, oldest first; the last one encrypts.
@@ -115,12 +117,12 @@ impl KmsKey {
         description: String,
         manager: KeyManager,
         managed_by: Option<AwsService>,
-        policy: StoredPolicy,
+        policy: Arc<StoredPolicy>,
         material: BackingKey,
         now: Timestamp,
     ) -> Self {
         Self {
-            arn: key_arn(&region, &account, id),
+            arn: key_arn(&region, &account, id).into(),
             id,
             account,
             region,
@@ -152,8 +154,8 @@ impl KmsKey {
     }
 
     /// The key ARN.
-    pub fn arn(&self) -> String {
-        self.arn.clone()
+    pub fn arn(&self) -> &Arc<str> {
+        &self.arn
     }
 
     /// The backing key that encrypts now, with its version number (1-based).
@@ -181,7 +183,7 @@ impl KmsKey {
         KeyMetadata {
             aws_account_id: self.account.to_string(),
             key_id: self.id.to_string(),
-            arn: self.arn(),
+            arn: self.arn.to_string(),
             creation_date: self.created.epoch_seconds(),
             enabled: self.state == KeyState::Enabled,
             description: self.description.clone(),

@@ -14,10 +14,12 @@
 use super::document::{Values, malformed_policy, parse_values};
 use super::glob;
 use crate::clock::Timestamp;
+use crate::crypto::context::EncryptionContext;
 use crate::error::KmsError;
-use alloc::collections::BTreeMap;
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use serde::Serialize;
@@ -102,7 +104,10 @@ impl BaseOperator {
         use BaseOperator::*;
         match self {
             StringEquals => request == policy,
-            StringEqualsIgnoreCase => request.to_lowercase() == policy.to_lowercase(),
+            StringEqualsIgnoreCase => request
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(policy.chars().flat_map(char::to_lowercase)),
             StringLike => glob::matches(policy, request, false),
             ArnEquals | ArnLike => glob::matches(policy, request, false),
             Bool => request.eq_ignore_ascii_case(policy),
@@ -316,8 +321,9 @@ impl Condition {
         Ok(out)
     }
 
-    /// Evaluates the condition against the request's values.
-    pub fn evaluate(&self, context: &RequestContext) -> ConditionTrace {
+    /// Evaluates the condition against the request's values, without
+    /// allocating: what the sentence will say is kept as a [`ConditionNote`].
+    pub fn evaluate(&self, context: &RequestContext) -> ConditionResult {
         let request = context.get(&self.key).filter(|v| !v.is_empty());
         let op = self.operator;
         let (matched, note) = if op.base == BaseOperator::Null {
@@ -330,35 +336,22 @@ impl Condition {
             (
                 want_absent == absent,
                 if absent {
-                    "the key is absent from the request"
+                    ConditionNote::NullAbsent
                 } else {
-                    "the key is present in the request"
-                }
-                .into(),
+                    ConditionNote::NullPresent
+                },
             )
         } else {
             match request {
-                None if op.if_exists => (
-                    true,
-                    String::from("the key is absent, and IfExists makes an absent key match"),
-                ),
+                None if op.if_exists => (true, ConditionNote::AbsentIfExists),
                 None => match op.set {
-                    Some(SetQualifier::ForAllValues) => (
-                        true,
-                        String::from("the key is absent: ForAllValues is true for an empty set"),
-                    ),
-                    Some(SetQualifier::ForAnyValue) => (
-                        false,
-                        String::from("the key is absent: ForAnyValue needs at least one value"),
-                    ),
-                    None if op.base.positive().is_some() => (
-                        true,
-                        String::from("the key is absent: a negated operator matches an absent key"),
-                    ),
-                    None => (false, String::from("the key is absent from the request")),
+                    Some(SetQualifier::ForAllValues) => (true, ConditionNote::AbsentForAllValues),
+                    Some(SetQualifier::ForAnyValue) => (false, ConditionNote::AbsentForAnyValue),
+                    None if op.base.positive().is_some() => (true, ConditionNote::AbsentNegated),
+                    None => (false, ConditionNote::Absent),
                 },
                 Some(values) => {
-                    let one = |v: &String| match op.base.positive() {
+                    let one = |v: &str| match op.base.positive() {
                         Some(positive) => !self.values.items.iter().any(|p| positive.holds(v, p)),
                         None => self.values.items.iter().any(|p| op.base.holds(v, p)),
                     };
@@ -369,19 +362,84 @@ impl Condition {
                         None if negated => values.iter().all(one),
                         None => values.iter().any(one),
                     };
-                    (matched, String::new())
+                    (matched, ConditionNote::Compared)
                 }
             }
         };
+        ConditionResult { matched, note }
+    }
+
+    /// The condition's result as a learner reads it: operator, key, both
+    /// sides' values and, for an absent key, the rule that applied.
+    pub fn trace(&self, result: ConditionResult, context: &RequestContext) -> ConditionTrace {
         ConditionTrace {
-            operator: op.to_string(),
+            operator: self.operator.to_string(),
             key: self.key.clone(),
             policy_values: self.values.items.clone(),
-            request_values: request.map(<[String]>::to_vec),
-            matched,
-            note,
+            request_values: context
+                .get(&self.key)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.iter().map(String::from).collect()),
+            matched: result.matched,
+            note: String::from(result.note.sentence()),
         }
     }
+}
+
+/// Why a condition came out as it did, when the answer depends on the
+/// request lacking the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionNote {
+    /// The request's values were compared.
+    Compared,
+    /// `...IfExists` on an absent key.
+    AbsentIfExists,
+    /// `ForAllValues:` on an absent key.
+    AbsentForAllValues,
+    /// `ForAnyValue:` on an absent key.
+    AbsentForAnyValue,
+    /// A negated operator on an absent key.
+    AbsentNegated,
+    /// A positive operator on an absent key.
+    Absent,
+    /// `Null` and the key is absent.
+    NullAbsent,
+    /// `Null` and the key is present.
+    NullPresent,
+}
+
+impl ConditionNote {
+    /// The note as the explanation words it (empty when values were compared).
+    pub fn sentence(self) -> &'static str {
+        match self {
+            ConditionNote::Compared => "",
+            ConditionNote::AbsentIfExists => {
+                "the key is absent, and IfExists makes an absent key match"
+            }
+            ConditionNote::AbsentForAllValues => {
+                "the key is absent: ForAllValues is true for an empty set"
+            }
+            ConditionNote::AbsentForAnyValue => {
+                "the key is absent: ForAnyValue needs at least one value"
+            }
+            ConditionNote::AbsentNegated => {
+                "the key is absent: a negated operator matches an absent key"
+            }
+            ConditionNote::Absent | ConditionNote::NullAbsent => {
+                "the key is absent from the request"
+            }
+            ConditionNote::NullPresent => "the key is present in the request",
+        }
+    }
+}
+
+/// How one condition fared, compactly: the trace a decision records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConditionResult {
+    /// Whether it held.
+    pub matched: bool,
+    /// Why, when the request lacks the key.
+    pub note: ConditionNote,
 }
 
 fn check_values(label: &str, op: &Operator, key: &str, values: &Values) -> Result<(), KmsError> {
@@ -426,61 +484,143 @@ pub struct ConditionTrace {
     pub note: String,
 }
 
+/// One condition key's values in a request, cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContextValues {
+    /// One value.
+    One(Arc<str>),
+    /// Several (`kms:ResourceAliases`, `kms:GrantOperations`).
+    Many(Vec<Arc<str>>),
+}
+
+/// The values of one key, as a condition reads them.
+#[derive(Debug, Clone, Copy)]
+pub enum ValuesOf<'a> {
+    /// Set directly.
+    Set(&'a ContextValues),
+    /// One value of the encryption context.
+    Pair(&'a str),
+    /// The encryption context's keys.
+    Keys(&'a EncryptionContext),
+}
+
+impl<'a> ValuesOf<'a> {
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            ValuesOf::Set(ContextValues::Many(v)) => v.is_empty(),
+            ValuesOf::Keys(c) => c.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The values.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let (one, many, keys): (
+            Option<&'a str>,
+            &'a [Arc<str>],
+            Option<&'a EncryptionContext>,
+        ) = match *self {
+            ValuesOf::Set(ContextValues::One(v)) => (Some(v), &[], None),
+            ValuesOf::Set(ContextValues::Many(v)) => (None, v.as_slice(), None),
+            ValuesOf::Pair(v) => (Some(v), &[], None),
+            ValuesOf::Keys(c) => (None, &[], Some(c)),
+        };
+        one.into_iter()
+            .chain(many.iter().map(|v| &**v))
+            .chain(keys.into_iter().flat_map(|c| c.pairs().map(|(k, _)| k)))
+    }
+}
+
 /// The condition keys of one request and their values. Keys are looked up
-/// case-insensitively, as IAM does, through an index of their lowercase
-/// forms: a lookup is logarithmic however many keys a request carries (one
-/// per encryption context pair).
+/// case-insensitively, as IAM does. A request sets a dozen keys at most; the
+/// encryption context is kept whole (its pairs answer
+/// `kms:EncryptionContext:<key>` and `kms:EncryptionContextKeys` when a
+/// condition asks), so building a context costs the same whatever its size.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    values: Vec<(String, Vec<String>)>,
-    index: BTreeMap<String, usize>,
+    values: Vec<(Cow<'static, str>, ContextValues)>,
+    encryption_context: Option<EncryptionContext>,
 }
 
 impl RequestContext {
     fn position(&self, key: &str) -> Option<usize> {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            self.index.get(&key.to_ascii_lowercase()).copied()
-        } else {
-            self.index.get(key).copied()
-        }
-    }
-
-    fn slot(&mut self, key: &str) -> &mut Vec<String> {
-        let at = match self.position(key) {
-            Some(at) => at,
-            None => {
-                self.index
-                    .insert(key.to_ascii_lowercase(), self.values.len());
-                self.values.push((key.into(), Vec::new()));
-                self.values.len() - 1
-            }
-        };
-        &mut self.values[at].1
+        self.values
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case(key))
     }
 
     /// Sets a key to one value.
-    pub fn set(&mut self, key: &str, value: impl Into<String>) {
-        self.set_all(key, alloc::vec![value.into()]);
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Arc<str>>) {
+        self.set_values(key, ContextValues::One(value.into()));
     }
 
     /// Sets a (multi-valued) key.
-    pub fn set_all(&mut self, key: &str, values: Vec<String>) {
-        *self.slot(key) = values;
+    pub fn set_all(&mut self, key: impl Into<Cow<'static, str>>, values: Vec<Arc<str>>) {
+        self.set_values(key, ContextValues::Many(values));
     }
 
-    /// Appends a value to a key.
-    pub fn add(&mut self, key: &str, value: impl Into<String>) {
-        self.slot(key).push(value.into());
+    fn set_values(&mut self, key: impl Into<Cow<'static, str>>, values: ContextValues) {
+        let key = key.into();
+        match self.position(&key) {
+            Some(i) => self.values[i].1 = values,
+            None => self.values.push((key, values)),
+        }
+    }
+
+    /// Sets the encryption context the request carries (a non-empty one
+    /// gives the `kms:EncryptionContext:<key>` and
+    /// `kms:EncryptionContextKeys` keys).
+    pub fn set_encryption_context(&mut self, context: &EncryptionContext) {
+        self.encryption_context = (!context.is_empty()).then(|| context.clone());
     }
 
     /// The values of a key, if the request has it.
-    pub fn get(&self, key: &str) -> Option<&[String]> {
-        self.position(key).map(|i| self.values[i].1.as_slice())
+    pub fn get(&self, key: &str) -> Option<ValuesOf<'_>> {
+        if let Some(i) = self.position(key) {
+            return Some(ValuesOf::Set(&self.values[i].1));
+        }
+        let context = self.encryption_context.as_ref()?;
+        if key.eq_ignore_ascii_case("kms:EncryptionContextKeys") {
+            return Some(ValuesOf::Keys(context));
+        }
+        let prefix = ENCRYPTION_CONTEXT_PREFIX.len();
+        let name = key
+            .get(..prefix)
+            .filter(|p| p.eq_ignore_ascii_case(ENCRYPTION_CONTEXT_PREFIX))
+            .and_then(|_| key.get(prefix..))?;
+        // Context keys compare case-insensitively here; of two that differ
+        // only in case, the last in canonical order answers.
+        context
+            .pairs()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .last()
+            .map(|(_, v)| ValuesOf::Pair(v))
     }
 
-    /// Every key with its values, as written, for explanations.
-    pub fn entries(&self) -> impl Iterator<Item = (&str, &[String])> {
-        self.values.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    /// Every key with its values, as written, for explanations: the keys
+    /// set, then one per encryption context pair and the context's keys.
+    pub fn entries(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = self
+            .values
+            .iter()
+            .map(|(k, v)| {
+                (
+                    String::from(&**k),
+                    ValuesOf::Set(v).iter().map(String::from).collect(),
+                )
+            })
+            .collect();
+        if let Some(context) = &self.encryption_context {
+            for (k, v) in context.pairs() {
+                out.push((format!("kms:EncryptionContext:{k}"), alloc::vec![v.into()]));
+            }
+            out.push((
+                String::from("kms:EncryptionContextKeys"),
+                context.pairs().map(|(k, _)| String::from(k)).collect(),
+            ));
+        }
+        out
     }
 }
 
@@ -499,7 +639,7 @@ mod tests {
     fn context(pairs: &[(&str, &[&str])]) -> RequestContext {
         let mut c = RequestContext::default();
         for (k, vs) in pairs {
-            c.set_all(k, vs.iter().map(|v| v.to_string()).collect());
+            c.set_all(String::from(*k), vs.iter().map(|v| Arc::from(*v)).collect());
         }
         c
     }

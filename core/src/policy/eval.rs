@@ -1,5 +1,7 @@
-//! Matching one policy's statements against a request, statement by
-//! statement, keeping a trace of every element compared.
+//! Matching one policy's statements against a request. The hot path keeps
+//! a compact result per statement (which element failed, which condition);
+//! the words a learner reads are written from it only when asked
+//! ([`Statement::trace`]).
 
 use super::condition::{ConditionTrace, RequestContext};
 use super::document::{Effect, PolicyDocument, PrincipalElement, Statement};
@@ -12,7 +14,7 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 /// How a statement's `Principal` matched the caller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PrincipalMatch {
     /// An identity policy: it applies to the identity it is attached to.
     AttachedIdentity,
@@ -22,9 +24,24 @@ pub enum PrincipalMatch {
     Anyone,
     /// The statement names the caller's account (`arn:aws:iam::<acct>:root`
     /// or the bare id): in a key policy this delegates to IAM in that account.
-    Account(AccountId),
+    Account,
     /// The statement does not name the caller.
     NoMatch,
+}
+
+/// How one statement fared, compactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementResult {
+    /// How the principal matched.
+    pub principal: PrincipalMatch,
+    /// Whether the action is among the statement's actions (before NotAction).
+    pub action_hit: bool,
+    /// Whether the resource is among its resources (before NotResource).
+    pub resource_hit: bool,
+    /// The first condition that did not hold, if the statement got that far.
+    pub failed_condition: Option<u16>,
+    /// Whether the statement applies to the request.
+    pub applies: bool,
 }
 
 /// Whether one element matched, and what was compared.
@@ -37,7 +54,7 @@ pub struct ElementTrace {
     pub detail: String,
 }
 
-/// How one statement fared.
+/// How one statement fared, as a learner reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct StatementTrace {
@@ -73,7 +90,7 @@ pub struct Subject<'a> {
     pub context: &'a RequestContext,
 }
 
-fn aws_principal_matches(value: &str, caller: &Principal) -> PrincipalMatch {
+fn aws_principal_matches(value: &str, caller: &Principal, caller_arn: &str) -> PrincipalMatch {
     if value == "*" {
         return if matches!(caller, Principal::Service(_)) {
             PrincipalMatch::NoMatch
@@ -81,24 +98,22 @@ fn aws_principal_matches(value: &str, caller: &Principal) -> PrincipalMatch {
             PrincipalMatch::Anyone
         };
     }
-    let account_named = AccountId::parse(value).ok().or_else(|| {
-        value
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|r| r.strip_suffix(":root"))
-            .and_then(|a| AccountId::parse(a).ok())
-    });
-    if let Some(account) = account_named {
-        return if caller.account() == Some(&account) {
-            PrincipalMatch::Account(account)
+    let account_named = value
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|r| r.strip_suffix(":root"))
+        .unwrap_or(value);
+    if account_named.len() == 12 && account_named.bytes().all(|b| b.is_ascii_digit()) {
+        return if caller.account().map(AccountId::as_str) == Some(account_named) {
+            PrincipalMatch::Account
         } else {
             PrincipalMatch::NoMatch
         };
     }
     let named = match caller {
         Principal::AssumedRole { account, role, .. } => {
-            value == caller.arn() || value == Principal::Role(account.clone(), role.clone()).arn()
+            value == caller_arn || role_arn_is(value, account, role)
         }
-        _ => value == caller.arn(),
+        _ => value == caller_arn,
     };
     if named {
         PrincipalMatch::Named
@@ -107,13 +122,26 @@ fn aws_principal_matches(value: &str, caller: &Principal) -> PrincipalMatch {
     }
 }
 
-fn principal_element_matches(element: &PrincipalElement, caller: &Principal) -> PrincipalMatch {
+/// Whether `value` is `arn:aws:iam::<account>:role/<role>`, without building it.
+fn role_arn_is(value: &str, account: &AccountId, role: &str) -> bool {
+    value
+        .strip_prefix("arn:aws:iam::")
+        .and_then(|v| v.strip_prefix(account.as_str()))
+        .and_then(|v| v.strip_prefix(":role/"))
+        == Some(role)
+}
+
+fn principal_element_matches(
+    element: &PrincipalElement,
+    caller: &Principal,
+    caller_arn: &str,
+) -> PrincipalMatch {
     match element {
         PrincipalElement::Anyone => PrincipalMatch::Anyone,
         PrincipalElement::Named { aws, service } => {
             let mut best = PrincipalMatch::NoMatch;
             for value in aws.iter().flat_map(|v| v.items.iter()) {
-                match aws_principal_matches(value, caller) {
+                match aws_principal_matches(value, caller, caller_arn) {
                     PrincipalMatch::NoMatch => {}
                     // Naming the principal itself beats naming its account.
                     m @ (PrincipalMatch::Named | PrincipalMatch::Anyone) => return m,
@@ -133,63 +161,100 @@ fn principal_element_matches(element: &PrincipalElement, caller: &Principal) -> 
     }
 }
 
-fn describe_principal(m: &PrincipalMatch, caller: &str) -> String {
+fn describe_principal(m: PrincipalMatch, caller: &Principal, caller_arn: &str) -> String {
     match m {
-        PrincipalMatch::AttachedIdentity => format!("attached to {caller}"),
-        PrincipalMatch::Named => format!("names {caller}"),
+        PrincipalMatch::AttachedIdentity => format!("attached to {caller_arn}"),
+        PrincipalMatch::Named => format!("names {caller_arn}"),
         PrincipalMatch::Anyone => String::from("applies to any principal (\"*\")"),
-        PrincipalMatch::Account(a) => {
-            format!("names account {a}: delegates to IAM policies in that account")
-        }
-        PrincipalMatch::NoMatch => format!("does not name {caller}"),
+        PrincipalMatch::Account => format!(
+            "names account {}: delegates to IAM policies in that account",
+            caller.account().map(AccountId::as_str).unwrap_or_default()
+        ),
+        PrincipalMatch::NoMatch => format!("does not name {caller_arn}"),
     }
 }
 
 impl Statement {
     /// Evaluates this statement for `subject`; `identity` is true for an
-    /// identity policy (no `Principal` element).
-    pub fn evaluate(&self, index: usize, subject: &Subject<'_>, identity: bool) -> StatementTrace {
+    /// identity policy (no `Principal` element). Stops at the first element
+    /// that fails: the rest can be shown later, by [`Statement::trace`].
+    pub fn evaluate(&self, subject: &Subject<'_>, identity: bool) -> StatementResult {
         let principal = if identity {
             PrincipalMatch::AttachedIdentity
         } else if let Some(p) = &self.principal {
-            principal_element_matches(p, subject.principal)
+            principal_element_matches(p, subject.principal, subject.principal_arn)
         } else if let Some(np) = &self.not_principal {
-            match principal_element_matches(np, subject.principal) {
+            match principal_element_matches(np, subject.principal, subject.principal_arn) {
                 PrincipalMatch::NoMatch => PrincipalMatch::Anyone,
                 _ => PrincipalMatch::NoMatch,
             }
         } else {
             PrincipalMatch::NoMatch
         };
-        let listed = |items: &[String]| items.join(", ");
         let action_hit = self
             .actions
             .items
             .iter()
             .any(|a| glob::matches(a, subject.action, true));
-        let action_matched = action_hit != self.not_action;
-        let action = ElementTrace {
-            matched: action_matched,
-            detail: format!(
-                "{} {} {}[{}]",
-                subject.action,
-                if action_hit { "matches" } else { "is not in" },
-                if self.not_action { "NotAction " } else { "" },
-                listed(&self.actions.items)
-            ),
-        };
         let resource_hit = self
             .resources
             .items
             .iter()
             .any(|r| glob::matches(r, subject.resource, false));
-        let resource_matched = resource_hit != self.not_resource;
+        let mut result = StatementResult {
+            principal,
+            action_hit,
+            resource_hit,
+            failed_condition: None,
+            applies: false,
+        };
+        if principal == PrincipalMatch::NoMatch
+            || action_hit == self.not_action
+            || resource_hit == self.not_resource
+        {
+            return result;
+        }
+        result.failed_condition = self
+            .conditions
+            .iter()
+            .position(|c| !c.evaluate(subject.context).matched)
+            .map(|i| i as u16);
+        result.applies = result.failed_condition.is_none();
+        result
+    }
+
+    /// The statement's result in words, every element and condition shown.
+    pub fn trace(
+        &self,
+        index: usize,
+        result: &StatementResult,
+        subject: &Subject<'_>,
+    ) -> StatementTrace {
+        let listed = |items: &[String]| items.join(", ");
+        let action = ElementTrace {
+            matched: result.action_hit != self.not_action,
+            detail: format!(
+                "{} {} {}[{}]",
+                subject.action,
+                if result.action_hit {
+                    "matches"
+                } else {
+                    "is not in"
+                },
+                if self.not_action { "NotAction " } else { "" },
+                listed(&self.actions.items)
+            ),
+        };
         let resource = ElementTrace {
-            matched: resource_matched,
+            matched: result.resource_hit != self.not_resource,
             detail: format!(
                 "{} {} {}[{}]",
                 subject.resource,
-                if resource_hit { "matches" } else { "is not in" },
+                if result.resource_hit {
+                    "matches"
+                } else {
+                    "is not in"
+                },
                 if self.not_resource {
                     "NotResource "
                 } else {
@@ -198,35 +263,46 @@ impl Statement {
                 listed(&self.resources.items)
             ),
         };
-        let conditions: Vec<ConditionTrace> = self
-            .conditions
-            .iter()
-            .map(|c| c.evaluate(subject.context))
-            .collect();
-        let applies = principal != PrincipalMatch::NoMatch
-            && action_matched
-            && resource_matched
-            && conditions.iter().all(|c| c.matched);
         StatementTrace {
             label: self.label(index),
             effect: self.effect,
-            principal_detail: describe_principal(&principal, subject.principal_arn),
-            principal,
+            principal: result.principal,
+            principal_detail: describe_principal(
+                result.principal,
+                subject.principal,
+                subject.principal_arn,
+            ),
             action,
             resource,
-            conditions,
-            applies,
+            conditions: self
+                .conditions
+                .iter()
+                .map(|c| c.trace(c.evaluate(subject.context), subject.context))
+                .collect(),
+            applies: result.applies,
         }
     }
 }
 
 impl PolicyDocument {
+    /// Evaluates every statement, appending the results to `out`.
+    pub fn evaluate_into(
+        &self,
+        subject: &Subject<'_>,
+        identity: bool,
+        out: &mut Vec<StatementResult>,
+    ) {
+        out.extend(
+            self.statements
+                .iter()
+                .map(|s| s.evaluate(subject, identity)),
+        );
+    }
+
     /// Evaluates every statement.
-    pub fn evaluate(&self, subject: &Subject<'_>, identity: bool) -> Vec<StatementTrace> {
-        self.statements
-            .iter()
-            .enumerate()
-            .map(|(i, s)| s.evaluate(i, subject, identity))
-            .collect()
+    pub fn evaluate(&self, subject: &Subject<'_>, identity: bool) -> Vec<StatementResult> {
+        let mut out = Vec::with_capacity(self.statements.len());
+        self.evaluate_into(subject, identity, &mut out);
+        out
     }
 }

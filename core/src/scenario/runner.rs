@@ -2,10 +2,10 @@
 //! them against a fresh world, step by step.
 
 use super::format::*;
-use crate::authz::Authorization;
 use crate::clock::{DAY, HOUR, MINUTE};
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId, Region};
+use crate::policy::Authorization;
 use crate::principal::{AwsService, Caller, Principal};
 use crate::request::Request;
 use crate::world::{World, WorldConfig};

@@ -3,12 +3,3 @@
 
 pub mod rds;
 pub mod ssm;
-
-/// The services' state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Services {
-    /// RDS / Aurora.
-    pub rds: rds::Rds,
-    /// Parameter Store.
-    pub ssm: ssm::Ssm,
-}

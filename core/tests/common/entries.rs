@@ -77,8 +77,7 @@ pub fn policy(data: &[u8]) {
     let arn = principal.arn();
     let mut context = RequestContext::default();
     context.set("kms:CallerAccount", "111122223333");
-    context.set("kms:EncryptionContext:tenant", "acme");
-    context.add("kms:EncryptionContextKeys", "tenant");
+    context.set_encryption_context(&EncryptionContext::from_pairs([("tenant", "acme")]));
     for kind in [PolicyKind::Key, PolicyKind::Trust, PolicyKind::Identity] {
         let Ok(document) = PolicyDocument::parse(text, kind) else {
             continue;

@@ -299,7 +299,7 @@ pub fn rule_of(
     world: &mut World,
     caller: &Caller,
     request: Request,
-) -> kms_core::authz::DecidingRule {
+) -> kms_core::policy::DecidingRule {
     world
         .call(caller.clone(), request)
         .authorizations

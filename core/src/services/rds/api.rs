@@ -1,6 +1,6 @@
 //! RDS and RDS Data API request and response shapes.
 
-use super::{Cluster, ClusterStatus, Snapshot};
+use super::state::{Cluster, ClusterStatus, Snapshot};
 use crate::secret::SecretString;
 use alloc::string::String;
 use alloc::vec::Vec;

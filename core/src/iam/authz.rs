@@ -1,0 +1,230 @@
+//! The identity side of every decision: who a caller is, the condition keys
+//! every request carries, the caller's identity policies, and the questions
+//! about resources IAM alone governs or that carry their own policy (a
+//! role's trust policy, a key policy not yet saved).
+
+use super::state::{Account, Iam};
+use crate::error::KmsError;
+use crate::ids::AccountId;
+use crate::policy::{
+    Considered, PolicyDocument, PolicyRole, Purpose, Question, RequestContext, StoredPolicy,
+};
+use crate::principal::{Caller, Principal};
+use alloc::format;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// The error for a caller whose account is not in the world.
+pub fn unknown_account(account: &AccountId) -> KmsError {
+    KmsError::UnrecognizedClientException(format!(
+        "The security token included in the request is invalid. (No account {account} exists in this world.)"
+    ))
+}
+
+/// The condition keys every request carries, whatever it asks for.
+pub fn caller_context(caller: &Caller, now_iso: &Arc<str>) -> RequestContext {
+    let mut c = RequestContext::default();
+    let principal = &caller.principal;
+    if let Some(account) = principal.account() {
+        let account: Arc<str> = account.as_arc();
+        c.set("kms:CallerAccount", account.clone());
+        c.set("aws:PrincipalAccount", account);
+    }
+    let principal_arn = match principal {
+        Principal::AssumedRole { account, role, .. } => {
+            Principal::Role(account.clone(), role.clone()).arn()
+        }
+        other => other.arn(),
+    };
+    c.set("aws:PrincipalArn", principal_arn);
+    c.set("aws:CurrentTime", now_iso.clone());
+    if let Some(service) = caller.via_service {
+        c.set(
+            "kms:ViaService",
+            service.via_service_endpoint(&caller.region),
+        );
+    }
+    if let Some(source) = &caller.source_arn {
+        c.set("aws:SourceArn", source.as_str());
+        if let Some(account) = source.split(':').nth(4).filter(|a| !a.is_empty()) {
+            c.set("aws:SourceAccount", account);
+        }
+    }
+    c
+}
+
+impl Account {
+    /// Whether `principal` (of this account) exists.
+    pub fn has(&self, principal: &Principal) -> bool {
+        match principal {
+            Principal::User(_, name) => self.users.contains_key(name),
+            Principal::Role(_, name) => self.roles.contains_key(name),
+            Principal::AssumedRole { role, session, .. } => self
+                .roles
+                .get(role)
+                .is_some_and(|r| r.sessions.contains(session)),
+            Principal::Root(_) | Principal::Service(_) => true,
+        }
+    }
+}
+
+impl Iam {
+    /// The identity policies that apply to `principal`, each as a decision
+    /// considers it (shared, not copied).
+    pub fn identity_policies(&self, principal: &Principal) -> Vec<Considered> {
+        let Some(account) = principal.account().and_then(|a| self.accounts.get(a)) else {
+            return Vec::new();
+        };
+        let identity = match principal {
+            Principal::User(_, name) => account.users.get(name),
+            Principal::Role(_, name) | Principal::AssumedRole { role: name, .. } => {
+                account.roles.get(name).map(|r| &r.identity)
+            }
+            Principal::Root(_) | Principal::Service(_) => None,
+        };
+        let Some(identity) = identity.filter(|i| !i.policies.is_empty()) else {
+            return Vec::new();
+        };
+        let owner: Arc<str> = match principal {
+            Principal::AssumedRole { account, role, .. } => {
+                Principal::Role(account.clone(), role.clone()).arn().into()
+            }
+            other => other.arn().into(),
+        };
+        identity
+            .policies
+            .values()
+            .map(|p| Considered {
+                role: PolicyRole::Identity(owner.clone()),
+                policy: p.clone(),
+            })
+            .collect()
+    }
+
+    /// Refuses a caller whose account or identity does not exist.
+    pub fn check_caller(&self, caller: &Caller) -> Result<(), KmsError> {
+        let Some(account_id) = caller.principal.account() else {
+            return Ok(());
+        };
+        let account = self
+            .accounts
+            .get(account_id)
+            .ok_or_else(|| unknown_account(account_id))?;
+        if account.has(&caller.principal) {
+            Ok(())
+        } else {
+            Err(KmsError::UnrecognizedClientException(format!(
+                "The security token included in the request is invalid. ({} does not exist.)",
+                caller.principal
+            )))
+        }
+    }
+
+    /// Policies may only name users and roles that exist (AWS resolves them
+    /// to unique ids when the policy is saved).
+    pub fn check_principals_exist(&self, document: &PolicyDocument) -> Result<(), KmsError> {
+        use crate::policy::document::PrincipalElement;
+        for (i, statement) in document.statements.iter().enumerate() {
+            for element in [&statement.principal, &statement.not_principal]
+                .into_iter()
+                .flatten()
+            {
+                let PrincipalElement::Named {
+                    aws: Some(values), ..
+                } = element
+                else {
+                    continue;
+                };
+                for value in &values.items {
+                    if value == "*" || AccountId::parse(value).is_ok() {
+                        continue;
+                    }
+                    let missing = match Principal::parse(value) {
+                        Ok(Principal::Root(_)) => false,
+                        Ok(p @ (Principal::User(..) | Principal::Role(..))) => !p
+                            .account()
+                            .and_then(|a| self.accounts.get(a))
+                            .is_some_and(|a| a.has(&p)),
+                        Ok(Principal::AssumedRole { .. }) => false,
+                        _ => true,
+                    };
+                    if missing {
+                        return Err(KmsError::MalformedPolicyDocumentException(format!(
+                            "Policy contains a statement with one or more invalid principals. ({}: {value} does not exist)",
+                            statement.label(i)
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The question of `action` by `caller` on a resource IAM alone governs
+    /// (an alias, a user, or `*`): only identity policies count.
+    pub fn account_question(
+        &self,
+        caller: &Caller,
+        now_iso: &Arc<str>,
+        action: &'static str,
+        arn: Arc<str>,
+        account: &AccountId,
+    ) -> Question {
+        Question {
+            principal_arn: caller.principal.arn(),
+            principal: caller.principal.clone(),
+            action,
+            resource: arn,
+            resource_account: account.clone(),
+            context: caller_context(caller, now_iso),
+            resource_policy: None,
+            identity_policies: self.identity_policies(&caller.principal),
+            grants: Vec::new(),
+            other_grants: 0,
+            cross_account_allowed: true,
+            purpose: Purpose::Request,
+        }
+    }
+
+    /// The question of `action` by `caller` on a resource with its own
+    /// policy and no grants: a role's trust policy (AssumeRole), or a key
+    /// policy being proposed (the lockout safety check).
+    #[allow(clippy::too_many_arguments)]
+    pub fn policy_question(
+        &self,
+        caller: &Caller,
+        now_iso: &Arc<str>,
+        action: &'static str,
+        role: PolicyRole,
+        policy: Arc<StoredPolicy>,
+        arn: Arc<str>,
+        account: &AccountId,
+        purpose: Purpose,
+    ) -> Question {
+        Question {
+            principal_arn: caller.principal.arn(),
+            principal: caller.principal.clone(),
+            action,
+            resource: arn,
+            resource_account: account.clone(),
+            context: caller_context(caller, now_iso),
+            resource_policy: Some(Considered { role, policy }),
+            identity_policies: self.identity_policies(&caller.principal),
+            grants: Vec::new(),
+            other_grants: 0,
+            // Trust policies are IAM's: any account may be trusted.
+            cross_account_allowed: !action.starts_with("kms:"),
+            purpose,
+        }
+    }
+}
+
+/// A caller's own account (KMS, RDS and SSM calls need one).
+pub fn caller_account(caller: &Caller) -> Result<AccountId, KmsError> {
+    caller.principal.account().cloned().ok_or_else(|| {
+        KmsError::UnsupportedOperationException(format!(
+            "{} cannot call KMS on its own behalf in the simulator; services call for a principal.",
+            caller.principal
+        ))
+    })
+}

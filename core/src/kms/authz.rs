@@ -1,0 +1,132 @@
+//! The question KMS asks for every access to a key: the caller, the
+//! action, the key's policy as the resource policy, the caller's identity
+//! policies, the grants that name the caller (judged), and the condition
+//! keys KMS adds (`kms:EncryptionContext:<key>`, `kms:ViaService`,
+//! `kms:GrantOperations`, ...). The decision itself is
+//! [`crate::policy::authorize`], a pure function of it.
+
+use super::actions::is_cross_account;
+use super::grants::{GrantFacts, GrantRequest};
+use super::key::KmsKey;
+use super::state::Kms;
+use crate::clock::Timestamp;
+use crate::crypto::context::EncryptionContext;
+use crate::iam::Iam;
+use crate::iam::authz::caller_context;
+use crate::policy::{Considered, PolicyRole, Purpose, Question};
+use crate::principal::{Caller, Principal};
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// What a request adds to its authorization besides caller, action and key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// The encryption context of a cryptographic request.
+    pub encryption_context: Option<&'a EncryptionContext>,
+    /// Grant tokens presented.
+    pub grant_tokens: &'a [String],
+    /// The facts of a CreateGrant request (for its condition keys).
+    pub grant: Option<&'a GrantFacts>,
+    /// The alias the request named the key by, if any.
+    pub request_alias: Option<&'a str>,
+}
+
+/// The question of `action` by `caller` on `key`.
+#[allow(clippy::too_many_arguments)]
+pub fn key_question(
+    kms: &Kms,
+    iam: &Iam,
+    now: Timestamp,
+    now_iso: &Arc<str>,
+    caller: &Caller,
+    action: &'static str,
+    key: &KmsKey,
+    extras: &Extras<'_>,
+) -> Question {
+    let principal_arn = caller.principal.arn();
+    let mut context = caller_context(caller, now_iso);
+    context.set("kms:KeySpec", "SYMMETRIC_DEFAULT");
+    context.set("kms:KeyUsage", "ENCRYPT_DECRYPT");
+    context.set("kms:KeyOrigin", "AWS_KMS");
+    let aliases: Vec<Arc<str>> = kms
+        .aliases_of(key.id)
+        .map(|a| Arc::from(a.name.as_str()))
+        .collect();
+    if !aliases.is_empty() {
+        context.set_all("kms:ResourceAliases", aliases);
+    }
+    if let Some(alias) = extras.request_alias {
+        context.set("kms:RequestAlias", alias);
+    }
+    if let Some(encryption) = extras.encryption_context {
+        context.set_encryption_context(encryption);
+    }
+    if let Some(grant) = extras.grant {
+        context.set_all(
+            "kms:GrantOperations",
+            grant
+                .operations
+                .iter()
+                .map(|o| Arc::from(o.as_str()))
+                .collect(),
+        );
+        context.set("kms:GranteePrincipal", grant.grantee.as_str());
+        if let Some(r) = &grant.retiring {
+            context.set("kms:RetiringPrincipal", r.as_str());
+        }
+        context.set(
+            "kms:GrantIsForAWSResource",
+            if caller.via_service.is_some() {
+                "true"
+            } else {
+                "false"
+            },
+        );
+    }
+    // Only grants naming the caller (or, for a session, its role) can apply.
+    let role_arn = match &caller.principal {
+        Principal::AssumedRole { account, role, .. } => {
+            Some(Principal::Role(account.clone(), role.clone()).arn())
+        }
+        _ => None,
+    };
+    let grantees: Vec<&str> = core::iter::once(principal_arn.as_str())
+        .chain(role_arn.as_deref())
+        .collect();
+    let all = kms.grants.get(&key.id);
+    let operation = action.strip_prefix("kms:").unwrap_or(action);
+    let request = GrantRequest {
+        principal: &caller.principal,
+        principal_arn: &principal_arn,
+        operation,
+        now,
+        grant_tokens: extras.grant_tokens,
+        encryption_context: extras.encryption_context,
+    };
+    let grants: Vec<_> = all
+        .map(|g| {
+            g.for_grantees(&grantees)
+                .map(|g| g.check(&request))
+                .collect()
+        })
+        .unwrap_or_default();
+    let other_grants = all.map_or(0, |g| g.len()) - grants.len();
+    Question {
+        principal: caller.principal.clone(),
+        principal_arn,
+        action,
+        resource: key.arn().clone(),
+        resource_account: key.account.clone(),
+        context,
+        resource_policy: Some(Considered {
+            role: PolicyRole::KeyPolicy,
+            policy: key.policy.clone(),
+        }),
+        identity_policies: iam.identity_policies(&caller.principal),
+        grants,
+        other_grants,
+        cross_account_allowed: is_cross_account(action),
+        purpose: Purpose::Request,
+    }
+}

@@ -1,0 +1,254 @@
+//! CreateKey, DescribeKey, ListKeys, UpdateKeyDescription, EnableKey,
+//! DisableKey, ScheduleKeyDeletion, CancelKeyDeletion.
+
+use super::policy::lockout_check;
+use crate::clock::DAY;
+use crate::crypto::BackingKey;
+use crate::env::Ctx;
+use crate::error::{KmsError, validation};
+use crate::iam::authz::caller_account;
+use crate::ids::KeyId;
+use crate::kms::actions::*;
+use crate::kms::api::responses::*;
+use crate::kms::api::*;
+use crate::kms::authz::Extras;
+use crate::kms::call::Keys;
+use crate::kms::key::KmsKey;
+use crate::kms::policy_text;
+use crate::kms::timer::Timer;
+use crate::kms::validate::{check_description, check_grant_tokens, check_tags, page};
+use crate::policy::{PolicyKind, StoredPolicy};
+use crate::principal::Caller;
+use crate::request::{EmptyResponse, Response};
+use alloc::format;
+use alloc::string::ToString;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+/// `CreateKey`.
+pub fn create_key(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &CreateKeyRequest,
+) -> Result<Response, KmsError> {
+    let account = caller_account(caller)?;
+    let spec = r.key_spec.unwrap_or_default();
+    if spec != KeySpec::SYMMETRIC_DEFAULT {
+        return Err(KmsError::UnsupportedOperationException(format!(
+            "KeySpec {spec:?} is a real KMS key spec, but this simulator implements only SYMMETRIC_DEFAULT (AES-256-GCM) keys. EBS, RDS and Parameter Store accept only symmetric keys."
+        )));
+    }
+    if r.key_usage.unwrap_or_default() != KeyUsage::ENCRYPT_DECRYPT {
+        return Err(validation(
+            "keyUsage",
+            format!("{:?}", r.key_usage.unwrap_or_default()),
+            "SYMMETRIC_DEFAULT keys support only ENCRYPT_DECRYPT",
+        ));
+    }
+    if let Some(origin) = r.origin.as_deref().filter(|o| *o != "AWS_KMS") {
+        return Err(KmsError::UnsupportedOperationException(format!(
+            "Origin {origin} is not simulated: keys here always have KMS-generated material (AWS_KMS)."
+        )));
+    }
+    if r.multi_region == Some(true) {
+        return Err(KmsError::UnsupportedOperationException(
+            "Multi-Region keys are not simulated: every key here exists in one Region only.".into(),
+        ));
+    }
+    let description = r.description.clone().unwrap_or_default();
+    check_description(&description)?;
+    let tags = r.tags.clone().unwrap_or_default();
+    check_tags(&tags)?;
+    let policy = match &r.policy {
+        Some(text) => {
+            let policy = StoredPolicy::parse("default", text, PolicyKind::Key)?;
+            k.iam.check_principals_exist(&policy.document)?;
+            policy
+        }
+        None => StoredPolicy::parse(
+            "default",
+            &policy_text::default_key_policy(&account),
+            PolicyKind::Key,
+        )?,
+    };
+    let policy = Arc::new(policy);
+    k.authorize_account(ctx, caller, "kms:CreateKey", "*".into(), &account)?;
+
+    let id = KeyId::from_random(ctx.random.bytes());
+    if r.policy.is_some() && r.bypass_policy_lockout_safety_check != Some(true) {
+        lockout_check(
+            k,
+            ctx,
+            caller,
+            crate::ids::key_arn(&caller.region, &account, id).into(),
+            &account,
+            policy.clone(),
+        )?;
+    }
+    let material = BackingKey::new(ctx.random.bytes());
+    let mut key = KmsKey::new(
+        id,
+        account,
+        caller.region.clone(),
+        description,
+        KeyManager::CUSTOMER,
+        None,
+        policy,
+        material,
+        ctx.now(),
+    );
+    key.tags = tags.into_iter().map(|t| (t.tag_key, t.tag_value)).collect();
+    ctx.record.touch(&key.account, key.arn());
+    let metadata = key.metadata();
+    k.kms.keys.insert(id, key);
+    Ok(Response::KeyMetadata(KeyMetadataResponse {
+        key_metadata: Some(metadata),
+    }))
+}
+
+/// `DescribeKey`.
+pub fn describe_key(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &KeyIdRequest,
+) -> Result<Response, KmsError> {
+    check_grant_tokens(&r.grant_tokens)?;
+    let id = k.key_for(ctx, caller, &r.key_id, &DESCRIBE_KEY, &Extras::default())?;
+    let metadata = k.key(id)?.metadata();
+    Ok(Response::KeyMetadata(KeyMetadataResponse {
+        key_metadata: Some(metadata),
+    }))
+}
+
+/// `ListKeys`.
+pub fn list_keys(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &ListKeysRequest,
+) -> Result<Response, KmsError> {
+    let account = caller_account(caller)?;
+    k.authorize_account(ctx, caller, "kms:ListKeys", "*".into(), &account)?;
+    let all: Vec<KeyListEntry> = k
+        .kms
+        .keys
+        .values()
+        .filter(|key| key.account == account && key.region == caller.region)
+        .map(|key| KeyListEntry {
+            key_id: key.id.to_string(),
+            key_arn: key.arn().to_string(),
+        })
+        .collect();
+    let (keys, next_marker, truncated) = page(all, r.limit, r.marker.as_deref(), 100, 1000)?;
+    Ok(Response::ListKeys(ListKeysResponse {
+        keys,
+        next_marker,
+        truncated,
+    }))
+}
+
+/// `UpdateKeyDescription`.
+pub fn update_key_description(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &UpdateKeyDescriptionRequest,
+) -> Result<Response, KmsError> {
+    check_description(&r.description)?;
+    let id = k.key_for(
+        ctx,
+        caller,
+        &r.key_id,
+        &UPDATE_KEY_DESCRIPTION,
+        &Extras::default(),
+    )?;
+    k.key_mut(id)?.description = r.description.clone();
+    Ok(Response::Empty(EmptyResponse {}))
+}
+
+/// `EnableKey`.
+pub fn enable_key(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &KeyIdRequest,
+) -> Result<Response, KmsError> {
+    let id = k.key_for(ctx, caller, &r.key_id, &ENABLE_KEY, &Extras::default())?;
+    k.key_mut(id)?.state = KeyState::Enabled;
+    Ok(Response::Empty(EmptyResponse {}))
+}
+
+/// `DisableKey`.
+pub fn disable_key(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &KeyIdRequest,
+) -> Result<Response, KmsError> {
+    let id = k.key_for(ctx, caller, &r.key_id, &DISABLE_KEY, &Extras::default())?;
+    k.key_mut(id)?.state = KeyState::Disabled;
+    Ok(Response::Empty(EmptyResponse {}))
+}
+
+/// `ScheduleKeyDeletion`.
+pub fn schedule_key_deletion(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &ScheduleKeyDeletionRequest,
+) -> Result<Response, KmsError> {
+    let days = r.pending_window_in_days.unwrap_or(30);
+    if !(7..=30).contains(&days) {
+        return Err(validation(
+            "pendingWindowInDays",
+            days,
+            "Member must have value between 7 and 30",
+        ));
+    }
+    let id = k.key_for(
+        ctx,
+        caller,
+        &r.key_id,
+        &SCHEDULE_KEY_DELETION,
+        &Extras::default(),
+    )?;
+    let deletion_date = ctx.now().plus(u64::from(days) * DAY);
+    let key = k.key_mut(id)?;
+    key.state = KeyState::PendingDeletion;
+    key.deletion_date = Some(deletion_date);
+    key.pending_window_days = Some(days);
+    let arn = key.arn().to_string();
+    ctx.timers.at(deletion_date, Timer::DeleteKey(id));
+    Ok(Response::ScheduleKeyDeletion(ScheduleKeyDeletionResponse {
+        key_id: arn,
+        deletion_date: deletion_date.epoch_seconds(),
+        key_state: Some(KeyState::PendingDeletion),
+        pending_window_in_days: days,
+    }))
+}
+
+/// `CancelKeyDeletion`.
+pub fn cancel_key_deletion(
+    k: &mut Keys<'_>,
+    ctx: &mut Ctx<'_>,
+    caller: &Caller,
+    r: &KeyIdRequest,
+) -> Result<Response, KmsError> {
+    let id = k.key_for(
+        ctx,
+        caller,
+        &r.key_id,
+        &CANCEL_KEY_DELETION,
+        &Extras::default(),
+    )?;
+    let key = k.key_mut(id)?;
+    // A cancelled deletion leaves the key disabled: enabling it is a separate decision.
+    key.state = KeyState::Disabled;
+    key.deletion_date = None;
+    key.pending_window_days = None;
+    Ok(Response::KeyId(KeyIdResponse {
+        key_id: key.arn().to_string(),
+    }))
+}

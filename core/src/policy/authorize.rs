@@ -1,0 +1,766 @@
+//! The decision: a pure function of the question (who, what action, which
+//! resource, the request's condition keys, the policies and grants in play)
+//! to an [`Authorization`], as AWS combines them for KMS:
+//!
+//! | | resource has no policy | same account | other account |
+//! | --- | --- | --- | --- |
+//! | explicit Deny anywhere | deny | deny | deny |
+//! | resource policy names the caller (or `*`) | | allow | allow if IAM allows |
+//! | resource policy names the caller's account | | allow if IAM allows | allow if IAM allows |
+//! | IAM allows | allow | (only with the above) | (only with the above) |
+//! | a grant applies | | allow | allow |
+//! | nothing allows | deny | deny | deny |
+//!
+//! The account root is never limited by IAM; in another account only the
+//! actions the resource's service lets cross an account boundary can be
+//! allowed at all.
+//!
+//! The decision records a compact trace: for each policy a reference to it
+//! and, per statement, which element failed and which condition; for each
+//! grant its verdict; and the rule that decided, with the statement or grant
+//! that did. Sentences are written only when asked ([`Authorization::view`],
+//! [`Authorization::explanation`]): the hot path never formats a string.
+
+use super::condition::RequestContext;
+use super::document::{Effect, PolicyDocument};
+use super::eval::{PrincipalMatch, StatementResult, StatementTrace, Subject};
+use super::stored::StoredPolicy;
+use crate::error::KmsError;
+use crate::ids::AccountId;
+use crate::principal::Principal;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use serde::Serialize;
+
+/// The single rule that decided an authorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum DecidingRule {
+    /// An explicit Deny applied: nothing else matters.
+    ExplicitDeny,
+    /// The resource policy allows the principal itself.
+    DirectAllow,
+    /// The resource policy delegates to the principal's account and IAM allows.
+    DelegatedAllow,
+    /// The resource policy allows another account, and that account's IAM allows.
+    CrossAccountAllow,
+    /// A grant on the key allows the operation.
+    Grant,
+    /// An identity policy allows an action on a resource without its own policy.
+    IdentityAllow,
+    /// The grant itself lets the caller retire it (its retiring principal,
+    /// its grantee when it allows RetireGrant, or the account that made it).
+    GrantRetirement,
+    /// Nothing allowed it.
+    ImplicitDeny,
+}
+
+/// Where a policy considered lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PolicySource {
+    /// The key's policy (or a role's trust policy): the resource side.
+    Resource,
+    /// An identity policy of the caller.
+    Identity,
+}
+
+/// Which policy a decision considered, as explanations name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyRole {
+    /// The key policy of the resource.
+    KeyPolicy,
+    /// A key policy proposed but not saved (the lockout safety check).
+    DraftKeyPolicy,
+    /// The trust policy of the role being assumed.
+    TrustPolicy,
+    /// An inline identity policy of the caller (or of its role); the ARN is
+    /// the identity it is attached to.
+    Identity(Arc<str>),
+}
+
+/// One policy in play: its place and the policy itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Considered {
+    /// What the policy is to this decision.
+    pub role: PolicyRole,
+    /// The policy, shared with its owner (no copy per decision).
+    pub policy: Arc<StoredPolicy>,
+}
+
+impl Considered {
+    fn source(&self) -> PolicySource {
+        match self.role {
+            PolicyRole::Identity(_) => PolicySource::Identity,
+            _ => PolicySource::Resource,
+        }
+    }
+
+    fn document(&self) -> &PolicyDocument {
+        &self.policy.document
+    }
+}
+
+/// Why a grant did or did not allow the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantVerdict {
+    /// It allows the request.
+    Applies,
+    /// It is for another principal.
+    OtherGrantee,
+    /// It does not allow this operation.
+    OtherOperations,
+    /// It is not effective yet and its token was not presented.
+    NotYetEffective(crate::clock::Timestamp),
+    /// The request's encryption context is not exactly the constraint's.
+    ContextNotEqual,
+    /// The request's encryption context lacks pairs of the constraint.
+    ContextNotSubset,
+}
+
+/// One grant considered, compactly; [`GrantTrace::detail`] words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GrantCheck {
+    /// The grant id.
+    pub grant_id: Arc<str>,
+    /// Its name, if any.
+    pub name: Option<Arc<str>>,
+    /// Its grantee principal.
+    pub grantee: Arc<str>,
+    /// The operations it allows.
+    pub operations: Arc<[String]>,
+    /// The verdict.
+    pub verdict: GrantVerdict,
+}
+
+/// One grant considered, as a learner reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GrantTrace {
+    /// The grant id.
+    pub grant_id: String,
+    /// The grant's name, if any.
+    pub name: Option<String>,
+    /// Whether it allowed the request.
+    pub applies: bool,
+    /// Why or why not.
+    pub detail: String,
+}
+
+impl GrantCheck {
+    fn trace(&self, action: &str) -> GrantTrace {
+        let label = match &self.name {
+            Some(n) => format!("Grant {} (\"{n}\")", self.grant_id),
+            None => format!("Grant {}", self.grant_id),
+        };
+        let why = match &self.verdict {
+            GrantVerdict::Applies => String::new(),
+            GrantVerdict::OtherGrantee => format!("its grantee is {}", self.grantee),
+            GrantVerdict::OtherOperations => {
+                format!("it allows {} only", self.operations.join(", "))
+            }
+            GrantVerdict::NotYetEffective(at) => format!(
+                "it becomes effective at {at} (eventual consistency) and its grant token was not presented"
+            ),
+            GrantVerdict::ContextNotEqual => String::from(
+                "the request's encryption context is not exactly EncryptionContextEquals",
+            ),
+            GrantVerdict::ContextNotSubset => String::from(
+                "the request's encryption context lacks pairs of EncryptionContextSubset",
+            ),
+        };
+        GrantTrace {
+            grant_id: self.grant_id.to_string(),
+            name: self.name.as_deref().map(String::from),
+            applies: self.verdict == GrantVerdict::Applies,
+            detail: match self.verdict {
+                GrantVerdict::Applies => format!("{label} gives {} {action}.", self.grantee),
+                _ => format!("{label} does not apply: {why}."),
+            },
+        }
+    }
+}
+
+/// What a decision is for, beyond the request's own permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Purpose {
+    /// The permission the request needs.
+    Request,
+    /// The policy lockout safety check: could the caller still change the
+    /// key policy if the proposed one were saved?
+    LockoutCheck,
+}
+
+/// Everything one decision looks at.
+pub struct Question {
+    /// Who asks.
+    pub principal: Principal,
+    /// Its ARN.
+    pub principal_arn: String,
+    /// The IAM action.
+    pub action: &'static str,
+    /// The resource ARN, or `*`.
+    pub resource: Arc<str>,
+    /// The account that owns the resource.
+    pub resource_account: AccountId,
+    /// The request's condition keys.
+    pub context: RequestContext,
+    /// The resource's own policy, if it has one.
+    pub resource_policy: Option<Considered>,
+    /// The caller's identity policies.
+    pub identity_policies: Vec<Considered>,
+    /// The grants that name the caller, already judged.
+    pub grants: Vec<GrantCheck>,
+    /// How many other grants the resource has (for the explanation).
+    pub other_grants: usize,
+    /// Whether the action may be used on a resource of another account
+    /// (KMS's table of cross-account operations).
+    pub cross_account_allowed: bool,
+    /// What the decision is for.
+    pub purpose: Purpose,
+}
+
+/// Where a statement is: the policy's position in the decision and the
+/// statement's position in the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementRef {
+    /// The policy.
+    pub policy: usize,
+    /// The statement.
+    pub statement: usize,
+}
+
+/// What decided, with the evidence: the compact form of the explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A Deny statement applied (in the resource or an identity policy).
+    ExplicitDeny(StatementRef),
+    /// No resource policy; IAM allows (a statement, or the caller is root).
+    IdentityAllows(Option<StatementRef>),
+    /// No resource policy, and the resource is in another account.
+    ForeignResourceWithoutPolicy,
+    /// No resource policy and no identity policy allows.
+    NoIdentityAllow,
+    /// The action cannot be used across accounts at all.
+    NotCrossAccount,
+    /// The resource policy names the caller.
+    DirectAllow(StatementRef),
+    /// The resource policy names the caller's account and IAM allows.
+    DelegatedAllow(StatementRef, Option<StatementRef>),
+    /// Another account's resource policy allows and the caller's IAM allows.
+    CrossAccountAllow(StatementRef, Option<StatementRef>),
+    /// A grant allows.
+    Grant(usize),
+    /// The grant lets the caller retire it.
+    Retirement(Retirer),
+    /// Nothing in the resource policy allows, and no grant does.
+    NothingAllows,
+    /// The resource policy delegates to IAM, and IAM does not allow.
+    DelegatedWithoutIdentity(StatementRef),
+    /// Another account's policy allows, the caller's IAM does not.
+    CrossAccountWithoutIdentity(StatementRef),
+}
+
+/// Who may retire a grant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retirer {
+    /// The grant's retiring principal.
+    RetiringPrincipal,
+    /// Its grantee, since the grant allows RetireGrant.
+    Grantee,
+    /// The root of the account that created it.
+    IssuingAccount,
+    /// None of them: refused.
+    Nobody,
+}
+
+/// The two sides of a cross-account decision: the resource's account and
+/// the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Sides {
+    /// Whether the resource policy (in the resource's account) allows.
+    pub resource_policy: bool,
+    /// Whether an identity policy (in the caller's account) allows.
+    pub identity_policy: bool,
+}
+
+/// An authorization decision and everything that went into it, compactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization {
+    /// The principal's ARN.
+    pub principal: String,
+    principal_id: Principal,
+    /// The IAM action.
+    pub action: &'static str,
+    /// The resource ARN (`*` when the action has none).
+    pub resource: Arc<str>,
+    resource_account: AccountId,
+    /// The decision.
+    pub allowed: bool,
+    /// The rule that decided.
+    pub rule: DecidingRule,
+    /// What decided, with the statement or grant that did.
+    pub reason: Reason,
+    /// What the decision was for.
+    pub purpose: Purpose,
+    context: RequestContext,
+    policies: Vec<Considered>,
+    /// Per policy, where its statements' results start in `results`.
+    starts: Vec<usize>,
+    results: Vec<StatementResult>,
+    grants: Vec<GrantCheck>,
+    other_grants: usize,
+}
+
+fn first_applying(
+    policies: &[Considered],
+    starts: &[usize],
+    results: &[StatementResult],
+    source: PolicySource,
+    effect: Effect,
+    principal: impl Fn(PrincipalMatch) -> bool,
+) -> Option<StatementRef> {
+    policies
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.source() == source)
+        .find_map(|(i, p)| {
+            let start = starts[i];
+            p.document()
+                .statements
+                .iter()
+                .enumerate()
+                .find(|(j, s)| {
+                    let r = &results[start + j];
+                    r.applies && s.effect == effect && principal(r.principal)
+                })
+                .map(|(j, _)| StatementRef {
+                    policy: i,
+                    statement: j,
+                })
+        })
+}
+
+/// Decides one question.
+pub fn authorize(q: Question) -> Authorization {
+    let mut policies = Vec::with_capacity(q.identity_policies.len() + 1);
+    policies.extend(q.resource_policy);
+    policies.extend(q.identity_policies);
+    let mut starts = Vec::with_capacity(policies.len());
+    let mut results = Vec::new();
+    {
+        let subject = Subject {
+            principal: &q.principal,
+            principal_arn: &q.principal_arn,
+            action: q.action,
+            resource: &q.resource,
+            context: &q.context,
+        };
+        for p in &policies {
+            starts.push(results.len());
+            p.document().evaluate_into(
+                &subject,
+                p.source() == PolicySource::Identity,
+                &mut results,
+            );
+        }
+    }
+    let has_resource_policy = policies
+        .first()
+        .is_some_and(|p| p.source() == PolicySource::Resource);
+    let find = |source, effect, principal: &dyn Fn(PrincipalMatch) -> bool| {
+        first_applying(&policies, &starts, &results, source, effect, principal)
+    };
+    let any = |_: PrincipalMatch| true;
+    let same_account = q.principal.account() == Some(&q.resource_account);
+    let is_root = matches!(q.principal, Principal::Root(_));
+    let identity_allow = find(PolicySource::Identity, Effect::Allow, &any);
+    let identity_ok = is_root || identity_allow.is_some();
+
+    let reason = if let Some(deny) = find(PolicySource::Resource, Effect::Deny, &any)
+        .or_else(|| find(PolicySource::Identity, Effect::Deny, &any))
+    {
+        Reason::ExplicitDeny(deny)
+    } else if !has_resource_policy {
+        if same_account && identity_ok {
+            Reason::IdentityAllows(identity_allow)
+        } else if !same_account {
+            Reason::ForeignResourceWithoutPolicy
+        } else {
+            Reason::NoIdentityAllow
+        }
+    } else {
+        let direct = find(PolicySource::Resource, Effect::Allow, &|m| {
+            matches!(m, PrincipalMatch::Named | PrincipalMatch::Anyone)
+        });
+        let delegated = find(PolicySource::Resource, Effect::Allow, &|m| {
+            m == PrincipalMatch::Account
+        });
+        let grant = q
+            .grants
+            .iter()
+            .position(|g| g.verdict == GrantVerdict::Applies);
+        if !same_account && !q.cross_account_allowed {
+            Reason::NotCrossAccount
+        } else if same_account && direct.is_some() {
+            Reason::DirectAllow(direct.unwrap_or(StatementRef {
+                policy: 0,
+                statement: 0,
+            }))
+        } else if let (true, Some(d), true) = (same_account, delegated, identity_ok) {
+            Reason::DelegatedAllow(d, identity_allow)
+        } else if let (false, Some(r), true) = (same_account, direct.or(delegated), identity_ok) {
+            Reason::CrossAccountAllow(r, identity_allow)
+        } else if let Some(g) = grant {
+            Reason::Grant(g)
+        } else {
+            match (direct.or(delegated), same_account) {
+                (None, _) => Reason::NothingAllows,
+                (Some(r), true) => Reason::DelegatedWithoutIdentity(r),
+                (Some(r), false) => Reason::CrossAccountWithoutIdentity(r),
+            }
+        }
+    };
+    let (allowed, rule) = match reason {
+        Reason::ExplicitDeny(_) => (false, DecidingRule::ExplicitDeny),
+        Reason::IdentityAllows(_) => (true, DecidingRule::IdentityAllow),
+        Reason::DirectAllow(_) => (true, DecidingRule::DirectAllow),
+        Reason::DelegatedAllow(..) => (true, DecidingRule::DelegatedAllow),
+        Reason::CrossAccountAllow(..) => (true, DecidingRule::CrossAccountAllow),
+        Reason::Grant(_) => (true, DecidingRule::Grant),
+        Reason::Retirement(r) => (r != Retirer::Nobody, DecidingRule::GrantRetirement),
+        _ => (false, DecidingRule::ImplicitDeny),
+    };
+    Authorization {
+        principal: q.principal_arn,
+        principal_id: q.principal,
+        action: q.action,
+        resource: q.resource,
+        resource_account: q.resource_account,
+        allowed,
+        rule,
+        reason,
+        purpose: q.purpose,
+        context: q.context,
+        policies,
+        starts,
+        results,
+        grants: q.grants,
+        other_grants: q.other_grants,
+    }
+}
+
+/// A decision taken by a grant's own rule (RetireGrant): who may retire it.
+pub fn retirement(
+    principal: Principal,
+    principal_arn: String,
+    resource: Arc<str>,
+    resource_account: AccountId,
+    retirer: Retirer,
+    grant: GrantCheck,
+) -> Authorization {
+    Authorization {
+        principal: principal_arn,
+        principal_id: principal,
+        action: "kms:RetireGrant",
+        resource,
+        resource_account,
+        allowed: retirer != Retirer::Nobody,
+        rule: DecidingRule::GrantRetirement,
+        reason: Reason::Retirement(retirer),
+        purpose: Purpose::Request,
+        context: RequestContext::default(),
+        policies: Vec::new(),
+        starts: Vec::new(),
+        results: Vec::new(),
+        grants: alloc::vec![grant],
+        other_grants: 0,
+    }
+}
+
+/// A request condition key and its values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContextEntry {
+    /// The key.
+    pub key: String,
+    /// Its values.
+    pub values: Vec<String>,
+}
+
+/// One policy considered, statement by statement, as a learner reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyTrace {
+    /// `key policy of arn:...`, `identity policy "UseKey" of arn:...`.
+    pub name: String,
+    /// Resource or identity side.
+    pub source: PolicySource,
+    /// Each statement.
+    pub statements: Vec<StatementTrace>,
+}
+
+/// A decision written out in full for a learner: every policy, statement,
+/// element, condition (with both sides' values) and grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorizationView {
+    /// The principal's ARN.
+    pub principal: String,
+    /// The IAM action.
+    pub action: String,
+    /// The resource ARN (`*` when the action has none).
+    pub resource: String,
+    /// The decision.
+    pub allowed: bool,
+    /// The rule that decided.
+    pub rule: DecidingRule,
+    /// What the decision was for.
+    pub purpose: Purpose,
+    /// The decision in one sentence.
+    pub explanation: String,
+    /// For a cross-account decision, each side's answer.
+    pub sides: Option<Sides>,
+    /// The request's condition keys.
+    pub request_context: Vec<ContextEntry>,
+    /// Every policy considered.
+    pub policies: Vec<PolicyTrace>,
+    /// Every grant that names the caller, and whether it applied.
+    pub grants: Vec<GrantTrace>,
+    /// How many grants on the key name other principals (not considered).
+    pub other_grants: usize,
+}
+
+impl AuthorizationView {
+    /// The statements that applied, as `(policy name, statement label)`.
+    pub fn applied_statements(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.policies.iter().flat_map(|p| {
+            p.statements
+                .iter()
+                .filter(|s| s.applies)
+                .map(move |s| (p.name.as_str(), s.label.as_str()))
+        })
+    }
+}
+
+/// A decision serializes as its full view (rendered then).
+impl Serialize for Authorization {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.view().serialize(s)
+    }
+}
+
+impl Authorization {
+    /// Turns a denial into AWS's `AccessDeniedException`.
+    pub fn require(&self) -> Result<(), KmsError> {
+        if self.allowed {
+            return Ok(());
+        }
+        let why = match &self.reason {
+            Reason::ExplicitDeny(at)
+                if self.policies[at.policy].source() == PolicySource::Resource =>
+            {
+                String::from("with an explicit deny in a resource-based policy")
+            }
+            Reason::ExplicitDeny(_) => {
+                String::from("with an explicit deny in an identity-based policy")
+            }
+            Reason::NoIdentityAllow
+            | Reason::DelegatedWithoutIdentity(_)
+            | Reason::CrossAccountWithoutIdentity(_) => format!(
+                "because no identity-based policy allows the {} action",
+                self.action
+            ),
+            Reason::Retirement(_) => {
+                return Err(KmsError::AccessDeniedException(format!(
+                    "User: {} is not authorized to perform: kms:RetireGrant on resource: {}: only the grant's retiring principal, its grantee (if the grant allows RetireGrant), or the root of the account that created it can retire it.",
+                    self.principal, self.resource
+                )));
+            }
+            _ => format!(
+                "because no resource-based policy allows the {} action",
+                self.action
+            ),
+        };
+        Err(KmsError::AccessDeniedException(format!(
+            "User: {} is not authorized to perform: {} on resource: {} {why}",
+            self.principal, self.action, self.resource
+        )))
+    }
+
+    /// The request's condition keys.
+    pub fn context(&self) -> &RequestContext {
+        &self.context
+    }
+
+    /// Whether a policy considered tests the time (`aws:CurrentTime`): then
+    /// the same question can be answered otherwise later, with no change.
+    pub fn tests_time(&self) -> bool {
+        self.policies.iter().any(|p| p.document().tests_time())
+    }
+
+    fn policy_name(&self, p: &Considered) -> String {
+        match &p.role {
+            PolicyRole::KeyPolicy => format!("key policy of {}", self.resource),
+            PolicyRole::DraftKeyPolicy => String::from("new key policy"),
+            PolicyRole::TrustPolicy => format!("trust policy of {}", self.resource),
+            PolicyRole::Identity(owner) => {
+                format!("identity policy \"{}\" of {owner}", p.policy.name)
+            }
+        }
+    }
+
+    fn statement_name(&self, at: &StatementRef) -> String {
+        let p = &self.policies[at.policy];
+        format!(
+            "{} of the {}",
+            p.document().statements[at.statement].label(at.statement),
+            self.policy_name(p)
+        )
+    }
+
+    fn identity_reason(&self, at: &Option<StatementRef>) -> String {
+        match at {
+            Some(at) => self.statement_name(at),
+            None => String::from("the root user (never limited by IAM policies)"),
+        }
+    }
+
+    /// For a decision on another account's resource, what each side said.
+    pub fn sides(&self) -> Option<Sides> {
+        let foreign = self.principal_id.account() != Some(&self.resource_account);
+        if !foreign || matches!(self.reason, Reason::Retirement(_)) {
+            return None;
+        }
+        let identity_policy = matches!(self.principal_id, Principal::Root(_))
+            || self.policies.iter().enumerate().any(|(i, p)| {
+                p.source() == PolicySource::Identity
+                    && p.document().statements.iter().enumerate().any(|(j, s)| {
+                        s.effect == Effect::Allow && self.results[self.starts[i] + j].applies
+                    })
+            });
+        let resource_policy = matches!(
+            self.reason,
+            Reason::CrossAccountAllow(..) | Reason::CrossAccountWithoutIdentity(_)
+        );
+        Some(Sides {
+            resource_policy,
+            identity_policy,
+        })
+    }
+
+    /// The decision in one sentence.
+    pub fn explanation(&self) -> String {
+        let principal = &self.principal;
+        let action = self.action;
+        match &self.reason {
+            Reason::ExplicitDeny(at) => format!(
+                "{} explicitly denies {action}: an explicit deny always wins.",
+                self.statement_name(at)
+            ),
+            Reason::IdentityAllows(at) => format!("Allowed by {}.", self.identity_reason(at)),
+            Reason::ForeignResourceWithoutPolicy => format!(
+                "{} belongs to another account; nothing allows {principal} to use it.",
+                self.resource
+            ),
+            Reason::NoIdentityAllow => {
+                format!("No identity policy of {principal} allows {action}.")
+            }
+            Reason::NotCrossAccount => {
+                format!("{action} is not an operation KMS allows on a key in another account.")
+            }
+            Reason::DirectAllow(at) => {
+                format!("{} allows {principal} directly.", self.statement_name(at))
+            }
+            Reason::DelegatedAllow(at, identity) => format!(
+                "{} delegates to IAM in account {}, and {} allows {action}.",
+                self.statement_name(at),
+                self.resource_account,
+                self.identity_reason(identity)
+            ),
+            Reason::CrossAccountAllow(at, identity) => format!(
+                "{} allows the caller's account, and {} in that account allows {action}: cross-account use needs both.",
+                self.statement_name(at),
+                self.identity_reason(identity)
+            ),
+            Reason::Grant(i) => self.grants[*i].trace(action).detail,
+            Reason::Retirement(who) => match who {
+                Retirer::RetiringPrincipal => {
+                    format!("{principal} is the grant's retiring principal.")
+                }
+                Retirer::Grantee => {
+                    format!("{principal} is the grant's grantee, and the grant allows RetireGrant.")
+                }
+                Retirer::IssuingAccount => {
+                    format!("{principal} is the root of the account that created the grant.")
+                }
+                Retirer::Nobody => format!(
+                    "Only the grant's retiring principal, its grantee (if the grant allows RetireGrant), or the root of the account that created it can retire it; {principal} is none of them."
+                ),
+            },
+            Reason::NothingAllows => format!(
+                "No statement of the {} allows {principal} to perform {action}, and no grant does.",
+                self.policies
+                    .first()
+                    .map(|p| self.policy_name(p))
+                    .unwrap_or_default()
+            ),
+            Reason::DelegatedWithoutIdentity(at) => format!(
+                "{} delegates to IAM in account {}, but no identity policy of {principal} allows {action}.",
+                self.statement_name(at),
+                self.resource_account
+            ),
+            Reason::CrossAccountWithoutIdentity(at) => format!(
+                "{} allows the caller's account, but no identity policy of {principal} in that account allows {action}: cross-account use needs both.",
+                self.statement_name(at)
+            ),
+        }
+    }
+
+    /// The whole decision in words.
+    pub fn view(&self) -> AuthorizationView {
+        let subject = Subject {
+            principal: &self.principal_id,
+            principal_arn: &self.principal,
+            action: self.action,
+            resource: &self.resource,
+            context: &self.context,
+        };
+        let policies = self
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PolicyTrace {
+                name: self.policy_name(p),
+                source: p.source(),
+                statements: p
+                    .document()
+                    .statements
+                    .iter()
+                    .enumerate()
+                    .map(|(j, s)| s.trace(j, &self.results[self.starts[i] + j], &subject))
+                    .collect(),
+            })
+            .collect();
+        AuthorizationView {
+            principal: self.principal.clone(),
+            action: self.action.into(),
+            resource: self.resource.to_string(),
+            allowed: self.allowed,
+            rule: self.rule,
+            purpose: self.purpose,
+            explanation: self.explanation(),
+            sides: self.sides(),
+            request_context: self
+                .context
+                .entries()
+                .into_iter()
+                .map(|(key, values)| ContextEntry { key, values })
+                .collect(),
+            policies,
+            grants: self.grants.iter().map(|g| g.trace(self.action)).collect(),
+            other_grants: self.other_grants,
+        }
+    }
+}
