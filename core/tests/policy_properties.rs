@@ -144,7 +144,7 @@ fn decide(case: &Case) -> (bool, DecidingRule) {
     .then(|| stored(&case.identity_policy, PolicyKind::Identity));
     let mut context = RequestContext::default();
     if let Some(account) = case.caller.principal.account() {
-        context.set("kms:CallerAccount", account.as_str());
+        context.set("kms:CallerAccount", account.as_arc());
     }
     context.set("aws:PrincipalArn", case.caller.principal.arn());
     if case.caller.via_service.is_some() {

@@ -11,6 +11,7 @@ use crate::policy::{
 };
 use crate::principal::{Caller, Principal};
 use alloc::format;
+use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -26,9 +27,8 @@ pub fn caller_context(caller: &Caller, now_iso: &Arc<str>) -> RequestContext {
     let mut c = RequestContext::default();
     let principal = &caller.principal;
     if let Some(account) = principal.account() {
-        let account: Arc<str> = account.as_arc();
-        c.set("kms:CallerAccount", account.clone());
-        c.set("aws:PrincipalAccount", account);
+        c.insert_new("kms:CallerAccount", account.as_arc());
+        c.insert_new("aws:PrincipalAccount", account.as_arc());
     }
     let principal_arn = match principal {
         Principal::AssumedRole { account, role, .. } => {
@@ -36,18 +36,18 @@ pub fn caller_context(caller: &Caller, now_iso: &Arc<str>) -> RequestContext {
         }
         other => other.arn(),
     };
-    c.set("aws:PrincipalArn", principal_arn);
-    c.set("aws:CurrentTime", now_iso.clone());
+    c.insert_new("aws:PrincipalArn", principal_arn);
+    c.insert_new("aws:CurrentTime", now_iso.clone());
     if let Some(service) = caller.via_service {
-        c.set(
+        c.insert_new(
             "kms:ViaService",
             service.via_service_endpoint(&caller.region),
         );
     }
     if let Some(source) = &caller.source_arn {
-        c.set("aws:SourceArn", source.as_str());
+        c.insert_new("aws:SourceArn", source.clone());
         if let Some(account) = source.split(':').nth(4).filter(|a| !a.is_empty()) {
-            c.set("aws:SourceAccount", account);
+            c.insert_new("aws:SourceAccount", String::from(account));
         }
     }
     c

@@ -13,9 +13,10 @@ use crate::clock::Timestamp;
 use crate::crypto::context::EncryptionContext;
 use crate::iam::Iam;
 use crate::iam::authz::caller_context;
+use crate::policy::condition::Text;
 use crate::policy::{Considered, PolicyRole, Purpose, Question};
 use crate::principal::{Caller, Principal};
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -46,18 +47,18 @@ pub fn key_question(
 ) -> Question {
     let principal_arn = caller.principal.arn();
     let mut context = caller_context(caller, now_iso);
-    context.set("kms:KeySpec", "SYMMETRIC_DEFAULT");
-    context.set("kms:KeyUsage", "ENCRYPT_DECRYPT");
-    context.set("kms:KeyOrigin", "AWS_KMS");
-    let aliases: Vec<Arc<str>> = kms
+    context.insert_new("kms:KeySpec", "SYMMETRIC_DEFAULT");
+    context.insert_new("kms:KeyUsage", "ENCRYPT_DECRYPT");
+    context.insert_new("kms:KeyOrigin", "AWS_KMS");
+    let aliases: Vec<Text> = kms
         .aliases_of(key.id)
-        .map(|a| Arc::from(a.name.as_str()))
+        .map(|a| Text::Owned(a.name.to_string()))
         .collect();
     if !aliases.is_empty() {
         context.set_all("kms:ResourceAliases", aliases);
     }
     if let Some(alias) = extras.request_alias {
-        context.set("kms:RequestAlias", alias);
+        context.insert_new("kms:RequestAlias", String::from(alias));
     }
     if let Some(encryption) = extras.encryption_context {
         context.set_encryption_context(encryption);
@@ -65,17 +66,13 @@ pub fn key_question(
     if let Some(grant) = extras.grant {
         context.set_all(
             "kms:GrantOperations",
-            grant
-                .operations
-                .iter()
-                .map(|o| Arc::from(o.as_str()))
-                .collect(),
+            grant.operations.iter().cloned().map(Text::Owned).collect(),
         );
-        context.set("kms:GranteePrincipal", grant.grantee.as_str());
+        context.insert_new("kms:GranteePrincipal", grant.grantee.clone());
         if let Some(r) = &grant.retiring {
-            context.set("kms:RetiringPrincipal", r.as_str());
+            context.insert_new("kms:RetiringPrincipal", r.clone());
         }
-        context.set(
+        context.insert_new(
             "kms:GrantIsForAWSResource",
             if caller.via_service.is_some() {
                 "true"

@@ -12,7 +12,7 @@
 //! negated operators none may match). Keys and operators of a block all must hold.
 
 use super::document::{Values, malformed_policy, parse_values};
-use super::glob;
+use super::glob::Shape;
 use crate::clock::Timestamp;
 use crate::crypto::context::EncryptionContext;
 use crate::error::KmsError;
@@ -100,7 +100,7 @@ impl BaseOperator {
     }
 
     /// Whether `request` satisfies this (positive) operator against `policy`.
-    fn holds(self, request: &str, policy: &str) -> bool {
+    fn holds(self, request: &str, policy: &str, shape: Shape) -> bool {
         use BaseOperator::*;
         match self {
             StringEquals => request == policy,
@@ -108,8 +108,7 @@ impl BaseOperator {
                 .chars()
                 .flat_map(char::to_lowercase)
                 .eq(policy.chars().flat_map(char::to_lowercase)),
-            StringLike => glob::matches(policy, request, false),
-            ArnEquals | ArnLike => glob::matches(policy, request, false),
+            StringLike | ArnEquals | ArnLike => shape.matches(policy, request, false),
             Bool => request.eq_ignore_ascii_case(policy),
             NumericEquals
             | NumericLessThan
@@ -351,9 +350,10 @@ impl Condition {
                     None => (false, ConditionNote::Absent),
                 },
                 Some(values) => {
+                    let policy = || self.values.items.iter().zip(&self.values.shapes);
                     let one = |v: &str| match op.base.positive() {
-                        Some(positive) => !self.values.items.iter().any(|p| positive.holds(v, p)),
-                        None => self.values.items.iter().any(|p| op.base.holds(v, p)),
+                        Some(positive) => !policy().any(|(p, s)| positive.holds(v, p, *s)),
+                        None => policy().any(|(p, s)| op.base.holds(v, p, *s)),
                     };
                     let negated = op.base.positive().is_some();
                     let matched = match op.set {
@@ -484,13 +484,54 @@ pub struct ConditionTrace {
     pub note: String,
 }
 
+/// One value of a request's condition key: static text, shared text, or
+/// text made for this request (no copy in any case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// Known at compile time (`SYMMETRIC_DEFAULT`).
+    Static(&'static str),
+    /// Shared with the world (an account id, the clock's text).
+    Shared(Arc<str>),
+    /// Made for this request (a principal's ARN).
+    Owned(String),
+}
+
+impl core::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::Static(s) => s,
+            Text::Shared(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Self {
+        Text::Static(s)
+    }
+}
+
+impl From<Arc<str>> for Text {
+    fn from(s: Arc<str>) -> Self {
+        Text::Shared(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Owned(s)
+    }
+}
+
 /// One condition key's values in a request, cheap to clone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContextValues {
     /// One value.
-    One(Arc<str>),
+    One(Text),
     /// Several (`kms:ResourceAliases`, `kms:GrantOperations`).
-    Many(Vec<Arc<str>>),
+    Many(Vec<Text>),
 }
 
 /// The values of one key, as a condition reads them.
@@ -516,16 +557,13 @@ impl<'a> ValuesOf<'a> {
 
     /// The values.
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (one, many, keys): (
-            Option<&'a str>,
-            &'a [Arc<str>],
-            Option<&'a EncryptionContext>,
-        ) = match *self {
-            ValuesOf::Set(ContextValues::One(v)) => (Some(v), &[], None),
-            ValuesOf::Set(ContextValues::Many(v)) => (None, v.as_slice(), None),
-            ValuesOf::Pair(v) => (Some(v), &[], None),
-            ValuesOf::Keys(c) => (None, &[], Some(c)),
-        };
+        let (one, many, keys): (Option<&'a str>, &'a [Text], Option<&'a EncryptionContext>) =
+            match *self {
+                ValuesOf::Set(ContextValues::One(v)) => (Some(&**v), &[], None),
+                ValuesOf::Set(ContextValues::Many(v)) => (None, v.as_slice(), None),
+                ValuesOf::Pair(v) => (Some(v), &[], None),
+                ValuesOf::Keys(c) => (None, &[], Some(c)),
+            };
         one.into_iter()
             .chain(many.iter().map(|v| &**v))
             .chain(keys.into_iter().flat_map(|c| c.pairs().map(|(k, _)| k)))
@@ -551,13 +589,21 @@ impl RequestContext {
     }
 
     /// Sets a key to one value.
-    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Arc<str>>) {
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Text>) {
         self.set_values(key, ContextValues::One(value.into()));
     }
 
     /// Sets a (multi-valued) key.
-    pub fn set_all(&mut self, key: impl Into<Cow<'static, str>>, values: Vec<Arc<str>>) {
+    pub fn set_all(&mut self, key: impl Into<Cow<'static, str>>, values: Vec<Text>) {
         self.set_values(key, ContextValues::Many(values));
+    }
+
+    /// Adds a key the context does not have yet (what builders of a
+    /// request's context use: they set each key once, so no search).
+    pub fn insert_new(&mut self, key: &'static str, value: impl Into<Text>) {
+        debug_assert!(self.position(key).is_none(), "{key} is set twice");
+        self.values
+            .push((Cow::Borrowed(key), ContextValues::One(value.into())));
     }
 
     fn set_values(&mut self, key: impl Into<Cow<'static, str>>, values: ContextValues) {
@@ -639,7 +685,10 @@ mod tests {
     fn context(pairs: &[(&str, &[&str])]) -> RequestContext {
         let mut c = RequestContext::default();
         for (k, vs) in pairs {
-            c.set_all(String::from(*k), vs.iter().map(|v| Arc::from(*v)).collect());
+            c.set_all(
+                String::from(*k),
+                vs.iter().map(|v| Text::Owned(String::from(*v))).collect(),
+            );
         }
         c
     }

@@ -5,6 +5,7 @@
 //! `MalformedPolicyDocumentException`.
 
 use super::condition::Condition;
+use super::glob::Shape;
 use crate::error::KmsError;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -52,6 +53,18 @@ pub struct Values {
     pub items: Vec<String>,
     /// Whether the author wrote a list (`["a"]`) rather than a string (`"a"`).
     pub was_list: bool,
+    /// Each value's wildcard shape (for the elements matched with wildcards).
+    pub shapes: Vec<Shape>,
+}
+
+impl Values {
+    /// Whether `text` matches any value, as a wildcard pattern.
+    pub fn any_matches(&self, text: &str, ignore_case: bool) -> bool {
+        self.items
+            .iter()
+            .zip(&self.shapes)
+            .any(|(p, shape)| shape.matches(p, text, ignore_case))
+    }
 }
 
 impl Values {
@@ -134,17 +147,25 @@ pub(crate) fn parse_values(label: &str, element: &str, value: &Value) -> Result<
         ))),
     };
     match value {
-        Value::Array(items) if !items.is_empty() => Ok(Values {
-            items: items.iter().map(one).collect::<Result<_, _>>()?,
-            was_list: true,
-        }),
+        Value::Array(items) if !items.is_empty() => {
+            let items: Vec<String> = items.iter().map(one).collect::<Result<_, _>>()?;
+            Ok(Values {
+                shapes: items.iter().map(|i| Shape::of(i)).collect(),
+                items,
+                was_list: true,
+            })
+        }
         Value::Array(_) => Err(malformed_policy(format!(
             "{label}: {element} must not be empty"
         ))),
-        other => Ok(Values {
-            items: vec![one(other)?],
-            was_list: false,
-        }),
+        other => {
+            let item = one(other)?;
+            Ok(Values {
+                shapes: vec![Shape::of(&item)],
+                items: vec![item],
+                was_list: false,
+            })
+        }
     }
 }
 

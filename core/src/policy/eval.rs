@@ -5,7 +5,6 @@
 
 use super::condition::{ConditionTrace, RequestContext};
 use super::document::{Effect, PolicyDocument, PrincipalElement, Statement};
-use super::glob;
 use crate::ids::AccountId;
 use crate::principal::Principal;
 use alloc::format;
@@ -191,16 +190,8 @@ impl Statement {
         } else {
             PrincipalMatch::NoMatch
         };
-        let action_hit = self
-            .actions
-            .items
-            .iter()
-            .any(|a| glob::matches(a, subject.action, true));
-        let resource_hit = self
-            .resources
-            .items
-            .iter()
-            .any(|r| glob::matches(r, subject.resource, false));
+        let action_hit = self.actions.any_matches(subject.action, true);
+        let resource_hit = self.resources.any_matches(subject.resource, false);
         let mut result = StatementResult {
             principal,
             action_hit,

@@ -1,6 +1,58 @@
 //! IAM wildcards: `*` matches any run of characters (also none), `?` any one
 //! character. Actions compare case-insensitively, ARNs case-sensitively.
 
+/// A pattern's shape, worked out once when its policy is parsed, so that
+/// matching the common shapes (`kms:Decrypt`, `kms:Create*`, `*`) is one
+/// comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// No wildcard: the whole text.
+    Exact,
+    /// `prefix*`: a start.
+    Prefix,
+    /// `*`: anything.
+    Any,
+    /// Anything else: [`matches`].
+    General,
+}
+
+impl Shape {
+    /// The shape of `pattern`.
+    pub fn of(pattern: &str) -> Shape {
+        match (pattern.find('*'), pattern.contains('?')) {
+            (None, false) => Shape::Exact,
+            (Some(i), false) if i + 1 == pattern.len() => {
+                if i == 0 {
+                    Shape::Any
+                } else {
+                    Shape::Prefix
+                }
+            }
+            _ => Shape::General,
+        }
+    }
+
+    /// Whether `text` matches `pattern`, whose shape this is.
+    pub fn matches(self, pattern: &str, text: &str, ignore_case: bool) -> bool {
+        let same = |a: &str, b: &str| {
+            if ignore_case {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        };
+        match self {
+            Shape::Exact => same(pattern, text),
+            Shape::Any => true,
+            Shape::Prefix => {
+                let head = &pattern[..pattern.len() - 1];
+                text.get(..head.len()).is_some_and(|t| same(head, t))
+            }
+            Shape::General => matches(pattern, text, ignore_case),
+        }
+    }
+}
+
 /// Whether `text` matches `pattern`, in time linear in both for patterns
 /// without `?` (and `O(len(text) · len(segment))` for a segment holding
 /// `?`), without recursion and without allocating.
@@ -11,23 +63,25 @@
 /// segments, the leftmost place is never worse than any later one, so no
 /// backtracking is needed. `?` matches one whole UTF-8 character.
 pub fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let mut segments = pattern.split('*');
-    let first = segments.next().unwrap_or("");
-    let Some(mut rest) = strip_segment(text, first, ignore_case) else {
+    let Some(first) = pattern.find('*') else {
+        // No star: the whole text, character by character.
+        return strip_segment(text, pattern, ignore_case).is_some_and(str::is_empty);
+    };
+    let last = pattern.rfind('*').unwrap_or(first);
+    let (head, tail) = (&pattern[..first], &pattern[last + 1..]);
+    let Some(mut rest) = strip_segment(text, head, ignore_case) else {
         return false;
     };
-    if !pattern.contains('*') {
-        return rest.is_empty();
-    }
-    let mut middle: alloc::vec::Vec<&str> = segments.collect();
-    let last = middle.pop().unwrap_or("");
-    for segment in middle.into_iter().filter(|s| !s.is_empty()) {
+    for segment in pattern[first + 1..last.max(first + 1)]
+        .split('*')
+        .filter(|s| !s.is_empty())
+    {
         match find_segment(rest, segment, ignore_case) {
             Some(after) => rest = after,
             None => return false,
         }
     }
-    ends_with_segment(rest, last, ignore_case)
+    ends_with_segment(rest, tail, ignore_case)
 }
 
 fn byte_eq(a: u8, b: u8, ignore_case: bool) -> bool {
@@ -188,5 +242,41 @@ mod tests {
             }
         }
         assert!(n > 10_000);
+    }
+
+    #[test]
+    fn shapes_agree_with_the_general_matcher() {
+        use super::Shape;
+        for pattern in [
+            "kms:Decrypt",
+            "kms:Create*",
+            "*",
+            "a*b",
+            "a?",
+            "",
+            "*x",
+            "A*",
+        ] {
+            for text in [
+                "kms:Decrypt",
+                "KMS:createGrant",
+                "kms:CreateKey",
+                "ab",
+                "a",
+                "",
+                "xx",
+            ] {
+                for ignore_case in [false, true] {
+                    assert_eq!(
+                        Shape::of(pattern).matches(pattern, text, ignore_case),
+                        matches(pattern, text, ignore_case),
+                        "{pattern:?} {text:?} {ignore_case}"
+                    );
+                }
+            }
+        }
+        assert_eq!(Shape::of("kms:Create*"), Shape::Prefix);
+        assert_eq!(Shape::of("*"), Shape::Any);
+        assert_eq!(Shape::of("kms:?ecrypt"), Shape::General);
     }
 }
