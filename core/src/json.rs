@@ -31,14 +31,34 @@ pub const HIDDEN: &str = "HIDDEN_DUE_TO_SECURITY_REASONS";
 /// `value` as JSON, secrets included (what the API returns).
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
     value
-        .serialize(Ser { redact: false })
+        .serialize(Ser {
+            redact: false,
+            cloudtrail: false,
+        })
         .map(|v| v.unwrap_or(Value::Null))
 }
 
-/// `value` as JSON with every secret left out (what the audit trail keeps).
+/// `value` as JSON with every secret left out.
 pub fn to_redacted_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
     value
-        .serialize(Ser { redact: true })
+        .serialize(Ser {
+            redact: true,
+            cloudtrail: false,
+        })
+        .map(|v| v.unwrap_or_else(|| Value::String(HIDDEN.into())))
+}
+
+/// `value` as CloudTrail writes request parameters and response elements:
+/// secrets left out (or masked), field names in camelCase (`KeyId` becomes
+/// `keyId`, `AWSAccountId` becomes `aWSAccountId`, sic), ciphertext blobs
+/// left out (not secret, only bulky). Keys of maps (an encryption context,
+/// a grant constraint) are user data and keep their spelling.
+pub fn to_cloudtrail_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
+    value
+        .serialize(Ser {
+            redact: true,
+            cloudtrail: true,
+        })
         .map(|v| v.unwrap_or_else(|| Value::String(HIDDEN.into())))
 }
 
@@ -48,6 +68,7 @@ type Slot = Option<Value>;
 #[derive(Clone, Copy)]
 struct Ser {
     redact: bool,
+    cloudtrail: bool,
 }
 
 fn shown(slot: Slot) -> Value {
@@ -278,8 +299,22 @@ struct Object {
 impl Object {
     /// A struct field: a secret one is left out.
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        if self.ser.cloudtrail && key == "CiphertextBlob" {
+            return Ok(());
+        }
         if let Some(value) = value.serialize(self.ser)? {
-            self.map.insert(key.into(), value);
+            let key = if self.ser.cloudtrail {
+                let mut chars = key.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_lowercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect()
+            } else {
+                String::from(key)
+            };
+            self.map.insert(key, value);
         }
         Ok(())
     }
@@ -544,6 +579,42 @@ mod tests {
         assert_eq!(
             to_redacted_value(&SecretBytes::new(alloc::vec![1])).unwrap(),
             json!(HIDDEN)
+        );
+    }
+
+    #[test]
+    fn cloudtrail_camel_cases_fields_drops_blobs_and_keeps_map_keys() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Request {
+            key_id: &'static str,
+            ciphertext_blob: &'static str,
+            encryption_context: BTreeMap<&'static str, &'static str>,
+            key_metadata: Metadata,
+            plaintext: SecretBytes,
+        }
+        #[derive(Serialize)]
+        struct Metadata {
+            #[serde(rename = "AWSAccountId")]
+            account: &'static str,
+        }
+        let value = to_cloudtrail_value(&Request {
+            key_id: "alias/app",
+            ciphertext_blob: "AQICAHg=",
+            encryption_context: [("Tenant", "acme")].into(),
+            key_metadata: Metadata {
+                account: "111122223333",
+            },
+            plaintext: SecretBytes::new(b"x".to_vec()),
+        })
+        .unwrap();
+        assert_eq!(
+            value,
+            json!({
+                "keyId": "alias/app",
+                "encryptionContext": {"Tenant": "acme"},
+                "keyMetadata": {"aWSAccountId": "111122223333"}
+            })
         );
     }
 

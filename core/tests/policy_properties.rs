@@ -154,7 +154,7 @@ fn decide(case: &Case) -> (bool, DecidingRule) {
     let owner: Arc<str> = case.caller.principal.arn().into();
     let decision = authorize(Question {
         principal: case.caller.principal.clone(),
-        principal_arn: case.caller.principal.arn(),
+        principal_arn: case.caller.principal.arn().into(),
         action: case.action,
         resource: key_arn.into(),
         resource_account: key_account,

@@ -51,9 +51,9 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
             let mut principals = BTreeSet::new();
             let mut names = BTreeSet::new();
             for e in trail.events() {
-                keys.extend(e.resources.iter().map(|r| r.arn.clone()));
+                keys.extend(e.resources.iter().map(|r| r.arn.to_string()));
                 principals.extend(e.user_identity.arn.clone());
-                names.insert(e.event_name.clone());
+                names.insert(e.event_name.to_string());
             }
             let options = |set: BTreeSet<String>, chosen: String| {
                 set.into_iter()
@@ -118,8 +118,8 @@ fn event_row(h: &mut Html, e: &AuditEvent) {
         .user_identity
         .arn
         .clone()
-        .or_else(|| e.user_identity.invoked_by.clone())
-        .unwrap_or_else(|| e.user_identity.kind.clone());
+        .or_else(|| e.user_identity.invoked_by.map(String::from))
+        .unwrap_or_else(|| e.user_identity.kind.into());
     let via = match (&e.user_identity.arn, &e.user_identity.invoked_by) {
         (Some(_), Some(service)) => format!(" via {service}"),
         _ => String::new(),
@@ -134,7 +134,7 @@ fn event_row(h: &mut Html, e: &AuditEvent) {
     ))
     .el("code", "", &e.event_time)
     .raw(" ")
-    .el("strong", "", &e.event_name)
+    .el("strong", "", e.event_name)
     .raw(" ")
     .el("span", "who", &format!("{who}{via}"));
     if let Some(code) = &e.error_code {

@@ -7,13 +7,14 @@
 //! stays, in plaintext: it is not secret, which is why it must never hold
 //! secrets.
 
-use super::trail::{AuditEvent, AuditResource, AuditTrail, UserIdentity, cloudtrail_shape};
+use super::trail::{AuditEvent, AuditResource, AuditTrail, UserIdentity};
 use crate::env::{CallRecord, Clock, Randomness};
 use crate::error::KmsError;
-use crate::ids::AccountId;
+use crate::ids::{AccountId, Region};
+use crate::json::to_cloudtrail_value;
 use crate::principal::Caller;
 use crate::request::{Request, Response};
-use alloc::string::{String, ToString};
+use alloc::string::ToString;
 use alloc::sync::Arc;
 use serde_json::Value;
 
@@ -29,70 +30,70 @@ pub fn call(
 ) -> u64 {
     // Redacted by type: no secret (plaintext, SecureString value, SQL and
     // its rows) can enter the trail, whatever its field is called.
-    let request_parameters = crate::json::to_redacted_value(request)
+    let request_parameters = to_cloudtrail_value(request)
         .ok()
-        .and_then(|mut v| v.get_mut("Parameters").map(Value::take))
-        .map(cloudtrail_shape);
+        .and_then(|mut v| v.get_mut("parameters").map(Value::take));
     let response_elements = match result {
-        Ok(response) if !request.read_only() => crate::json::to_redacted_value(response)
-            .ok()
-            .map(cloudtrail_shape),
+        Ok(response) if !request.read_only() => to_cloudtrail_value(response).ok(),
         _ => None,
     };
     let (error_code, error_message) = match result {
         // CloudTrail records KMS denials as `AccessDenied`, other errors by exception name.
-        Err(KmsError::AccessDeniedException(m)) => {
-            (Some("AccessDenied".to_string()), Some(m.clone()))
-        }
-        Err(e) => (Some(e.name().to_string()), Some(e.message().to_string())),
+        Err(KmsError::AccessDeniedException(m)) => (Some("AccessDenied"), Some(m.clone())),
+        Err(e) => (Some(e.name()), Some(e.message().to_string())),
         Ok(_) => (None, None),
     };
-    let caller_account = caller.principal.account().map(ToString::to_string);
+    let caller_account = caller.principal.account().cloned();
     let recipient = record
         .resources
         .first()
-        .map(|(a, _)| a.to_string())
-        .or_else(|| caller_account.clone())
-        .unwrap_or_default();
-    let via = caller.via_service.map(|s| s.principal().to_string());
-    let (event_source, region) = match request.service() {
-        "iam" => ("iam.amazonaws.com", String::from("us-east-1")),
-        "sts" => ("sts.amazonaws.com", caller.region.to_string()),
-        "rds" => ("rds.amazonaws.com", caller.region.to_string()),
-        "rds-data" => ("rds-data.amazonaws.com", caller.region.to_string()),
-        "ssm" => ("ssm.amazonaws.com", caller.region.to_string()),
-        _ => ("kms.amazonaws.com", caller.region.to_string()),
+        .map(|(a, _)| a.clone())
+        .or_else(|| caller_account.clone());
+    let via = caller.via_service.map(|s| s.principal());
+    let event_source = match request.service() {
+        "iam" => "iam.amazonaws.com",
+        "sts" => "sts.amazonaws.com",
+        "rds" => "rds.amazonaws.com",
+        "rds-data" => "rds-data.amazonaws.com",
+        "ssm" => "ssm.amazonaws.com",
+        _ => "kms.amazonaws.com",
+    };
+    // IAM is a global service: its events are recorded in us-east-1.
+    let region = if request.service() == "iam" {
+        Region::parse("us-east-1").unwrap_or_else(|_| caller.region.clone())
+    } else {
+        caller.region.clone()
     };
     let event = AuditEvent {
         sequence: 0,
         time: clock.now(),
         event_version: "1.08",
         user_identity: UserIdentity {
-            kind: caller.principal.identity_type().into(),
+            kind: caller.principal.identity_type(),
             arn: Some(caller.principal.arn()),
             account_id: caller_account,
-            invoked_by: via.clone(),
+            invoked_by: via,
         },
-        event_time: clock.iso().to_string(),
-        event_source: event_source.into(),
-        event_name: request.operation().into(),
+        event_time: clock.iso().clone(),
+        event_source,
+        event_name: request.operation(),
         aws_region: region,
-        source_ip_address: via.clone().unwrap_or_else(|| "203.0.113.10".into()),
-        user_agent: via.unwrap_or_else(|| "kms-playground".into()),
+        source_ip_address: via.unwrap_or("203.0.113.10"),
+        user_agent: via.unwrap_or("kms-playground"),
         request_parameters,
         response_elements,
         error_code,
         error_message,
-        request_id: random.uuid().to_string(),
-        event_id: random.uuid().to_string(),
+        request_id: random.uuid(),
+        event_id: random.uuid(),
         read_only: request.read_only(),
         resources: record
             .resources
             .iter()
             .map(|(account, arn)| AuditResource {
-                account_id: account.to_string(),
-                kind: "AWS::KMS::Key".into(),
-                arn: arn.to_string(),
+                account_id: account.clone(),
+                kind: "AWS::KMS::Key",
+                arn: arn.clone(),
             })
             .collect(),
         event_type: "AwsApiCall",
@@ -108,42 +109,42 @@ pub fn service_event(
     trail: &mut AuditTrail,
     clock: &Clock,
     random: &mut Randomness,
-    name: &str,
+    name: &'static str,
     account: &AccountId,
     key_arn: &Arc<str>,
-    region: String,
+    region: &Region,
 ) -> u64 {
     let event = AuditEvent {
         sequence: 0,
         time: clock.now(),
         event_version: "1.08",
         user_identity: UserIdentity {
-            kind: "AWSService".into(),
+            kind: "AWSService",
             arn: None,
-            account_id: Some(account.to_string()),
-            invoked_by: Some("kms.amazonaws.com".into()),
+            account_id: Some(account.clone()),
+            invoked_by: Some("kms.amazonaws.com"),
         },
-        event_time: clock.iso().to_string(),
-        event_source: "kms.amazonaws.com".into(),
-        event_name: name.into(),
-        aws_region: region,
-        source_ip_address: "kms.amazonaws.com".into(),
-        user_agent: "kms.amazonaws.com".into(),
+        event_time: clock.iso().clone(),
+        event_source: "kms.amazonaws.com",
+        event_name: name,
+        aws_region: region.clone(),
+        source_ip_address: "kms.amazonaws.com",
+        user_agent: "kms.amazonaws.com",
         request_parameters: None,
         response_elements: None,
         error_code: None,
         error_message: None,
-        request_id: random.uuid().to_string(),
-        event_id: random.uuid().to_string(),
+        request_id: random.uuid(),
+        event_id: random.uuid(),
         read_only: false,
         resources: alloc::vec![AuditResource {
-            account_id: account.to_string(),
-            kind: "AWS::KMS::Key".into(),
-            arn: key_arn.to_string(),
+            account_id: account.clone(),
+            kind: "AWS::KMS::Key",
+            arn: key_arn.clone(),
         }],
         event_type: "AwsServiceEvent",
         management_event: true,
-        recipient_account_id: account.to_string(),
+        recipient_account_id: Some(account.clone()),
         event_category: "Management",
     };
     trail.push(event)

@@ -9,11 +9,14 @@
 //! secrets.
 
 use crate::clock::Timestamp;
+use crate::ids::{AccountId, Region};
 use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::Serialize;
 use serde_json::Value;
+use uuid::Uuid;
 
 /// How many events a trail keeps by default before dropping the oldest.
 pub const DEFAULT_CAPACITY: usize = 50_000;
@@ -24,16 +27,16 @@ pub const DEFAULT_CAPACITY: usize = 50_000;
 pub struct UserIdentity {
     /// `Root`, `IAMUser`, `AssumedRole` or `AWSService`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// The principal's ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<String>,
     /// The principal's account.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
+    pub account_id: Option<AccountId>,
     /// The service that made the call on the principal's behalf.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invoked_by: Option<String>,
+    pub invoked_by: Option<&'static str>,
 }
 
 /// A resource named by an event.
@@ -41,16 +44,17 @@ pub struct UserIdentity {
 pub struct AuditResource {
     /// Owner account.
     #[serde(rename = "accountId")]
-    pub account_id: String,
+    pub account_id: AccountId,
     /// `AWS::KMS::Key`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: &'static str,
     /// The resource's ARN.
     #[serde(rename = "ARN")]
-    pub arn: String,
+    pub arn: Arc<str>,
 }
 
-/// One CloudTrail event.
+/// One CloudTrail event. Its text is written when it is read (shared or
+/// static strings, ids as UUIDs): a call pays little for its event.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
@@ -65,34 +69,34 @@ pub struct AuditEvent {
     /// Who called.
     pub user_identity: UserIdentity,
     /// ISO 8601 time.
-    pub event_time: String,
+    pub event_time: Arc<str>,
     /// `kms.amazonaws.com`, `iam.amazonaws.com`, ...
-    pub event_source: String,
+    pub event_source: &'static str,
     /// The operation, for example `Decrypt`.
-    pub event_name: String,
+    pub event_name: &'static str,
     /// The Region called.
-    pub aws_region: String,
+    pub aws_region: Region,
     /// A service's name, or a documentation IP for people.
     #[serde(rename = "sourceIPAddress")]
-    pub source_ip_address: String,
+    pub source_ip_address: &'static str,
     /// The client.
-    pub user_agent: String,
+    pub user_agent: &'static str,
     /// The request, without secrets.
     pub request_parameters: Option<Value>,
     /// The response, without secrets (null for reads and cryptographic operations).
     pub response_elements: Option<Value>,
     /// The error's exception name, when the call failed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
+    pub error_code: Option<&'static str>,
     /// The error's message, when the call failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// A request id.
     #[serde(rename = "requestID")]
-    pub request_id: String,
+    pub request_id: Uuid,
     /// This event's id.
     #[serde(rename = "eventID")]
-    pub event_id: String,
+    pub event_id: Uuid,
     /// Whether the operation only reads.
     pub read_only: bool,
     /// The keys the call touched.
@@ -102,7 +106,7 @@ pub struct AuditEvent {
     /// Always true here.
     pub management_event: bool,
     /// The account whose trail receives the event.
-    pub recipient_account_id: String,
+    pub recipient_account_id: Option<AccountId>,
     /// `Management`.
     pub event_category: &'static str,
 }
@@ -125,7 +129,7 @@ impl AuditQuery {
     pub fn matches(&self, event: &AuditEvent) -> bool {
         self.key_arn
             .as_ref()
-            .is_none_or(|k| event.resources.iter().any(|r| &r.arn == k))
+            .is_none_or(|k| event.resources.iter().any(|r| *r.arn == **k))
             && self
                 .principal_arn
                 .as_ref()
@@ -133,7 +137,7 @@ impl AuditQuery {
             && self
                 .event_name
                 .as_ref()
-                .is_none_or(|n| &event.event_name == n)
+                .is_none_or(|n| event.event_name == n)
             && (!self.errors_only || event.error_code.is_some())
     }
 }
@@ -207,57 +211,5 @@ impl AuditTrail {
         let records: Vec<&AuditEvent> = events.into_iter().collect();
         serde_json::to_string_pretty(&serde_json::json!({ "Records": records }))
             .unwrap_or_else(|_| String::from("{\"Records\":[]}"))
-    }
-}
-
-/// CloudTrail writes parameters in camelCase: `KeyId` becomes `keyId`,
-/// `AWSAccountId` becomes `aWSAccountId` (sic). Keys inside an encryption
-/// context or tags are user data and keep their spelling. Like CloudTrail,
-/// it leaves out ciphertext blobs (not secret, only bulky); secrets never
-/// get here (see [`crate::json::to_redacted_value`]).
-pub fn cloudtrail_shape(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(k, _)| k != "CiphertextBlob")
-                .map(|(k, v)| {
-                    let user_data = k.ends_with("EncryptionContext");
-                    let mut chars = k.chars();
-                    let camel: String = chars
-                        .next()
-                        .map(|c| c.to_ascii_lowercase())
-                        .into_iter()
-                        .chain(chars)
-                        .collect();
-                    (camel, if user_data { v } else { cloudtrail_shape(v) })
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(cloudtrail_shape).collect()),
-        other => other,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn cloudtrail_shape_drops_blobs_and_keeps_context_keys() {
-        let request = json!({
-            "KeyId": "alias/app",
-            "CiphertextBlob": "AQICAHg=",
-            "EncryptionContext": {"Tenant": "acme"},
-            "KeyMetadata": {"AWSAccountId": "111122223333"}
-        });
-        assert_eq!(
-            cloudtrail_shape(request),
-            json!({
-                "keyId": "alias/app",
-                "encryptionContext": {"Tenant": "acme"},
-                "keyMetadata": {"aWSAccountId": "111122223333"}
-            })
-        );
     }
 }

@@ -88,12 +88,23 @@ pub fn write_header(
     iv: &[u8; 12],
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN);
+    append_header(&mut out, key_id, backing_version, kdf_nonce, iv);
+    out
+}
+
+/// Appends a version-1 header to `out`.
+pub fn append_header(
+    out: &mut Vec<u8>,
+    key_id: KeyId,
+    backing_version: u32,
+    kdf_nonce: &[u8; 16],
+    iv: &[u8; 12],
+) {
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&key_id.to_bytes());
     out.extend_from_slice(&backing_version.to_be_bytes());
     out.extend_from_slice(kdf_nonce);
     out.extend_from_slice(iv);
-    out
 }
 
 /// One labelled field of a blob: where it lies and what it says. The

@@ -56,6 +56,15 @@ impl EncryptionContext {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
+    /// The length of the canonical serialization.
+    pub fn canonical_len(&self) -> usize {
+        4 + self
+            .0
+            .iter()
+            .map(|(k, v)| 8 + k.len() + v.len())
+            .sum::<usize>()
+    }
+
     /// Appends the canonical, length-prefixed serialization to `out`.
     pub fn write_canonical(&self, out: &mut Vec<u8>) {
         // BTreeMap<String, _> iterates in byte order of the UTF-8 keys.
@@ -112,5 +121,6 @@ mod tests {
                 0, 0, 0, 2, 0, 0, 0, 1, b'a', 0, 0, 0, 1, b'1', 0, 0, 0, 1, b'b', 0, 0, 0, 1, b'2'
             ]
         );
+        assert_eq!(c.canonical_len(), c.canonical().len());
     }
 }

@@ -22,7 +22,7 @@ use crate::secret::SecretBytes;
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use alloc::vec::Vec;
-use blob::{CiphertextBlob, HEADER_LEN, TAG_LEN, invalid_ciphertext, write_header};
+use blob::{CiphertextBlob, HEADER_LEN, TAG_LEN, append_header, invalid_ciphertext};
 use context::EncryptionContext;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -92,8 +92,16 @@ pub fn seal(
     plaintext: &[u8],
 ) -> Vec<u8> {
     let derived = derive_key(backing, key_id, &random.kdf_nonce);
-    let mut out = write_header(key_id, backing_version, &random.kdf_nonce, &random.iv);
-    let mut aad = Vec::with_capacity(HEADER_LEN + 64);
+    // Sized once: the blob is header, ciphertext and tag.
+    let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
+    append_header(
+        &mut out,
+        key_id,
+        backing_version,
+        &random.kdf_nonce,
+        &random.iv,
+    );
+    let mut aad = Vec::with_capacity(HEADER_LEN + context.canonical_len());
     aad.extend_from_slice(&out);
     context.write_canonical(&mut aad);
     out.extend_from_slice(plaintext);
@@ -113,7 +121,7 @@ pub fn open(
     context: &EncryptionContext,
 ) -> Result<SecretBytes, KmsError> {
     let derived = derive_key(backing, blob.key_id, &blob.kdf_nonce);
-    let mut aad = Vec::with_capacity(HEADER_LEN + 64);
+    let mut aad = Vec::with_capacity(HEADER_LEN + context.canonical_len());
     aad.extend_from_slice(blob.header);
     context.write_canonical(&mut aad);
     let mut buffer = blob.ciphertext.to_vec();

@@ -6,6 +6,7 @@
 use super::state::{Account, Iam};
 use crate::error::KmsError;
 use crate::ids::AccountId;
+use crate::policy::condition::Text;
 use crate::policy::{
     Considered, PolicyDocument, PolicyRole, Purpose, Question, RequestContext, StoredPolicy,
 };
@@ -23,18 +24,25 @@ pub fn unknown_account(account: &AccountId) -> KmsError {
 }
 
 /// The condition keys every request carries, whatever it asks for.
-pub fn caller_context(caller: &Caller, now_iso: &Arc<str>) -> RequestContext {
+///
+/// `principal_arn` is the caller's ARN (a session's `aws:PrincipalArn` is
+/// its role's).
+pub fn caller_context(
+    caller: &Caller,
+    principal_arn: &Arc<str>,
+    now_iso: &Arc<str>,
+) -> RequestContext {
     let mut c = RequestContext::default();
     let principal = &caller.principal;
     if let Some(account) = principal.account() {
         c.insert_new("kms:CallerAccount", account.as_arc());
         c.insert_new("aws:PrincipalAccount", account.as_arc());
     }
-    let principal_arn = match principal {
+    let principal_arn: Text = match principal {
         Principal::AssumedRole { account, role, .. } => {
-            Principal::Role(account.clone(), role.clone()).arn()
+            Text::Owned(Principal::Role(account.clone(), role.clone()).arn())
         }
-        other => other.arn(),
+        _ => Text::Shared(principal_arn.clone()),
     };
     c.insert_new("aws:PrincipalArn", principal_arn);
     c.insert_new("aws:CurrentTime", now_iso.clone());
@@ -170,13 +178,14 @@ impl Iam {
         arn: Arc<str>,
         account: &AccountId,
     ) -> Question {
+        let principal_arn: Arc<str> = caller.principal.arn().into();
         Question {
-            principal_arn: caller.principal.arn(),
+            context: caller_context(caller, &principal_arn, now_iso),
+            principal_arn,
             principal: caller.principal.clone(),
             action,
             resource: arn,
             resource_account: account.clone(),
-            context: caller_context(caller, now_iso),
             resource_policy: None,
             identity_policies: self.identity_policies(&caller.principal),
             grants: Vec::new(),
@@ -201,13 +210,14 @@ impl Iam {
         account: &AccountId,
         purpose: Purpose,
     ) -> Question {
+        let principal_arn: Arc<str> = caller.principal.arn().into();
         Question {
-            principal_arn: caller.principal.arn(),
+            context: caller_context(caller, &principal_arn, now_iso),
+            principal_arn,
             principal: caller.principal.clone(),
             action,
             resource: arn,
             resource_account: account.clone(),
-            context: caller_context(caller, now_iso),
             resource_policy: Some(Considered { role, policy }),
             identity_policies: self.identity_policies(&caller.principal),
             grants: Vec::new(),

@@ -45,8 +45,8 @@ pub fn key_question(
     key: &KmsKey,
     extras: &Extras<'_>,
 ) -> Question {
-    let principal_arn = caller.principal.arn();
-    let mut context = caller_context(caller, now_iso);
+    let principal_arn: Arc<str> = caller.principal.arn().into();
+    let mut context = caller_context(caller, &principal_arn, now_iso);
     context.insert_new("kms:KeySpec", "SYMMETRIC_DEFAULT");
     context.insert_new("kms:KeyUsage", "ENCRYPT_DECRYPT");
     context.insert_new("kms:KeyOrigin", "AWS_KMS");
@@ -88,7 +88,7 @@ pub fn key_question(
         }
         _ => None,
     };
-    let grantees: Vec<&str> = core::iter::once(principal_arn.as_str())
+    let grantees: Vec<&str> = core::iter::once(&*principal_arn)
         .chain(role_arn.as_deref())
         .collect();
     let all = kms.grants.get(&key.id);

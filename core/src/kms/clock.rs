@@ -10,7 +10,6 @@ use crate::clock::{DAY, Timestamp};
 use crate::crypto::BackingKey;
 use crate::env::Ctx;
 use crate::ids::KeyId;
-use alloc::string::ToString;
 
 /// What a fired timer changed that other services may care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +86,7 @@ fn delete_key_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId) -> Fired {
         "DeleteKey",
         &key.account,
         key.arn(),
-        key.region.to_string(),
+        &key.region,
     );
     Fired::KeyDeleted(id)
 }
@@ -118,11 +117,7 @@ fn rotate_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId, kind: RotationType) {
         created: now,
         rotation: Some(kind),
     });
-    let (account, arn, region) = (
-        key.account.clone(),
-        key.arn().clone(),
-        key.region.to_string(),
-    );
+    let (account, arn, region) = (key.account.clone(), key.arn().clone(), key.region.clone());
     service_event(
         ctx.audit,
         ctx.clock,
@@ -130,6 +125,6 @@ fn rotate_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId, kind: RotationType) {
         "RotateKey",
         &account,
         &arn,
-        region,
+        &region,
     );
 }

@@ -196,7 +196,7 @@ pub struct Question {
     /// Who asks.
     pub principal: Principal,
     /// Its ARN.
-    pub principal_arn: String,
+    pub principal_arn: Arc<str>,
     /// The IAM action.
     pub action: &'static str,
     /// The resource ARN, or `*`.
@@ -289,7 +289,7 @@ pub struct Sides {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authorization {
     /// The principal's ARN.
-    pub principal: String,
+    pub principal: Arc<str>,
     principal_id: Principal,
     /// The IAM action.
     pub action: &'static str,
@@ -306,16 +306,22 @@ pub struct Authorization {
     pub purpose: Purpose,
     context: RequestContext,
     policies: Vec<Considered>,
-    /// Per policy, where its statements' results start in `results`.
-    starts: Vec<usize>,
+    /// Each statement's result, policy after policy.
     results: Vec<StatementResult>,
     grants: Vec<GrantCheck>,
     other_grants: usize,
 }
 
+/// Where policy `i`'s statements start among all the results.
+fn start_of(policies: &[Considered], i: usize) -> usize {
+    policies[..i]
+        .iter()
+        .map(|p| p.document().statements.len())
+        .sum()
+}
+
 fn first_applying(
     policies: &[Considered],
-    starts: &[usize],
     results: &[StatementResult],
     source: PolicySource,
     effect: Effect,
@@ -326,7 +332,7 @@ fn first_applying(
         .enumerate()
         .filter(|(_, p)| p.source() == source)
         .find_map(|(i, p)| {
-            let start = starts[i];
+            let start = start_of(policies, i);
             p.document()
                 .statements
                 .iter()
@@ -347,8 +353,8 @@ pub fn authorize(q: Question) -> Authorization {
     let mut policies = Vec::with_capacity(q.identity_policies.len() + 1);
     policies.extend(q.resource_policy);
     policies.extend(q.identity_policies);
-    let mut starts = Vec::with_capacity(policies.len());
-    let mut results = Vec::new();
+    let mut results =
+        Vec::with_capacity(policies.iter().map(|p| p.document().statements.len()).sum());
     {
         let subject = Subject {
             principal: &q.principal,
@@ -358,7 +364,6 @@ pub fn authorize(q: Question) -> Authorization {
             context: &q.context,
         };
         for p in &policies {
-            starts.push(results.len());
             p.document().evaluate_into(
                 &subject,
                 p.source() == PolicySource::Identity,
@@ -370,7 +375,7 @@ pub fn authorize(q: Question) -> Authorization {
         .first()
         .is_some_and(|p| p.source() == PolicySource::Resource);
     let find = |source, effect, principal: &dyn Fn(PrincipalMatch) -> bool| {
-        first_applying(&policies, &starts, &results, source, effect, principal)
+        first_applying(&policies, &results, source, effect, principal)
     };
     let any = |_: PrincipalMatch| true;
     let same_account = q.principal.account() == Some(&q.resource_account);
@@ -444,7 +449,6 @@ pub fn authorize(q: Question) -> Authorization {
         purpose: q.purpose,
         context: q.context,
         policies,
-        starts,
         results,
         grants: q.grants,
         other_grants: q.other_grants,
@@ -454,7 +458,7 @@ pub fn authorize(q: Question) -> Authorization {
 /// A decision taken by a grant's own rule (RetireGrant): who may retire it.
 pub fn retirement(
     principal: Principal,
-    principal_arn: String,
+    principal_arn: Arc<str>,
     resource: Arc<str>,
     resource_account: AccountId,
     retirer: Retirer,
@@ -472,7 +476,6 @@ pub fn retirement(
         purpose: Purpose::Request,
         context: RequestContext::default(),
         policies: Vec::new(),
-        starts: Vec::new(),
         results: Vec::new(),
         grants: alloc::vec![grant],
         other_grants: 0,
@@ -637,7 +640,8 @@ impl Authorization {
             || self.policies.iter().enumerate().any(|(i, p)| {
                 p.source() == PolicySource::Identity
                     && p.document().statements.iter().enumerate().any(|(j, s)| {
-                        s.effect == Effect::Allow && self.results[self.starts[i] + j].applies
+                        s.effect == Effect::Allow
+                            && self.results[start_of(&self.policies, i) + j].applies
                     })
             });
         let resource_policy = matches!(
@@ -739,12 +743,14 @@ impl Authorization {
                     .statements
                     .iter()
                     .enumerate()
-                    .map(|(j, s)| s.trace(j, &self.results[self.starts[i] + j], &subject))
+                    .map(|(j, s)| {
+                        s.trace(j, &self.results[start_of(&self.policies, i) + j], &subject)
+                    })
                     .collect(),
             })
             .collect();
         AuthorizationView {
-            principal: self.principal.clone(),
+            principal: self.principal.to_string(),
             action: self.action.into(),
             resource: self.resource.to_string(),
             allowed: self.allowed,

@@ -703,12 +703,12 @@ impl ScenarioRun {
                     .filter(|e| {
                         invoked_by
                             .as_ref()
-                            .is_none_or(|i| e.user_identity.invoked_by.as_ref() == Some(i))
+                            .is_none_or(|i| e.user_identity.invoked_by == Some(i.as_str()))
                     })
                     .filter(|e| {
                         error_code
                             .as_ref()
-                            .is_none_or(|c| e.error_code.as_ref() == Some(c))
+                            .is_none_or(|c| e.error_code == Some(c.as_str()))
                     })
                     .count();
                 let want = at_least.unwrap_or(1);

@@ -313,7 +313,7 @@ pub fn retire_grant(
     };
     ctx.record.decide(retirement(
         principal.clone(),
-        who,
+        who.into(),
         key_arn,
         key_account,
         retirer,
