@@ -8,7 +8,7 @@ use crate::clock::Timestamp;
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId};
 use crate::policy::Authorization;
-use crate::principal::Caller;
+use crate::principal::{Caller, Principal};
 use crate::request::{Request, Response};
 use crate::secret::SecretBytes;
 use alloc::collections::BTreeMap;
@@ -173,9 +173,23 @@ pub struct CallRecord {
     pub undo: Vec<Undo>,
     /// Audit events of the requests a service made while handling this one.
     pub nested_events: Vec<u64>,
+    /// The caller's ARN, formatted once for the call's decisions and its event.
+    caller_arn: Option<(Principal, Arc<str>)>,
 }
 
 impl CallRecord {
+    /// `principal`'s ARN: formatted on first use, shared afterwards.
+    pub fn caller_arn(&mut self, principal: &Principal) -> Arc<str> {
+        match &self.caller_arn {
+            Some((p, arn)) if p == principal => arn.clone(),
+            _ => {
+                let arn: Arc<str> = principal.arn().into();
+                self.caller_arn = Some((principal.clone(), arn.clone()));
+                arn
+            }
+        }
+    }
+
     /// Notes a resource the call touched (once).
     pub fn touch(&mut self, account: &AccountId, arn: &Arc<str>) {
         if !self.resources.iter().any(|(_, a)| a == arn) {

@@ -67,6 +67,12 @@ macro_rules! define_requests {
                 match self { $( $( Request::$variant(_) => $ro, )* )* }
             }
 
+            /// CloudTrail's `requestParameters`: the parameters with every
+            /// secret and ciphertext blob left out (see [`crate::json`]).
+            pub fn cloudtrail_parameters(&self) -> Option<Value> {
+                match self { $( $( Request::$variant(r) => crate::json::to_cloudtrail_value(r).ok(), )* )* }
+            }
+
             /// The service that handles it.
             pub fn owner(&self) -> Service {
                 match self { $( $( Request::$variant(_) => Service::$service, )* )* }

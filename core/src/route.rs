@@ -138,9 +138,9 @@ pub fn finish(
     caller: &Caller,
     request: &Request,
     result: Result<Response, KmsError>,
-    call: CallRecord,
+    mut call: CallRecord,
 ) -> Outcome {
-    let sequence = record::call(audit, clock, random, caller, request, &result, &call);
+    let sequence = record::call(audit, clock, random, caller, request, &result, &mut call);
     let mut audit_events = call.nested_events;
     audit_events.push(sequence);
     Outcome {

@@ -153,8 +153,9 @@ fn crypto_op(size: usize, decrypt: bool) -> Box<dyn FnMut()> {
     } else {
         encrypt
     };
+    let caller = root();
     Box::new(move || {
-        let outcome = world.call(root(), request.clone());
+        let outcome = world.call(caller.clone(), request.clone());
         debug_assert!(outcome.result.is_ok());
     })
 }
@@ -235,6 +236,34 @@ pub fn replay_log() -> WorldLog {
     world.export_log()
 }
 
+/// The cryptography of one GenerateDataKey + Decrypt pair and nothing else:
+/// draw a data key, nonce and IV from the world's CSPRNG, derive, seal,
+/// parse, derive, open. The ceiling `World::call` is measured against.
+fn crypto_ceiling() -> Box<dyn FnMut()> {
+    use crate::crypto::blob::CiphertextBlob;
+    use crate::crypto::{BackingKey, SealRandomness, open, seal};
+    use crate::env::Randomness;
+    let mut random = Randomness::from_seed([1; 32]);
+    let key_id = crate::ids::KeyId::from_random(random.bytes());
+    let backing = BackingKey::new(random.bytes());
+    let context = crate::crypto::context::EncryptionContext::new();
+    Box::new(move || {
+        let data_key = random.secret(32);
+        let sealing = SealRandomness {
+            kdf_nonce: random.bytes(),
+            iv: random.bytes(),
+        };
+        let blob = seal(key_id, 1, &backing, &sealing, &context, data_key.expose());
+        let opened = CiphertextBlob::parse(&blob).and_then(|p| open(&p, &backing, &context));
+        debug_assert!(
+            opened
+                .as_ref()
+                .is_ok_and(|k| k.expose() == data_key.expose())
+        );
+        core::hint::black_box(opened).ok();
+    })
+}
+
 /// Every workload, in table order.
 pub fn all() -> Vec<Workload> {
     vec![
@@ -264,15 +293,17 @@ pub fn all() -> Vec<Workload> {
             prepare: || {
                 let mut world = world();
                 let key = create_key(&mut world, None);
+                let caller = root();
                 Box::new(move || {
                     let gdk = Request::GenerateDataKey(GenerateDataKeyRequest {
                         key_id: key.clone(),
                         key_spec: Some(DataKeySpec::AES_256),
                         ..Default::default()
                     });
-                    if let Ok(Response::GenerateDataKey(d)) = world.call(root(), gdk).result {
+                    if let Ok(Response::GenerateDataKey(d)) = world.call(caller.clone(), gdk).result
+                    {
                         let outcome = world.call(
-                            root(),
+                            caller.clone(),
                             Request::Decrypt(DecryptRequest {
                                 ciphertext_blob: d.ciphertext_blob,
                                 ..Default::default()
@@ -282,6 +313,11 @@ pub fn all() -> Vec<Workload> {
                     }
                 })
             },
+        },
+        Workload {
+            name: "Crypto ceiling: GenerateDataKey + Decrypt",
+            bytes_per_op: None,
+            prepare: crypto_ceiling,
         },
         Workload {
             name: "ReEncrypt 32 B",
@@ -308,8 +344,9 @@ pub fn all() -> Vec<Workload> {
                     destination_key_id: to,
                     ..Default::default()
                 });
+                let caller = root();
                 Box::new(move || {
-                    let outcome = world.call(root(), request.clone());
+                    let outcome = world.call(caller.clone(), request.clone());
                     debug_assert!(outcome.result.is_ok());
                 })
             },

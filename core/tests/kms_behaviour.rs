@@ -726,10 +726,7 @@ fn every_call_is_audited_without_secrets() {
     };
     let failed: Vec<_> = world.audit().query(&errors).collect();
     assert_eq!(failed.len(), 1);
-    assert_eq!(
-        failed[0].error_code,
-        Some("InvalidCiphertextException")
-    );
+    assert_eq!(failed[0].error_code, Some("InvalidCiphertextException"));
     let by_key = AuditQuery {
         key_arn: Some(key.arn.clone()),
         event_name: Some("Encrypt".into()),

@@ -52,7 +52,7 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
             let mut names = BTreeSet::new();
             for e in trail.events() {
                 keys.extend(e.resources.iter().map(|r| r.arn.to_string()));
-                principals.extend(e.user_identity.arn.clone());
+                principals.extend(e.user_identity.arn.as_deref().map(String::from));
                 names.insert(e.event_name.to_string());
             }
             let options = |set: BTreeSet<String>, chosen: String| {
@@ -117,7 +117,8 @@ fn event_row(h: &mut Html, e: &AuditEvent) {
     let who = e
         .user_identity
         .arn
-        .clone()
+        .as_deref()
+        .map(String::from)
         .or_else(|| e.user_identity.invoked_by.map(String::from))
         .unwrap_or_else(|| e.user_identity.kind.into());
     let via = match (&e.user_identity.arn, &e.user_identity.invoked_by) {

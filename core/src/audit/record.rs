@@ -16,7 +16,6 @@ use crate::principal::Caller;
 use crate::request::{Request, Response};
 use alloc::string::ToString;
 use alloc::sync::Arc;
-use serde_json::Value;
 
 /// Records one call; returns its sequence number.
 pub fn call(
@@ -26,13 +25,11 @@ pub fn call(
     caller: &Caller,
     request: &Request,
     result: &Result<Response, KmsError>,
-    record: &CallRecord,
+    record: &mut CallRecord,
 ) -> u64 {
     // Redacted by type: no secret (plaintext, SecureString value, SQL and
     // its rows) can enter the trail, whatever its field is called.
-    let request_parameters = to_cloudtrail_value(request)
-        .ok()
-        .and_then(|mut v| v.get_mut("parameters").map(Value::take));
+    let request_parameters = request.cloudtrail_parameters();
     let response_elements = match result {
         Ok(response) if !request.read_only() => to_cloudtrail_value(response).ok(),
         _ => None,
@@ -70,7 +67,7 @@ pub fn call(
         event_version: "1.08",
         user_identity: UserIdentity {
             kind: caller.principal.identity_type(),
-            arn: Some(caller.principal.arn()),
+            arn: Some(record.caller_arn(&caller.principal)),
             account_id: caller_account,
             invoked_by: via,
         },

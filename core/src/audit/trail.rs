@@ -30,7 +30,7 @@ pub struct UserIdentity {
     pub kind: &'static str,
     /// The principal's ARN.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
+    pub arn: Option<Arc<str>>,
     /// The principal's account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<AccountId>,
@@ -133,7 +133,7 @@ impl AuditQuery {
             && self
                 .principal_arn
                 .as_ref()
-                .is_none_or(|p| event.user_identity.arn.as_ref() == Some(p))
+                .is_none_or(|p| event.user_identity.arn.as_deref() == Some(p.as_str()))
             && self
                 .event_name
                 .as_ref()

@@ -65,14 +65,19 @@ impl<'a> CiphertextBlob<'a> {
         }
         let (header, rest) = bytes.split_at(HEADER_LEN);
         let (ciphertext, tag) = rest.split_at(rest.len() - TAG_LEN);
-        let array = |r: core::ops::Range<usize>| header[r].to_vec();
+        let key_id: [u8; 16] = header[4..20].try_into().map_err(|_| invalid_ciphertext())?;
+        let version: [u8; 4] = header[20..24]
+            .try_into()
+            .map_err(|_| invalid_ciphertext())?;
         Ok(Self {
-            key_id: KeyId::from_bytes(array(4..20).try_into().map_err(|_| invalid_ciphertext())?),
-            backing_version: u32::from_be_bytes(
-                array(20..24).try_into().map_err(|_| invalid_ciphertext())?,
-            ),
-            kdf_nonce: array(24..40).try_into().map_err(|_| invalid_ciphertext())?,
-            iv: array(40..52).try_into().map_err(|_| invalid_ciphertext())?,
+            key_id: KeyId::from_bytes(key_id),
+            backing_version: u32::from_be_bytes(version),
+            kdf_nonce: header[24..40]
+                .try_into()
+                .map_err(|_| invalid_ciphertext())?,
+            iv: header[40..52]
+                .try_into()
+                .map_err(|_| invalid_ciphertext())?,
             header,
             ciphertext,
             tag: tag.try_into().map_err(|_| invalid_ciphertext())?,

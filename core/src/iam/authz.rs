@@ -23,6 +23,9 @@ pub fn unknown_account(account: &AccountId) -> KmsError {
     ))
 }
 
+/// Keys a request's context usually holds: the caller's, plus what KMS adds.
+const CONTEXT_KEYS: usize = 12;
+
 /// The condition keys every request carries, whatever it asks for.
 ///
 /// `principal_arn` is the caller's ARN (a session's `aws:PrincipalArn` is
@@ -32,7 +35,7 @@ pub fn caller_context(
     principal_arn: &Arc<str>,
     now_iso: &Arc<str>,
 ) -> RequestContext {
-    let mut c = RequestContext::default();
+    let mut c = RequestContext::with_capacity(CONTEXT_KEYS);
     let principal = &caller.principal;
     if let Some(account) = principal.account() {
         c.insert_new("kms:CallerAccount", account.as_arc());

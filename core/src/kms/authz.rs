@@ -33,7 +33,7 @@ pub struct Extras<'a> {
     pub request_alias: Option<&'a str>,
 }
 
-/// The question of `action` by `caller` on `key`.
+/// The question of `action` by `caller` (whose ARN is `principal_arn`) on `key`.
 #[allow(clippy::too_many_arguments)]
 pub fn key_question(
     kms: &Kms,
@@ -41,11 +41,11 @@ pub fn key_question(
     now: Timestamp,
     now_iso: &Arc<str>,
     caller: &Caller,
+    principal_arn: Arc<str>,
     action: &'static str,
     key: &KmsKey,
     extras: &Extras<'_>,
 ) -> Question {
-    let principal_arn: Arc<str> = caller.principal.arn().into();
     let mut context = caller_context(caller, &principal_arn, now_iso);
     context.insert_new("kms:KeySpec", "SYMMETRIC_DEFAULT");
     context.insert_new("kms:KeyUsage", "ENCRYPT_DECRYPT");

@@ -239,12 +239,14 @@ impl Keys<'_> {
             .get(&id)
             .ok_or_else(|| KmsError::NotFoundException(format!("Key {id} does not exist")))?;
         ctx.record.touch(&key.account, key.arn());
+        let principal_arn = ctx.record.caller_arn(&caller.principal);
         let question = key_question(
             self.kms,
             self.iam,
             ctx.now(),
             ctx.clock.iso(),
             caller,
+            principal_arn,
             action,
             key,
             extras,
@@ -351,6 +353,7 @@ pub fn simulate(
         clock.now(),
         clock.iso(),
         caller,
+        caller.principal.arn().into(),
         action,
         key,
         &extras,

@@ -582,6 +582,15 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// An empty context with room for `keys` keys (a request sets about a
+    /// dozen: one allocation instead of four).
+    pub fn with_capacity(keys: usize) -> Self {
+        Self {
+            values: Vec::with_capacity(keys),
+            encryption_context: None,
+        }
+    }
+
     fn position(&self, key: &str) -> Option<usize> {
         self.values
             .iter()
