@@ -3,7 +3,7 @@
 //! trail (for the requests a service makes on a caller's behalf) and the
 //! record of its own call. Handlers never see the world.
 
-use crate::audit::AuditTrail;
+use crate::audit::{AuditResource, AuditTrail};
 use crate::clock::Timestamp;
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId};
@@ -167,8 +167,8 @@ pub enum Undo {
 pub struct CallRecord {
     /// Each authorization, in the order they were made.
     pub authorizations: Vec<Authorization>,
-    /// The resources the call touched (account, ARN), for the audit event.
-    pub resources: Vec<(AccountId, Arc<str>)>,
+    /// The keys the call touched, as its audit event names them.
+    pub resources: Vec<AuditResource>,
     /// What to undo if the call fails.
     pub undo: Vec<Undo>,
     /// Audit events of the requests a service made while handling this one.
@@ -192,8 +192,9 @@ impl CallRecord {
 
     /// Notes a resource the call touched (once).
     pub fn touch(&mut self, account: &AccountId, arn: &Arc<str>) {
-        if !self.resources.iter().any(|(_, a)| a == arn) {
-            self.resources.push((account.clone(), arn.clone()));
+        if !self.resources.iter().any(|r| r.arn == *arn) {
+            self.resources
+                .push(AuditResource::key(account.clone(), arn.clone()));
         }
     }
 

@@ -44,7 +44,7 @@ pub fn call(
     let recipient = record
         .resources
         .first()
-        .map(|(a, _)| a.clone())
+        .map(|r| r.account_id.clone())
         .or_else(|| caller_account.clone());
     let via = caller.via_service.map(|s| s.principal());
     let event_source = match request.service() {
@@ -84,15 +84,7 @@ pub fn call(
         request_id: random.uuid(),
         event_id: random.uuid(),
         read_only: request.read_only(),
-        resources: record
-            .resources
-            .iter()
-            .map(|(account, arn)| AuditResource {
-                account_id: account.clone(),
-                kind: "AWS::KMS::Key",
-                arn: arn.clone(),
-            })
-            .collect(),
+        resources: core::mem::take(&mut record.resources),
         event_type: "AwsApiCall",
         management_event: true,
         recipient_account_id: recipient,
@@ -134,11 +126,7 @@ pub fn service_event(
         request_id: random.uuid(),
         event_id: random.uuid(),
         read_only: false,
-        resources: alloc::vec![AuditResource {
-            account_id: account.clone(),
-            kind: "AWS::KMS::Key",
-            arn: key_arn.clone(),
-        }],
+        resources: alloc::vec![AuditResource::key(account.clone(), key_arn.clone())],
         event_type: "AwsServiceEvent",
         management_event: true,
         recipient_account_id: Some(account.clone()),

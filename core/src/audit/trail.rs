@@ -53,6 +53,17 @@ pub struct AuditResource {
     pub arn: Arc<str>,
 }
 
+impl AuditResource {
+    /// A KMS key.
+    pub fn key(account_id: AccountId, arn: Arc<str>) -> Self {
+        Self {
+            account_id,
+            kind: "AWS::KMS::Key",
+            arn,
+        }
+    }
+}
+
 /// One CloudTrail event. Its text is written when it is read (shared or
 /// static strings, ids as UUIDs): a call pays little for its event.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -88,9 +88,8 @@ pub fn key_question(
         }
         _ => None,
     };
-    let grantees: Vec<&str> = core::iter::once(&*principal_arn)
-        .chain(role_arn.as_deref())
-        .collect();
+    let both = [&*principal_arn, role_arn.as_deref().unwrap_or_default()];
+    let grantees = &both[..if role_arn.is_some() { 2 } else { 1 }];
     let all = kms.grants.get(&key.id);
     let operation = action.strip_prefix("kms:").unwrap_or(action);
     let request = GrantRequest {
@@ -103,7 +102,7 @@ pub fn key_question(
     };
     let grants: Vec<_> = all
         .map(|g| {
-            g.for_grantees(&grantees)
+            g.for_grantees(grantees)
                 .map(|g| g.check(&request))
                 .collect()
         })
