@@ -11,15 +11,14 @@
 //! Within one key, several policy values are alternatives (any may match; for
 //! negated operators none may match). Keys and operators of a block all must hold.
 
-use super::document::{Values, malformed_policy, parse_values};
+pub use super::context::{ContextValues, RequestContext, Text, ValuesOf};
+use super::context::{ENCRYPTION_CONTEXT_PREFIX, KNOWN_KEYS};
 use super::glob::Shape;
+use super::values::{Values, malformed_policy, parse_values};
 use crate::clock::Timestamp;
-use crate::crypto::context::EncryptionContext;
 use crate::error::KmsError;
-use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use serde::Serialize;
@@ -225,31 +224,6 @@ impl fmt::Display for Operator {
         Ok(())
     }
 }
-
-/// Condition keys the simulator fills in, lowercase. `kms:EncryptionContext:<key>`
-/// is accepted for any context key.
-pub const KNOWN_KEYS: &[&str] = &[
-    "kms:calleraccount",
-    "kms:viaservice",
-    "kms:encryptioncontextkeys",
-    "kms:grantisforawsresource",
-    "kms:grantoperations",
-    "kms:granteeprincipal",
-    "kms:retiringprincipal",
-    "kms:keyspec",
-    "kms:keyusage",
-    "kms:keyorigin",
-    "kms:requestalias",
-    "kms:resourcealiases",
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:currenttime",
-];
-
-/// The prefix of per-pair encryption context keys.
-pub const ENCRYPTION_CONTEXT_PREFIX: &str = "kms:encryptioncontext:";
 
 /// One operator applied to one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,201 +456,6 @@ pub struct ConditionTrace {
     /// Why, when the answer depends on an absent key.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub note: String,
-}
-
-/// One value of a request's condition key: static text, shared text, or
-/// text made for this request (no copy in any case).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Text {
-    /// Known at compile time (`SYMMETRIC_DEFAULT`).
-    Static(&'static str),
-    /// Shared with the world (an account id, the clock's text).
-    Shared(Arc<str>),
-    /// Made for this request (a principal's ARN).
-    Owned(String),
-}
-
-impl core::ops::Deref for Text {
-    type Target = str;
-    fn deref(&self) -> &str {
-        match self {
-            Text::Static(s) => s,
-            Text::Shared(s) => s,
-            Text::Owned(s) => s,
-        }
-    }
-}
-
-impl From<&'static str> for Text {
-    fn from(s: &'static str) -> Self {
-        Text::Static(s)
-    }
-}
-
-impl From<Arc<str>> for Text {
-    fn from(s: Arc<str>) -> Self {
-        Text::Shared(s)
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text::Owned(s)
-    }
-}
-
-/// One condition key's values in a request, cheap to clone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ContextValues {
-    /// One value.
-    One(Text),
-    /// Several (`kms:ResourceAliases`, `kms:GrantOperations`).
-    Many(Vec<Text>),
-}
-
-/// The values of one key, as a condition reads them.
-#[derive(Debug, Clone, Copy)]
-pub enum ValuesOf<'a> {
-    /// Set directly.
-    Set(&'a ContextValues),
-    /// One value of the encryption context.
-    Pair(&'a str),
-    /// The encryption context's keys.
-    Keys(&'a EncryptionContext),
-}
-
-impl<'a> ValuesOf<'a> {
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        match self {
-            ValuesOf::Set(ContextValues::Many(v)) => v.is_empty(),
-            ValuesOf::Keys(c) => c.is_empty(),
-            _ => false,
-        }
-    }
-
-    /// The values.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + 'a {
-        let (one, many, keys): (Option<&'a str>, &'a [Text], Option<&'a EncryptionContext>) =
-            match *self {
-                ValuesOf::Set(ContextValues::One(v)) => (Some(&**v), &[], None),
-                ValuesOf::Set(ContextValues::Many(v)) => (None, v.as_slice(), None),
-                ValuesOf::Pair(v) => (Some(v), &[], None),
-                ValuesOf::Keys(c) => (None, &[], Some(c)),
-            };
-        one.into_iter()
-            .chain(many.iter().map(|v| &**v))
-            .chain(keys.into_iter().flat_map(|c| c.pairs().map(|(k, _)| k)))
-    }
-}
-
-/// The condition keys of one request and their values. Keys are looked up
-/// case-insensitively, as IAM does. A request sets a dozen keys at most; the
-/// encryption context is kept whole (its pairs answer
-/// `kms:EncryptionContext:<key>` and `kms:EncryptionContextKeys` when a
-/// condition asks), so building a context costs the same whatever its size.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RequestContext {
-    values: Vec<(Cow<'static, str>, ContextValues)>,
-    encryption_context: Option<EncryptionContext>,
-}
-
-impl RequestContext {
-    /// An empty context with room for `keys` keys (a request sets about a
-    /// dozen: one allocation instead of four).
-    pub fn with_capacity(keys: usize) -> Self {
-        Self {
-            values: Vec::with_capacity(keys),
-            encryption_context: None,
-        }
-    }
-
-    fn position(&self, key: &str) -> Option<usize> {
-        self.values
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case(key))
-    }
-
-    /// Sets a key to one value.
-    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Text>) {
-        self.set_values(key, ContextValues::One(value.into()));
-    }
-
-    /// Sets a (multi-valued) key.
-    pub fn set_all(&mut self, key: impl Into<Cow<'static, str>>, values: Vec<Text>) {
-        self.set_values(key, ContextValues::Many(values));
-    }
-
-    /// Adds a key the context does not have yet (what builders of a
-    /// request's context use: they set each key once, so no search).
-    pub fn insert_new(&mut self, key: &'static str, value: impl Into<Text>) {
-        debug_assert!(self.position(key).is_none(), "{key} is set twice");
-        self.values
-            .push((Cow::Borrowed(key), ContextValues::One(value.into())));
-    }
-
-    fn set_values(&mut self, key: impl Into<Cow<'static, str>>, values: ContextValues) {
-        let key = key.into();
-        match self.position(&key) {
-            Some(i) => self.values[i].1 = values,
-            None => self.values.push((key, values)),
-        }
-    }
-
-    /// Sets the encryption context the request carries (a non-empty one
-    /// gives the `kms:EncryptionContext:<key>` and
-    /// `kms:EncryptionContextKeys` keys).
-    pub fn set_encryption_context(&mut self, context: &EncryptionContext) {
-        self.encryption_context = (!context.is_empty()).then(|| context.clone());
-    }
-
-    /// The values of a key, if the request has it.
-    pub fn get(&self, key: &str) -> Option<ValuesOf<'_>> {
-        if let Some(i) = self.position(key) {
-            return Some(ValuesOf::Set(&self.values[i].1));
-        }
-        let context = self.encryption_context.as_ref()?;
-        if key.eq_ignore_ascii_case("kms:EncryptionContextKeys") {
-            return Some(ValuesOf::Keys(context));
-        }
-        let prefix = ENCRYPTION_CONTEXT_PREFIX.len();
-        let name = key
-            .get(..prefix)
-            .filter(|p| p.eq_ignore_ascii_case(ENCRYPTION_CONTEXT_PREFIX))
-            .and_then(|_| key.get(prefix..))?;
-        // Context keys compare case-insensitively here; of two that differ
-        // only in case, the last in canonical order answers.
-        context
-            .pairs()
-            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
-            .last()
-            .map(|(_, v)| ValuesOf::Pair(v))
-    }
-
-    /// Every key with its values, as written, for explanations: the keys
-    /// set, then one per encryption context pair and the context's keys.
-    pub fn entries(&self) -> Vec<(String, Vec<String>)> {
-        let mut out: Vec<(String, Vec<String>)> = self
-            .values
-            .iter()
-            .map(|(k, v)| {
-                (
-                    String::from(&**k),
-                    ValuesOf::Set(v).iter().map(String::from).collect(),
-                )
-            })
-            .collect();
-        if let Some(context) = &self.encryption_context {
-            for (k, v) in context.pairs() {
-                out.push((format!("kms:EncryptionContext:{k}"), alloc::vec![v.into()]));
-            }
-            out.push((
-                String::from("kms:EncryptionContextKeys"),
-                context.pairs().map(|(k, _)| String::from(k)).collect(),
-            ));
-        }
-        out
-    }
 }
 
 #[cfg(test)]
