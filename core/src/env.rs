@@ -17,6 +17,15 @@ use alloc::vec::Vec;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{Rng, SeedableRng};
 
+/// Which advance a timer fires in, and until when it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Advance {
+    /// Counts advances, so that a check can tell one from the next.
+    pub serial: u64,
+    /// The time the advance ends at.
+    pub until: Timestamp,
+}
+
 /// The virtual time, and its ISO 8601 text (every request needs it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {

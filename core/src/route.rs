@@ -4,16 +4,18 @@
 
 use crate::audit::{AuditTrail, record};
 use crate::clock::Timestamp;
-use crate::env::{CallRecord, Clock, Ctx, KmsCalls, Outcome, Randomness, Timer, Undo};
+use crate::crypto::context::EncryptionContext;
+use crate::env::{Advance, CallRecord, Clock, Ctx, KmsCalls, Outcome, Randomness, Timer, Undo};
 use crate::error::KmsError;
-use crate::iam::Iam;
+use crate::iam::{Account, Iam};
+use crate::ids::AccountId;
 use crate::kms::call::Keys;
 use crate::kms::clock::Fired;
 use crate::kms::state::Kms;
+use crate::policy::Authorization;
 use crate::principal::Caller;
 use crate::request::{Request, Response, Service};
 use crate::services::rds::call::RdsCall;
-use crate::services::rds::health::Advance;
 use crate::services::rds::state::Rds;
 use crate::services::ssm::ops::SsmCall;
 use crate::services::ssm::state::Ssm;
@@ -80,6 +82,73 @@ fn undo_kms(kms: &mut Kms, undo: &[Undo]) {
             }
         }
     }
+}
+
+impl State {
+    /// Adds an account (its root user exists at once).
+    pub fn add_account(&mut self, account_id: AccountId, name: &str) -> Result<(), KmsError> {
+        if self.iam.accounts.contains_key(&account_id) {
+            return Err(KmsError::AlreadyExistsException(alloc::format!(
+                "Account {account_id} already exists."
+            )));
+        }
+        crate::iam::check_account_name(name)?;
+        self.iam.accounts.insert(
+            account_id,
+            Account {
+                name: name.into(),
+                ..Account::default()
+            },
+        );
+        Ok(())
+    }
+
+    /// What a failed `request` must restore beyond its recorded side
+    /// effects: a service request makes several KMS calls (and a grant must
+    /// not outlive its cluster), so the services it touches are kept whole.
+    pub fn snapshot(&self, request: &Request) -> Option<Snapshot> {
+        request.is_service().then(|| Snapshot {
+            kms: self.kms.clone(),
+            rds: self.rds.clone(),
+            ssm: self.ssm.clone(),
+        })
+    }
+
+    /// Puts back what [`State::snapshot`] kept.
+    pub fn restore(&mut self, snapshot: Snapshot) {
+        self.kms = snapshot.kms;
+        self.rds = snapshot.rds;
+        self.ssm = snapshot.ssm;
+    }
+
+    /// Dry run, like AWS's policy simulator: could `caller` perform
+    /// `action` on the key `key_id` names, with this encryption context?
+    pub fn simulate(
+        &self,
+        clock: &Clock,
+        caller: &Caller,
+        action: &str,
+        key_id: &str,
+        encryption_context: Option<&EncryptionContext>,
+    ) -> Result<Authorization, KmsError> {
+        crate::kms::call::simulate(
+            &self.kms,
+            &self.iam,
+            clock,
+            caller,
+            action,
+            key_id,
+            encryption_context,
+        )
+    }
+}
+
+/// The services' state before a service request, to restore if it fails.
+#[derive(Debug)]
+pub struct Snapshot {
+    kms: Kms,
+    rds: Rds,
+    ssm: Ssm,
 }
 
 /// Undoes what a failed request did on the side (an AWS managed key created

@@ -8,16 +8,12 @@
 use crate::audit::AuditTrail;
 use crate::clock::Timestamp;
 pub use crate::env::Outcome;
-use crate::env::{CallRecord, Clock, Ctx, Randomness, Timers};
+use crate::env::{Advance, CallRecord, Clock, Ctx, Randomness, Timers};
 use crate::error::KmsError;
-use crate::iam::Account;
 use crate::ids::AccountId;
-use crate::kms::Kms;
 use crate::principal::Caller;
 use crate::request::Request;
 use crate::route::{self, State};
-use crate::services::rds::health::Advance;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -128,19 +124,9 @@ impl World {
         &self.config
     }
 
-    /// Accounts by id.
-    pub fn accounts(&self) -> &BTreeMap<AccountId, Account> {
-        &self.state.iam.accounts
-    }
-
-    /// The KMS state (keys, aliases, deleted keys), for display.
-    pub fn kms(&self) -> &Kms {
-        &self.state.kms
-    }
-
-    /// Every service's state (`.rds` clusters and snapshots, `.ssm`
-    /// parameters), for display.
-    pub fn services(&self) -> &State {
+    /// Every service's state (`.iam` accounts, `.kms` keys and aliases,
+    /// `.rds` clusters and snapshots, `.ssm` parameters), for display.
+    pub fn state(&self) -> &State {
         &self.state
     }
 
@@ -162,19 +148,7 @@ impl World {
 
     /// Adds an account (its root user exists at once).
     pub fn add_account(&mut self, account_id: AccountId, name: &str) -> Result<(), KmsError> {
-        if self.state.iam.accounts.contains_key(&account_id) {
-            return Err(KmsError::AlreadyExistsException(format!(
-                "Account {account_id} already exists."
-            )));
-        }
-        crate::iam::check_account_name(name)?;
-        self.state.iam.accounts.insert(
-            account_id.clone(),
-            Account {
-                name: name.into(),
-                ..Account::default()
-            },
-        );
+        self.state.add_account(account_id.clone(), name)?;
         self.record(LogEntry::AddAccount {
             account_id,
             name: name.into(),
@@ -195,13 +169,7 @@ impl World {
     /// KMS calls, and a grant must not outlive its cluster) restored.
     fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
         let checkpoint = self.random.checkpoint();
-        let before = request.is_service().then(|| {
-            (
-                self.state.kms.clone(),
-                self.state.rds.clone(),
-                self.state.ssm.clone(),
-            )
-        });
+        let before = self.state.snapshot(request);
         let mut call = CallRecord::default();
         let mut ctx = Ctx {
             clock: &self.clock,
@@ -214,10 +182,8 @@ impl World {
         if result.is_err() {
             self.random.rewind(checkpoint);
             route::undo(&mut self.state, &call.undo);
-            if let Some((kms, rds, ssm)) = before {
-                self.state.kms = kms;
-                self.state.rds = rds;
-                self.state.ssm = ssm;
+            if let Some(before) = before {
+                self.state.restore(before);
             }
         }
         route::finish(
@@ -309,15 +275,8 @@ impl World {
         key_id: &str,
         encryption_context: Option<&crate::crypto::context::EncryptionContext>,
     ) -> Result<crate::policy::Authorization, KmsError> {
-        crate::kms::call::simulate(
-            &self.state.kms,
-            &self.state.iam,
-            &self.clock,
-            caller,
-            action,
-            key_id,
-            encryption_context,
-        )
+        self.state
+            .simulate(&self.clock, caller, action, key_id, encryption_context)
     }
 
     /// Advances exactly to the next event, if there is one; returns whether it did.

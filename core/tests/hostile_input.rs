@@ -188,7 +188,7 @@ fn a_century_with_rotating_keys_and_an_aurora_cluster_does_bounded_work() {
     // 405 rotations and a dozen audited checks, not 10 million checks.
     assert!(world.fired_events() < 1_000, "{}", world.fired_events());
     assert!(world.audit().recorded() - recorded < 1_000);
-    let cluster = world.services().rds.clusters.values().next().unwrap();
+    let cluster = world.state().rds.clusters.values().next().unwrap();
     assert_eq!(
         cluster.status,
         kms_core::services::rds::ClusterStatus::Available
@@ -198,7 +198,7 @@ fn a_century_with_rotating_keys_and_an_aurora_cluster_does_bounded_work() {
         "{}",
         cluster.elided_checks
     );
-    let key = world.kms().keys.values().next().unwrap();
+    let key = world.state().kms.keys.values().next().unwrap();
     assert_eq!(key.backing_keys.len(), 1 + 100 * 365 / 90);
     // The cluster still notices a disabled key within minutes.
     let key_id = key.id.to_string();
@@ -208,7 +208,7 @@ fn a_century_with_rotating_keys_and_an_aurora_cluster_does_bounded_work() {
         Request::DisableKey(key_request(&key_id)),
     );
     world.advance(20 * MINUTE).unwrap();
-    let cluster = world.services().rds.clusters.values().next().unwrap();
+    let cluster = world.state().rds.clusters.values().next().unwrap();
     assert_eq!(
         cluster.status,
         kms_core::services::rds::ClusterStatus::InaccessibleRecoverable

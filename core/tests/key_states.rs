@@ -83,7 +83,7 @@ fn every_operation_in_every_state_matches_the_aws_table() {
         (&disabled, KeyState::Disabled),
         (&pending, KeyState::PendingDeletion),
     ] {
-        let key = &world.kms().keys[&KeyId::parse(&meta.key_id).unwrap()];
+        let key = &world.state().kms.keys[&KeyId::parse(&meta.key_id).unwrap()];
         assert_eq!(key.state, state);
         for op in KEY_ACCESSES {
             match (op.check(key.arn(), key.state), expected(op, state)) {

@@ -334,7 +334,7 @@ fn on_demand_rotation_is_limited_to_ten() {
         "LimitExceededException",
     );
     assert_eq!(
-        world.kms().keys[&KeyId::parse(&key.key_id).unwrap()]
+        world.state().kms.keys[&KeyId::parse(&key.key_id).unwrap()]
             .backing_keys
             .len(),
         11
@@ -582,7 +582,7 @@ fn aws_managed_keys_are_used_only_through_their_service() {
         gdk("alias/aws/rds", &ctx(&[])),
         "AccessDeniedException",
     );
-    assert!(world.kms().keys.is_empty());
+    assert!(world.state().kms.keys.is_empty());
     // Through RDS it works, and the key now exists, managed by AWS.
     let via_rds = caller.clone().via(AwsService::Rds);
     let Response::GenerateDataKey(k) = ok(
@@ -763,7 +763,7 @@ fn replaying_the_log_rebuilds_the_same_world_byte_for_byte() {
     );
 
     let restored = World::import_json(&world.export_json()).unwrap();
-    assert_eq!(restored.kms(), world.kms());
+    assert_eq!(restored.state().kms, world.state().kms);
     assert_eq!(restored.now(), world.now());
     assert_eq!(restored.audit(), world.audit());
     assert_eq!(restored.log(), world.log());

@@ -33,7 +33,7 @@ fn sql(world: &mut World, id: &str, text: &str) -> Result<Response, KmsError> {
 
 fn status(world: &World, id: &str) -> ClusterStatus {
     world
-        .services()
+        .state()
         .rds
         .clusters
         .values()
@@ -110,7 +110,7 @@ fn a_refused_cluster_leaves_no_grant_and_no_trace_but_the_trail() {
         Some(allow(&["rds:*", "kms:DescribeKey", "kms:CreateGrant"], "*")),
     );
     let key = create_key(&mut world, &root(PROD));
-    let kms_before = world.kms().clone();
+    let kms_before = world.state().kms.clone();
     // DescribeKey and CreateGrant succeed; GenerateDataKey is not allowed.
     let outcome = create_cluster(&mut world, &creator, "orders", Some(&key.key_id));
     assert_eq!(
@@ -132,11 +132,11 @@ fn a_refused_cluster_leaves_no_grant_and_no_trace_but_the_trail() {
         ]
     );
     assert_eq!(
-        world.kms(),
+        &world.state().kms,
         &kms_before,
         "the grant RDS created was rolled back"
     );
-    assert!(world.services().rds.clusters.is_empty());
+    assert!(world.state().rds.clusters.is_empty());
     assert_eq!(
         outcome.audit_events.len(),
         4,

@@ -202,7 +202,8 @@ fn fill_from(session: Session, console: Console) -> Fill {
     let mut fill = Fill::default();
     session.with_world(|w| {
         if let Some(k) = w
-            .kms()
+            .state()
+            .kms
             .keys
             .values()
             .filter(|k| k.manager == kms_core::kms::api::KeyManager::CUSTOMER)

@@ -80,7 +80,8 @@ pub fn WorldPanel(session: Session, console: Console) -> impl IntoView {
             console.actor.set(arn);
         } else if let Some(key) = button.get_attribute("data-edit-key") {
             let policy = session.with_world(|w| {
-                w.kms()
+                w.state()
+                    .kms
                     .keys
                     .values()
                     .find(|k| k.id.to_string() == key)
@@ -141,7 +142,7 @@ fn psql_prompt(session: Session, console: Console, psql: Psql) -> impl IntoView 
     let names = move || {
         session
             .with_world(|w| {
-                w.services()
+                w.state()
                     .rds
                     .clusters
                     .values()
@@ -239,7 +240,7 @@ fn render(w: &World, free: bool) -> String {
 fn accounts(h: &mut Html, w: &World, free: bool) {
     section(h, "Accounts and principals", "accounts", |h| {
         h.raw("<ul class=\"list\">");
-        for (id, account) in w.accounts() {
+        for (id, account) in &w.state().iam.accounts {
             let mut principals = vec![(format!("arn:aws:iam::{id}:root"), "root".to_string())];
             principals.extend(
                 account
@@ -285,7 +286,7 @@ fn accounts(h: &mut Html, w: &World, free: bool) {
 }
 
 fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
-    let kms = w.kms();
+    let kms = &w.state().kms;
     let id = k.id.to_string();
     let state = match k.state {
         KeyState::Enabled => "Enabled",
@@ -347,7 +348,7 @@ fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
 }
 
 fn keys(h: &mut Html, w: &World, free: bool) {
-    let kms = w.kms();
+    let kms = &w.state().kms;
     section(h, &format!("KMS keys ({})", kms.keys.len()), "keys", |h| {
         h.raw("<ul class=\"cards\">");
         for k in kms.keys.values() {
@@ -391,7 +392,7 @@ fn keys(h: &mut Html, w: &World, free: bool) {
 }
 
 fn clusters(h: &mut Html, w: &World) {
-    let rds = &w.services().rds;
+    let rds = &w.state().rds;
     section(
         h,
         &format!("Aurora clusters ({})", rds.clusters.len()),
@@ -431,7 +432,7 @@ fn clusters(h: &mut Html, w: &World) {
 }
 
 fn snapshots(h: &mut Html, w: &World) {
-    let rds = &w.services().rds;
+    let rds = &w.state().rds;
     section(
         h,
         &format!("Snapshots ({})", rds.snapshots.len()),
@@ -471,7 +472,7 @@ fn snapshots(h: &mut Html, w: &World) {
 }
 
 fn parameters(h: &mut Html, w: &World) {
-    let ssm = &w.services().ssm;
+    let ssm = &w.state().ssm;
     section(
         h,
         &format!("Parameter Store ({})", ssm.parameters.len()),

@@ -4,6 +4,7 @@
 
 use crate::crypto::context::EncryptionContext;
 use alloc::borrow::Cow;
+use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;

@@ -651,7 +651,7 @@ impl ScenarioRun {
                 let cluster = self.substitute(cluster)?;
                 let found = self
                     .world
-                    .services()
+                    .state()
                     .rds
                     .clusters
                     .values()
@@ -675,12 +675,12 @@ impl ScenarioRun {
                 let id_text = key.rsplit('/').next().unwrap_or(&key);
                 let id = KeyId::parse(id_text)
                     .ok_or_else(|| format!("KeyState: {key} is not a key id or ARN"))?;
-                let state = match self.world.kms().keys.get(&id) {
+                let state = match self.world.state().kms.keys.get(&id) {
                     Some(k) => serde_json::to_value(k.state)
                         .ok()
                         .and_then(|v| v.as_str().map(String::from))
                         .unwrap_or_default(),
-                    None if self.world.kms().deleted.contains_key(&id) => "Deleted".into(),
+                    None if self.world.state().kms.deleted.contains_key(&id) => "Deleted".into(),
                     None => return Err(format!("KeyState: no key {key}")),
                 };
                 if state == *equals {

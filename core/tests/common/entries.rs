@@ -26,13 +26,7 @@ pub fn base_world() -> World {
 
 /// What a refused request must leave as it was.
 fn observable(world: &World) -> impl PartialEq + std::fmt::Debug + use<> {
-    (
-        world.now(),
-        world.kms().clone(),
-        world.services().clone(),
-        world.accounts().clone(),
-        world.next_event_time(),
-    )
+    (world.now(), world.state().clone(), world.next_event_time())
 }
 
 fn text(data: &[u8]) -> Option<&str> {

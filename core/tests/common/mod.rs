@@ -132,8 +132,8 @@ pub fn snapshot(world: &World) -> (Timestamp, kms_core::kms::Kms, usize, [u8; 16
     };
     (
         world.now(),
-        world.kms().clone(),
-        world.accounts().len(),
+        world.state().kms.clone(),
+        world.state().iam.accounts.len(),
         drawn,
     )
 }

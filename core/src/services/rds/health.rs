@@ -15,19 +15,10 @@ use super::call::rds_service;
 use super::state::*;
 use super::timer::Timer;
 use crate::clock::Timestamp;
-use crate::env::{Ctx, KmsCalls};
+use crate::env::{Advance, Ctx, KmsCalls};
 use crate::ids::KeyId;
 use crate::kms::api::DecryptRequest;
 use crate::request::{Request, Response};
-
-/// Which advance a timer fires in, and until when it runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Advance {
-    /// Counts advances, so that a check can tell one from the next.
-    pub serial: u64,
-    /// The time the advance ends at.
-    pub until: Timestamp,
-}
 
 /// Sets the cluster's next check `after` seconds from now.
 fn schedule_check(rds: &mut Rds, ctx: &mut Ctx<'_>, key: &ResourceKey, after: u64) {
