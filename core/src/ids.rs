@@ -68,6 +68,14 @@ impl fmt::Display for AccountId {
 #[serde(try_from = "String", into = "String")]
 pub struct Region(Arc<str>);
 
+impl Default for Region {
+    /// The Region a world's callers are in unless a scenario names another
+    /// (the playground's stories are set in Ireland).
+    fn default() -> Self {
+        Self("eu-west-1".into())
+    }
+}
+
 impl Region {
     /// Parses a Region name: lowercase letters and digits in dash-separated
     /// parts ending with a number, as in `eu-west-3` or `us-gov-west-1`.

@@ -79,6 +79,7 @@ pub mod scenario;
 pub mod secret;
 pub mod selftest;
 pub mod services;
+#[cfg(feature = "bench")]
 pub mod workloads;
 pub mod world;
 

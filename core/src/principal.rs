@@ -244,6 +244,23 @@ impl Caller {
         }
     }
 
+    /// A caller as a person writes one (the console, a scenario's actor):
+    /// a principal's ARN and, if not empty, the principal of the AWS service
+    /// it calls through (`rds.amazonaws.com`).
+    pub fn parse(arn: &str, via: Option<&str>, region: Region) -> Result<Self, KmsError> {
+        let mut caller = Self::new(Principal::parse(arn.trim())?, region);
+        if let Some(via) = via.map(str::trim).filter(|v| !v.is_empty()) {
+            let service = AwsService::from_principal(via).ok_or_else(|| {
+                KmsError::ValidationException(alloc::format!(
+                    "{via} is not a service the simulator knows; one of: {}",
+                    AwsService::ALL.map(|s| s.principal()).join(", ")
+                ))
+            })?;
+            caller.via_service = Some(service);
+        }
+        Ok(caller)
+    }
+
     /// The same principal, through `service`.
     pub fn via(mut self, service: AwsService) -> Self {
         self.via_service = Some(service);
@@ -254,6 +271,40 @@ impl Caller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_caller_is_read_as_the_console_and_scenarios_write_it() {
+        let region = Region::default();
+        assert_eq!(region.as_str(), "eu-west-1");
+        let direct = Caller::parse(
+            " arn:aws:iam::111122223333:role/app ",
+            Some(" "),
+            region.clone(),
+        )
+        .unwrap();
+        assert_eq!(direct.via_service, None);
+        assert_eq!(direct.principal.arn(), "arn:aws:iam::111122223333:role/app");
+        let via = Caller::parse(
+            "arn:aws:iam::111122223333:root",
+            Some("rds.amazonaws.com"),
+            region.clone(),
+        )
+        .unwrap();
+        assert_eq!(via.via_service, Some(AwsService::Rds));
+        let unknown = Caller::parse(
+            "arn:aws:iam::111122223333:root",
+            Some("s3.amazonaws.com"),
+            region,
+        )
+        .unwrap_err();
+        assert_eq!(unknown.name(), "ValidationException");
+        assert!(
+            unknown
+                .message()
+                .contains("s3.amazonaws.com is not a service"),
+            "{unknown}"
+        );
+    }
 
     #[test]
     fn principal_arns_round_trip() {

@@ -18,7 +18,6 @@ use alloc::vec::Vec;
 use serde_json::{Value, json};
 
 const ACCOUNT: &str = "111122223333";
-const REGION: &str = "eu-west-1";
 
 /// One measurable workload.
 pub struct Workload {
@@ -35,10 +34,7 @@ fn account() -> AccountId {
 }
 
 fn caller(principal: Principal) -> Caller {
-    Caller::new(
-        principal,
-        Region::parse(REGION).unwrap_or_else(|_| unreachable!("a valid Region")),
-    )
+    Caller::new(principal, Region::default())
 }
 
 fn root() -> Caller {
@@ -433,4 +429,23 @@ pub fn all() -> Vec<Workload> {
 /// The names, for tables.
 pub fn names() -> Vec<String> {
     all().iter().map(|w| w.name.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_runs_and_has_a_unique_name() {
+        let names = names();
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        for workload in all() {
+            let mut op = (workload.prepare)();
+            op();
+            op();
+        }
+    }
 }

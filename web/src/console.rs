@@ -72,80 +72,6 @@ impl Default for Fill {
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}]}"#;
 const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::ACCOUNT:root"},"Action":"sts:AssumeRole"}]}"#;
 
-/// A runnable example of every action's parameters. `KEY`, `ACCOUNT`,
-/// `BLOB`, `POLICY` and `TRUST` are filled in from the world.
-fn template(action: &str) -> &'static str {
-    match action {
-        "kms:CreateKey" => r#"{"Description": "my key"}"#,
-        "kms:ListKeys"
-        | "kms:ListAliases"
-        | "rds:DescribeDBClusters"
-        | "rds:DescribeDBClusterSnapshots" => "{}",
-        "kms:UpdateKeyDescription" => r#"{"KeyId": "KEY", "Description": "a better description"}"#,
-        "kms:ScheduleKeyDeletion" => r#"{"KeyId": "KEY", "PendingWindowInDays": 7}"#,
-        "kms:PutKeyPolicy" => r#"{"KeyId": "KEY", "PolicyName": "default", "Policy": "POLICY"}"#,
-        "kms:CreateGrant" => {
-            r#"{"KeyId": "KEY", "GranteePrincipal": "arn:aws:iam::ACCOUNT:role/app", "Operations": ["Decrypt"]}"#
-        }
-        "kms:ListRetirableGrants" => r#"{"RetiringPrincipal": "arn:aws:iam::ACCOUNT:role/app"}"#,
-        "kms:RetireGrant" | "kms:RevokeGrant" => r#"{"KeyId": "KEY", "GrantId": "grant id"}"#,
-        "kms:CreateAlias" | "kms:UpdateAlias" => {
-            r#"{"AliasName": "alias/my-key", "TargetKeyId": "KEY"}"#
-        }
-        "kms:DeleteAlias" => r#"{"AliasName": "alias/my-key"}"#,
-        "kms:Encrypt" => {
-            r#"{"KeyId": "KEY", "Plaintext": "aGVsbG8sIHdvcmxk", "EncryptionContext": {"purpose": "demo"}}"#
-        }
-        "kms:Decrypt" => r#"{"CiphertextBlob": "BLOB", "EncryptionContext": {"purpose": "demo"}}"#,
-        "kms:ReEncrypt" => {
-            r#"{"CiphertextBlob": "BLOB", "SourceEncryptionContext": {"purpose": "demo"}, "DestinationKeyId": "KEY"}"#
-        }
-        "kms:GenerateDataKey" | "kms:GenerateDataKeyWithoutPlaintext" => {
-            r#"{"KeyId": "KEY", "KeySpec": "AES_256", "EncryptionContext": {"purpose": "demo"}}"#
-        }
-        "kms:GenerateRandom" => r#"{"NumberOfBytes": 32}"#,
-        "kms:EnableKeyRotation" => r#"{"KeyId": "KEY", "RotationPeriodInDays": 365}"#,
-        "kms:TagResource" => {
-            r#"{"KeyId": "KEY", "Tags": [{"TagKey": "team", "TagValue": "payments"}]}"#
-        }
-        "kms:UntagResource" => r#"{"KeyId": "KEY", "TagKeys": ["team"]}"#,
-        "iam:CreateUser" => r#"{"UserName": "alice"}"#,
-        "iam:CreateRole" => r#"{"RoleName": "app", "AssumeRolePolicyDocument": "TRUST"}"#,
-        "iam:PutUserPolicy" => {
-            r#"{"UserName": "alice", "PolicyName": "kms-use", "PolicyDocument": "POLICY"}"#
-        }
-        "iam:PutRolePolicy" => {
-            r#"{"RoleName": "app", "PolicyName": "kms-use", "PolicyDocument": "POLICY"}"#
-        }
-        "iam:DeleteUserPolicy" => r#"{"UserName": "alice", "PolicyName": "kms-use"}"#,
-        "iam:DeleteRolePolicy" => r#"{"RoleName": "app", "PolicyName": "kms-use"}"#,
-        "sts:AssumeRole" => {
-            r#"{"RoleArn": "arn:aws:iam::ACCOUNT:role/app", "RoleSessionName": "demo"}"#
-        }
-        "rds:CreateDBCluster" => r#"{"DBClusterIdentifier": "app-db", "KmsKeyId": "KEY"}"#,
-        "rds:CreateDBClusterSnapshot" => {
-            r#"{"DBClusterIdentifier": "app-db", "DBClusterSnapshotIdentifier": "app-db-snap"}"#
-        }
-        "rds:CopyDBClusterSnapshot" => {
-            r#"{"SourceDBClusterSnapshotIdentifier": "app-db-snap", "TargetDBClusterSnapshotIdentifier": "app-db-copy", "KmsKeyId": "KEY"}"#
-        }
-        "rds:RestoreDBClusterFromSnapshot" => {
-            r#"{"DBClusterIdentifier": "app-db-restored", "SnapshotIdentifier": "app-db-snap"}"#
-        }
-        "rds:ModifyDBClusterSnapshotAttribute" => {
-            r#"{"DBClusterSnapshotIdentifier": "app-db-snap", "AttributeName": "restore", "ValuesToAdd": ["444455556666"]}"#
-        }
-        "rds-data:ExecuteStatement" => r#"{"resourceArn": "app-db", "sql": "SELECT * FROM users"}"#,
-        "ssm:PutParameter" => {
-            r#"{"Name": "/app/db-password", "Value": "correct horse", "Type": "SecureString", "KeyId": "KEY"}"#
-        }
-        "ssm:GetParameter" => r#"{"Name": "/app/db-password", "WithDecryption": true}"#,
-        "ssm:GetParameters" => r#"{"Names": ["/app/db-password"], "WithDecryption": true}"#,
-        "ssm:DeleteParameter" => r#"{"Name": "/app/db-password"}"#,
-        _ => r#"{"KeyId": "KEY"}"#,
-    }
-}
-
 /// The request JSON for `action`, filled from the world.
 pub fn request_text(action: &str, fill: &Fill) -> String {
     let escape = |s: &str| serde_json::to_string(s).unwrap_or_default();
@@ -153,7 +79,8 @@ pub fn request_text(action: &str, fill: &Fill) -> String {
         let quoted = escape(s);
         quoted[1..quoted.len() - 1].to_string()
     };
-    let parameters = template(action)
+    let parameters = Request::example(action)
+        .unwrap_or(r#"{"KeyId": "KEY"}"#)
         .replace("POLICY", &escaped(POLICY))
         .replace("TRUST", &escaped(TRUST))
         .replace("KEY", &escaped(&fill.key))

@@ -2,8 +2,8 @@
 //! and a console for any request as any principal.
 
 use kms_core::clock::{DAY, HOUR, MINUTE};
-use kms_core::ids::AccountId;
-use kms_core::principal::{AwsService, Caller, Principal};
+use kms_core::ids::{AccountId, Region};
+use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
 use kms_core::world::WorldLog;
 use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
@@ -93,12 +93,7 @@ impl FreePlay {
     /// Sends one request. Bad input is reported as the AWS error it would be,
     /// and changes nothing.
     pub fn send(&mut self, actor: &str, via: &str, request_json: &str) -> &StepResult {
-        let caller = Principal::parse(actor.trim()).and_then(|principal| {
-            let region = kms_core::ids::Region::parse("eu-west-1")?;
-            let mut caller = Caller::new(principal, region);
-            caller.via_service = AwsService::from_principal(via);
-            Ok(caller)
-        });
+        let caller = Caller::parse(actor, Some(via), Region::default());
         let outcome = caller.and_then(|caller| {
             let request = Request::from_json(request_json)?;
             Ok(self.world.call(caller, request))

@@ -37,8 +37,16 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
 /// Mean operations per second of every criterion benchmark in group `kms`.
 fn native(tools: &Tools, root: &Path, quick: bool) -> Result<BTreeMap<String, f64>, String> {
     let mut cmd = tools.command("cargo");
-    cmd.current_dir(root)
-        .args(["bench", "-p", "kms-core", "--bench", "kms", "--"]);
+    cmd.current_dir(root).args([
+        "bench",
+        "-p",
+        "kms-core",
+        "--features",
+        "bench",
+        "--bench",
+        "kms",
+        "--",
+    ]);
     if quick {
         cmd.args([
             "--warm-up-time",
@@ -241,24 +249,8 @@ fn render(
 
 /// The position of a workload in `kms_core::workloads::all()`'s order.
 fn kms_order(name: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "Encrypt 32 B",
-        "Decrypt 32 B",
-        "Encrypt 4 KiB",
-        "Decrypt 4 KiB",
-        "GenerateDataKey + Decrypt",
-        "ReEncrypt 32 B",
-        "Authorize, S4 policy",
-        "Authorize, 1 statement",
-        "Authorize, 10 statements",
-        "Authorize, 100 statements",
-        "Authorize, 32 KB policy",
-        "Grant lookup, 0 grants",
-        "Grant lookup, 1,000 grants",
-        "Grant lookup, 50,000 grants",
-        "Bulk AES-256-GCM, 1 MiB",
-        "Bulk AES-256-GCM, 64 MiB",
-        "Replay of a 10,000-request log",
-    ];
-    ORDER.iter().position(|o| *o == name).unwrap_or(usize::MAX)
+    kms_core::workloads::names()
+        .iter()
+        .position(|o| o == name)
+        .unwrap_or(usize::MAX)
 }

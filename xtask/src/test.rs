@@ -55,6 +55,9 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
                     "clippy",
                     "--workspace",
                     "--all-targets",
+                    // The benchmarks' workloads and criterion benches too.
+                    "--features",
+                    "kms-core/bench",
                     "--",
                     "-D",
                     "warnings",
@@ -105,7 +108,11 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
         },
         Step {
             name: "tests, native",
-            commands: vec![cargo(tools, root, &["test", "--workspace"])],
+            commands: vec![cargo(
+                tools,
+                root,
+                &["test", "--workspace", "--features", "kms-core/bench"],
+            )],
         },
         Step {
             name: "tests, wasm in headless Chromium",

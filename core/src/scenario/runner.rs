@@ -6,7 +6,7 @@ use crate::clock::{DAY, HOUR, MINUTE};
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId, Region};
 use crate::policy::Authorization;
-use crate::principal::{AwsService, Caller, Principal};
+use crate::principal::Caller;
 use crate::request::Request;
 use crate::world::{World, WorldConfig};
 use alloc::collections::BTreeMap;
@@ -294,8 +294,10 @@ impl ScenarioRun {
             Some(s) => parse_seed(s)?,
             None => DEFAULT_SEED,
         };
-        let region = Region::parse(scenario.region.as_deref().unwrap_or("eu-west-1"))
-            .map_err(|e| fail(format!("Region: {e}")))?;
+        let region = match &scenario.region {
+            Some(region) => Region::parse(region).map_err(|e| fail(format!("Region: {e}")))?,
+            None => Region::default(),
+        };
         let mut world = World::new(WorldConfig::from_seed(seed));
         let mut vars = BTreeMap::new();
         vars.insert("region".to_string(), region.to_string());
@@ -434,14 +436,8 @@ impl ScenarioRun {
                 Some(r) => format!("arn:aws:iam::{id}:{r}"),
             }
         };
-        let principal = Principal::parse(&arn).map_err(|e| format!("Actor: {e}"))?;
-        let mut caller = Caller::new(principal, self.region.clone());
-        if let Some(v) = via {
-            caller.via_service = Some(
-                AwsService::from_principal(&v)
-                    .ok_or_else(|| format!("Actor: unknown service {v}"))?,
-            );
-        }
+        let caller = Caller::parse(&arn, via.as_deref(), self.region.clone())
+            .map_err(|e| format!("Actor: {}", e.message()))?;
         Ok(caller)
     }
 
