@@ -10,6 +10,11 @@
 //! The crate is `no_std` + `alloc`: the same code runs in the browser
 //! (wasm32) and natively. Cryptography is real (see [`crypto`]).
 //!
+//! The layers, what may import what, and the file where each rule lives
+//! ("Decrypt on a disabled key", "cross-account needs both sides", "the
+//! lockout check", "Aurora goes inaccessible after DisableKey") are drawn in
+//! `ARCHITECTURE.md` at the repository's root.
+//!
 //! # Envelope encryption
 //!
 //! ```

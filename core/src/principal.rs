@@ -58,6 +58,16 @@ impl Principal {
         }
     }
 
+    /// The principal's name within its account, as its ARN ends:
+    /// `root`, `user/alice`, `role/app`, `assumed-role/app/session`.
+    pub fn name_in_account(&self) -> String {
+        let arn = self.arn();
+        match (self, arn.rsplit_once(':')) {
+            (Principal::Service(_), _) | (_, None) => arn,
+            (_, Some((_, name))) => name.into(),
+        }
+    }
+
     /// CloudTrail's `userIdentity.type`.
     pub fn identity_type(&self) -> &'static str {
         match self {

@@ -292,12 +292,7 @@ impl World {
         WorldLog {
             format: WorldLog::FORMAT,
             core_version: crate::VERSION.into(),
-            seed: self
-                .config
-                .seed
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            seed: hex::encode(self.config.seed),
             start: self.config.start,
             audit_capacity: Some(self.config.audit_capacity),
             entries: self.log.clone(),
@@ -381,15 +376,11 @@ impl World {
 }
 
 /// Parses a seed written as 64 hexadecimal characters.
-pub(crate) fn parse_seed(hex: &str) -> Result<[u8; 32], KmsError> {
-    let bad = || KmsError::ValidationException("Seed must be 64 hexadecimal characters.".into());
-    if hex.len() != 64 || !hex.is_ascii() {
-        return Err(bad());
-    }
+pub(crate) fn parse_seed(text: &str) -> Result<[u8; 32], KmsError> {
     let mut seed = [0u8; 32];
-    for (i, byte) in seed.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
-    }
+    hex::decode_to_slice(text, &mut seed).map_err(|_| {
+        KmsError::ValidationException("Seed must be 64 hexadecimal characters.".into())
+    })?;
     Ok(seed)
 }
 

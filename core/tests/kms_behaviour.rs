@@ -806,6 +806,12 @@ fn hostile_logs_are_refused_with_a_reason() {
             "{\"Format\":1,\"CoreVersion\":\"0\",\"Seed\":\"zz\",\"Start\":0,\"Entries\":[]}",
             "Seed",
         ),
+        // A sign is not a hexadecimal digit (a hand-written reader once
+        // took `+f` for 0x0f).
+        (
+            "{\"Format\":1,\"CoreVersion\":\"0\",\"Seed\":\"+f00000000000000000000000000000000000000000000000000000000000000\",\"Start\":0,\"Entries\":[]}",
+            "64 hexadecimal",
+        ),
         (
             "{\"Format\":1,\"CoreVersion\":\"0\",\"Seed\":\"0000000000000000000000000000000000000000000000000000000000000000\",\"Start\":0,\"Entries\":[{\"Entry\":\"AddAccount\",\"AccountId\":\"12\",\"Name\":\"x\"}]}",
             "not a playground log",

@@ -5,23 +5,17 @@
 //! field of its format labelled.
 
 use crate::html::{Html, hex, short_id};
-use kms_core::base64_blob;
-use kms_core::crypto::blob;
-use serde_json::Value;
+use kms_core::crypto::context::EncryptionContext;
+use kms_core::kms::envelope::{Envelope, EnvelopeCall};
 
-fn text<'a>(v: Option<&'a Value>, name: &str) -> Option<&'a str> {
-    v?.get(name)?.as_str()
-}
-
-fn context(v: Option<&Value>, name: &str) -> String {
-    match v.and_then(|v| v.get(name)).and_then(Value::as_object) {
-        Some(map) if !map.is_empty() => map
-            .iter()
-            .map(|(k, v)| format!("{k} = {}", v.as_str().unwrap_or_default()))
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => "(none)".into(),
+fn context(c: &EncryptionContext) -> String {
+    if c.is_empty() {
+        return "(none)".into();
     }
+    c.pairs()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn arrow(h: &mut Html, arrow: &str) {
@@ -30,36 +24,35 @@ fn arrow(h: &mut Html, arrow: &str) {
     ));
 }
 
-/// The diagram for one step, if its operation is one the envelope explains.
-pub fn envelope_html(h: &mut Html, request: Option<&Value>, response: Option<&Value>) {
-    let _ = draw(h, request, response);
+/// The diagram for one step, if its call is one the envelope explains.
+pub fn envelope_html(h: &mut Html, envelope: Option<&Envelope>) {
+    if let Some(e) = envelope {
+        draw(h, e);
+    }
 }
 
-fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Option<()> {
-    let action = text(request, "Action")?;
-    let parameters = request?.get("Parameters");
-    let response = response?;
-    let (blob_text, context_name) = match action {
-        "kms:GenerateDataKey" | "kms:GenerateDataKeyWithoutPlaintext" | "kms:Encrypt" => {
-            (text(Some(response), "CiphertextBlob")?, "EncryptionContext")
-        }
-        "kms:Decrypt" => (text(parameters, "CiphertextBlob")?, "EncryptionContext"),
-        "kms:ReEncrypt" => (
-            text(Some(response), "CiphertextBlob")?,
-            "DestinationEncryptionContext",
-        ),
-        _ => return None,
-    };
-    let bytes = base64_blob::decode(blob_text)?;
-    let fields = blob::fields(&bytes).ok()?;
-    let version = blob::CiphertextBlob::parse(&bytes).ok()?.backing_version;
-    let key = short_id(text(Some(response), "KeyId").unwrap_or_default()).to_string();
-    let plaintext = text(Some(response), "Plaintext").and_then(base64_blob::decode);
-    let data_key = matches!(
-        action,
-        "kms:GenerateDataKey" | "kms:GenerateDataKeyWithoutPlaintext"
-    );
-    h.raw("<div class=\"envelope\" data-testid=\"envelope\"><div class=\"flow\"><div class=\"box key\"><strong>KMS key</strong> ")
+fn draw(h: &mut Html, e: &Envelope) {
+    let bytes = &e.blob;
+    let version = e.backing_version;
+    let key = short_id(&e.key_arn).to_string();
+    let plaintext = e.plaintext.as_ref().map(|p| p.expose());
+    let data_key = e.is_data_key();
+    h.raw("<div class=\"envelope\" data-testid=\"envelope\"><div class=\"flow\">");
+    if let Some(source) = &e.source_key_arn {
+        h.raw("<div class=\"box key\" data-testid=\"envelope-source\"><strong>Source KMS key</strong> ")
+            .el("code", "", short_id(source))
+            .raw("<span class=\"lock\">🔒 was bound to ")
+            .el("code", "", &context(e.source_context.as_ref().unwrap_or(&e.context)))
+            .raw("</span></div>");
+        arrow(h, "→");
+    }
+    h.raw("<div class=\"box key\"><strong>")
+        .text(if e.call == EnvelopeCall::ReEncrypt {
+            "Destination KMS key"
+        } else {
+            "KMS key"
+        })
+        .raw("</strong> ")
         .el("code", "", &key)
         .raw(&format!(
             "<span class=\"note\" data-testid=\"envelope-version\">backing-key version {version}</span></div>"
@@ -77,13 +70,9 @@ fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Opti
         };
         h.raw("</div>");
         arrow(h, "→");
-    } else if action == "kms:Decrypt" {
+    } else if e.call == EnvelopeCall::Decrypt {
         h.raw("<div class=\"box\"><strong>Plaintext</strong> ")
-            .el(
-                "code",
-                "secret",
-                &plaintext.as_deref().map(hex).unwrap_or_default(),
-            )
+            .el("code", "secret", &plaintext.map(hex).unwrap_or_default())
             .raw("</div>");
         arrow(h, "←");
     }
@@ -94,7 +83,7 @@ fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Opti
             "CiphertextBlob"
         })
         .raw("</strong><span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
-        .el("code", "", &context(parameters, context_name))
+        .el("code", "", &context(&e.context))
         .raw("</span></div>");
     if data_key {
         arrow(h, "→");
@@ -105,9 +94,9 @@ fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Opti
     h.raw("</div><details class=\"blob-fields\"><summary>")
         .text(&format!("The blob, {} bytes, field by field", bytes.len()))
         .raw("</summary><p class=\"note\">Base64 (what the API returns): ")
-        .el("code", "wrap", blob_text)
+        .el("code", "wrap", &kms_core::base64_blob::encode(bytes))
         .raw("</p><table><thead><tr><th>Bytes</th><th>Field</th><th>Hex</th><th>Meaning</th></tr></thead><tbody>");
-    for (i, f) in fields.into_iter().enumerate() {
+    for (i, f) in e.fields.iter().enumerate() {
         let part = &bytes[f.range.clone()];
         let shown = if part.len() > 24 {
             format!("{}…", hex(&part[..24]))
@@ -128,5 +117,4 @@ fn draw(h: &mut Html, request: Option<&Value>, response: Option<&Value>) -> Opti
         .raw("</tr>");
     }
     h.raw("</tbody></table></details></div>");
-    Some(())
 }

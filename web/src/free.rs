@@ -3,6 +3,7 @@
 
 use kms_core::clock::{DAY, HOUR, MINUTE};
 use kms_core::ids::{AccountId, Region};
+use kms_core::kms::envelope::Envelope;
 use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
 use kms_core::world::WorldLog;
@@ -76,7 +77,8 @@ impl FreePlay {
         let world = World::replay_observed(&log, |caller, request, outcome| {
             let actor = caller.label();
             let json = kms_core::json::to_value(request).ok();
-            results.push(result_of(results.len(), actor, json, Ok(outcome)));
+            let shown = Envelope::shows(request).then_some(request);
+            results.push(result_of(results.len(), actor, json, shown, Ok(outcome)));
         })?;
         let mut free = Self::from_world(world);
         free.results = results;
@@ -94,12 +96,20 @@ impl FreePlay {
     /// and changes nothing.
     pub fn send(&mut self, actor: &str, via: &str, request_json: &str) -> &StepResult {
         let caller = Caller::parse(actor, Some(via), Region::default());
+        let mut shown = None;
         let outcome = caller.and_then(|caller| {
             let request = Request::from_json(request_json)?;
+            shown = Envelope::shows(&request).then(|| request.clone());
             Ok(self.world.call(caller, request))
         });
         let request = serde_json::from_str(request_json).ok();
-        let result = result_of(self.results.len(), actor.to_string(), request, outcome);
+        let result = result_of(
+            self.results.len(),
+            actor.to_string(),
+            request,
+            shown.as_ref(),
+            outcome,
+        );
         self.results.push(result);
         &self.results[self.results.len() - 1]
     }
@@ -110,31 +120,15 @@ fn result_of(
     index: usize,
     actor: String,
     request: Option<serde_json::Value>,
+    sent: Option<&Request>,
     outcome: Result<Outcome, KmsError>,
 ) -> StepResult {
-    let mut result = StepResult {
-        index,
-        narration: String::new(),
-        actor: Some(actor),
-        request,
-        response: None,
-        error: None,
-        authorizations: Vec::new(),
-        audit_events: Vec::new(),
-        expected: String::new(),
-        passed: true,
-        failures: Vec::new(),
-    };
-    match outcome {
+    let mut result = StepResult::new(index, String::new());
+    result.actor = Some(actor);
+    result.request = request;
+    match outcome.and_then(|outcome| result.take_outcome(sent, outcome)) {
+        Ok(response) => result.response = kms_core::json::to_value(&response).ok(),
         Err(e) => result.error = Some(e),
-        Ok(outcome) => {
-            result.authorizations = outcome.authorizations;
-            result.audit_events = outcome.audit_events;
-            match outcome.result {
-                Ok(response) => result.response = kms_core::json::to_value(&response).ok(),
-                Err(e) => result.error = Some(e),
-            }
-        }
     }
     result
 }

@@ -32,7 +32,7 @@ pub fn short_id(text: &str) -> &str {
 
 /// Bytes as lowercase hex.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// HTML being written. `text` escapes, `raw` does not (for markup this

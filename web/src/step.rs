@@ -69,7 +69,7 @@ fn step_html(h: &mut Html, r: &StepResult) {
         }
         (None, None) => {}
     }
-    crate::envelope::envelope_html(h, r.request.as_ref(), r.response.as_ref());
+    crate::envelope::envelope_html(h, r.envelope.as_ref());
     if judged {
         h.el("p", "expected", &r.expected);
     }

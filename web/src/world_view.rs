@@ -241,25 +241,11 @@ fn accounts(h: &mut Html, w: &World, free: bool) {
     section(h, "Accounts and principals", "accounts", |h| {
         h.raw("<ul class=\"list\">");
         for (id, account) in &w.state().iam.accounts {
-            let mut principals = vec![(format!("arn:aws:iam::{id}:root"), "root".to_string())];
-            principals.extend(
-                account
-                    .users
-                    .keys()
-                    .map(|u| (format!("arn:aws:iam::{id}:user/{u}"), format!("user/{u}"))),
-            );
-            for (name, role) in &account.roles {
-                principals.push((
-                    format!("arn:aws:iam::{id}:role/{name}"),
-                    format!("role/{name}"),
-                ));
-                principals.extend(role.sessions.iter().map(|s| {
-                    (
-                        format!("arn:aws:sts::{id}:assumed-role/{name}/{s}"),
-                        format!("assumed-role/{name}/{s}"),
-                    )
-                }));
-            }
+            let principals: Vec<(String, String)> = account
+                .principals(id)
+                .iter()
+                .map(|p| (p.arn(), p.name_in_account()))
+                .collect();
             h.raw("<li>")
                 .el("strong", "", &account.name)
                 .raw(" ")
@@ -401,7 +387,7 @@ fn clusters(h: &mut Html, w: &World) {
             h.raw("<ul class=\"list\">");
             for c in rds.clusters.values() {
                 let status = c.status.as_str();
-                let broken = if status.starts_with("inaccessible") {
+                let broken = if c.status.is_inaccessible() {
                     " broken"
                 } else {
                     ""

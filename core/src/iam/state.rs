@@ -5,9 +5,11 @@
 use crate::clock::Timestamp;
 use crate::ids::AccountId;
 use crate::policy::StoredPolicy;
+use crate::principal::Principal;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 /// An IAM user or the identity side of a role.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -38,6 +40,29 @@ pub struct Account {
     pub users: BTreeMap<String, Identity>,
     /// IAM roles by name.
     pub roles: BTreeMap<String, Role>,
+}
+
+impl Account {
+    /// Everyone who can act in account `id`: the root user, each user, each
+    /// role and each session of a role, in that order.
+    pub fn principals(&self, id: &AccountId) -> Vec<Principal> {
+        let mut all = Vec::with_capacity(1 + self.users.len() + self.roles.len());
+        all.push(Principal::Root(id.clone()));
+        all.extend(
+            self.users
+                .keys()
+                .map(|u| Principal::User(id.clone(), u.clone())),
+        );
+        for (name, role) in &self.roles {
+            all.push(Principal::Role(id.clone(), name.clone()));
+            all.extend(role.sessions.iter().map(|s| Principal::AssumedRole {
+                account: id.clone(),
+                role: name.clone(),
+                session: s.clone(),
+            }));
+        }
+        all
+    }
 }
 
 /// Every account of the world.

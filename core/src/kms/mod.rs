@@ -12,6 +12,7 @@ pub mod api;
 pub mod authz;
 pub mod call;
 pub mod clock;
+pub mod envelope;
 pub mod grants;
 pub mod handle;
 pub mod key;

@@ -5,10 +5,11 @@ use super::format::*;
 use crate::clock::{DAY, HOUR, MINUTE};
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId, Region};
+use crate::kms::envelope::Envelope;
 use crate::policy::Authorization;
 use crate::principal::Caller;
-use crate::request::Request;
-use crate::world::{World, WorldConfig};
+use crate::request::{Request, Response};
+use crate::world::{Outcome, World, WorldConfig};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -273,6 +274,46 @@ pub struct StepResult {
     pub passed: bool,
     /// What did not match.
     pub failures: Vec<String>,
+    /// The envelope of a cryptographic call that succeeded, typed (the
+    /// request and response above already carry its bytes).
+    #[serde(skip)]
+    pub envelope: Option<Envelope>,
+}
+
+impl StepResult {
+    /// An empty result for step `index`.
+    pub fn new(index: usize, narration: String) -> Self {
+        Self {
+            index,
+            narration,
+            actor: None,
+            request: None,
+            response: None,
+            error: None,
+            authorizations: Vec::new(),
+            audit_events: Vec::new(),
+            expected: String::new(),
+            passed: true,
+            failures: Vec::new(),
+            envelope: None,
+        }
+    }
+
+    /// Keeps what a call produced (its decisions, its audit events and,
+    /// when `sent` is a copy of a cryptographic request, its envelope) and
+    /// hands back its result.
+    pub fn take_outcome(
+        &mut self,
+        sent: Option<&Request>,
+        outcome: Outcome,
+    ) -> Result<Response, KmsError> {
+        self.authorizations = outcome.authorizations;
+        self.audit_events = outcome.audit_events;
+        if let (Some(request), Ok(response)) = (sent, &outcome.result) {
+            self.envelope = Envelope::of(request, response);
+        }
+        outcome.result
+    }
 }
 
 /// A scenario being played.
@@ -442,19 +483,7 @@ impl ScenarioRun {
     }
 
     fn play(&mut self, step: &Step, index: usize) -> StepResult {
-        let mut result = StepResult {
-            index,
-            narration: step.narration.clone(),
-            actor: None,
-            request: None,
-            response: None,
-            error: None,
-            authorizations: Vec::new(),
-            audit_events: Vec::new(),
-            expected: String::new(),
-            passed: true,
-            failures: Vec::new(),
-        };
+        let mut result = StepResult::new(index, step.narration.clone());
         if let Some(advance) = &step.advance {
             let moved = match parse_duration(advance) {
                 Some(Some(seconds)) => self.world.advance(seconds).map(|()| true),
@@ -510,15 +539,15 @@ impl ScenarioRun {
                 return;
             }
         };
+        let shown = Envelope::shows(&request).then(|| request.clone());
         let outcome = self.world.call(caller, request);
-        result.authorizations = outcome.authorizations;
-        result.audit_events = outcome.audit_events;
+        let answer = result.take_outcome(shown.as_ref(), outcome);
         let expect = step.expect.clone().unwrap_or_default();
         result.expected = match &expect.error {
             Some(e) => format!("Fails with {e}."),
             None => String::from("Succeeds."),
         };
-        match outcome.result {
+        match answer {
             Ok(response) => {
                 let body = crate::json::to_value(&response).unwrap_or(Value::Null);
                 if let Some(e) = &expect.error {

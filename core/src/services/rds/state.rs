@@ -44,6 +44,14 @@ pub enum ClusterStatus {
 }
 
 impl ClusterStatus {
+    /// Whether the cluster cannot use its KMS key (every query fails).
+    pub fn is_inaccessible(self) -> bool {
+        matches!(
+            self,
+            ClusterStatus::Inaccessible | ClusterStatus::InaccessibleRecoverable
+        )
+    }
+
     /// The status text.
     pub fn as_str(self) -> &'static str {
         match self {
