@@ -1126,3 +1126,82 @@ fn policies_round_trip_to_equivalent_json() {
     let again = PolicyDocument::parse(&parsed.to_json().to_string(), PolicyKind::Key).unwrap();
     assert_eq!(again, parsed);
 }
+
+/// Every decision is an Authorization a learner can open: the retirement of
+/// a grant (decided by the grant, not by policies) and the lockout check
+/// (the trace of "could the caller still call PutKeyPolicy under the
+/// draft?"), with the statement that decided.
+#[test]
+fn retirement_and_the_lockout_check_are_explained_decisions() {
+    use kms_core::policy::{Purpose, Reason};
+    let mut world = world();
+    let admin = add_role(&mut world, PROD, "KeyAdmin", PROD, None);
+    let app = add_role(&mut world, PROD, "App", PROD, None);
+    let key = create_key_with_policy(
+        &mut world,
+        PROD,
+        &four_statement_policy(PROD, &arn(&admin), &arn(&app)),
+    );
+    let Response::CreateGrant(g) = ok(
+        &mut world,
+        &root(PROD),
+        Request::CreateGrant(CreateGrantRequest {
+            key_id: key.key_id.clone(),
+            grantee_principal: arn(&app),
+            operations: vec!["Decrypt".into()],
+            ..Default::default()
+        }),
+    ) else {
+        panic!()
+    };
+    let retire = Request::RetireGrant(RetireGrantRequest {
+        grant_token: Some(g.grant_token.clone()),
+        ..Default::default()
+    });
+    let refused = world.call(app.clone(), retire);
+    assert!(refused.result.is_err());
+    let decision = refused
+        .authorizations
+        .iter()
+        .find(|a| a.action == "kms:RetireGrant")
+        .expect("the refused retirement is an explained decision");
+    assert!(!decision.allowed);
+    assert!(
+        matches!(decision.reason, Reason::Retirement(_)),
+        "{decision:?}"
+    );
+    assert!(
+        decision.explanation().contains("retir"),
+        "{}",
+        decision.explanation()
+    );
+
+    let only_app = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "AppOnly", "Effect": "Allow", "Principal": {"AWS": arn(&app)}, "Action": "kms:Decrypt", "Resource": "*"}]
+    });
+    let locked = world.call(
+        admin.clone(),
+        Request::PutKeyPolicy(PutKeyPolicyRequest {
+            key_id: key.key_id.clone(),
+            policy: only_app.to_string(),
+            ..Default::default()
+        }),
+    );
+    assert_eq!(
+        locked.result.unwrap_err().name(),
+        "MalformedPolicyDocumentException"
+    );
+    let check = locked
+        .authorizations
+        .iter()
+        .find(|a| a.purpose == Purpose::LockoutCheck)
+        .expect("the lockout check's evaluation is kept");
+    assert!(!check.allowed, "the draft would lock the caller out");
+    assert_eq!(check.action, "kms:PutKeyPolicy");
+    let view = check.view();
+    assert!(
+        serde_json::to_string(&view).unwrap().contains("AppOnly"),
+        "the trace shows the draft's statements: {view:?}"
+    );
+}

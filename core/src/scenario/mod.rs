@@ -3,7 +3,11 @@
 
 pub mod builtin;
 pub mod format;
+pub mod load;
 pub mod runner;
+pub mod step;
 
 pub use format::{Actor, Check, Expectation, Scenario, ScenarioAccount, Step};
-pub use runner::{ScenarioError, ScenarioRun, StepResult};
+pub use load::{ScenarioError, parse_duration};
+pub use runner::ScenarioRun;
+pub use step::StepResult;

@@ -1,0 +1,81 @@
+//! One played step, as the page shows it: the request as sent, the
+//! response or error, every decision, the audit events, the envelope of a
+//! cryptographic call, and what was expected.
+
+use crate::error::KmsError;
+use crate::kms::envelope::Envelope;
+use crate::policy::Authorization;
+use crate::request::{Request, Response};
+use crate::world::Outcome;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One step's outcome beside its expectation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StepResult {
+    /// The step's index in `Steps`.
+    pub index: usize,
+    /// The narration.
+    pub narration: String,
+    /// Who acted, as an ARN (plus the service it went through).
+    pub actor: Option<String>,
+    /// The request as sent, variables substituted.
+    pub request: Option<Value>,
+    /// The response body.
+    pub response: Option<Value>,
+    /// The error, if the request failed.
+    pub error: Option<KmsError>,
+    /// Every authorization, with its explanation.
+    pub authorizations: Vec<Authorization>,
+    /// Audit events the step produced.
+    pub audit_events: Vec<u64>,
+    /// What the step expected, in words.
+    pub expected: String,
+    /// Whether everything expected happened.
+    pub passed: bool,
+    /// What did not match.
+    pub failures: Vec<String>,
+    /// The envelope of a cryptographic call that succeeded, typed (the
+    /// request and response above already carry its bytes).
+    #[serde(skip)]
+    pub envelope: Option<Envelope>,
+}
+
+impl StepResult {
+    /// An empty result for step `index`.
+    pub fn new(index: usize, narration: String) -> Self {
+        Self {
+            index,
+            narration,
+            actor: None,
+            request: None,
+            response: None,
+            error: None,
+            authorizations: Vec::new(),
+            audit_events: Vec::new(),
+            expected: String::new(),
+            passed: true,
+            failures: Vec::new(),
+            envelope: None,
+        }
+    }
+
+    /// Keeps what a call produced (its decisions, its audit events and,
+    /// when `sent` is a copy of a cryptographic request, its envelope) and
+    /// hands back its result.
+    pub fn take_outcome(
+        &mut self,
+        sent: Option<&Request>,
+        outcome: Outcome,
+    ) -> Result<Response, KmsError> {
+        self.authorizations = outcome.authorizations;
+        self.audit_events = outcome.audit_events;
+        if let (Some(request), Ok(response)) = (sent, &outcome.result) {
+            self.envelope = Envelope::of(request, response);
+        }
+        outcome.result
+    }
+}
