@@ -51,7 +51,7 @@ fn world() -> World {
     config.record_log = false;
     let mut world = World::new(config);
     let _ = world.add_account(account(), "production");
-    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole", "Resource": "*"}]});
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}]});
     for role in ["App", "KeyAdmin"] {
         let _ = world.call(
             root(),

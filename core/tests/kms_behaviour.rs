@@ -957,7 +957,7 @@ fn iam_users_and_roles_are_named_callers() {
         Request::CreateRole(CreateRoleRequest {
             role_name: name.into(),
             assume_role_policy_document: format!(
-                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{PROD}"}},"Action":"sts:AssumeRole","Resource":"*"}}}}"#
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Principal":{{"AWS":"{PROD}"}},"Action":"sts:AssumeRole"}}}}"#
             ),
         })
     };

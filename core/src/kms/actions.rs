@@ -63,6 +63,22 @@ impl KeyAccess {
             .then(|| self.action.strip_prefix("kms:").unwrap_or(self.action))
     }
 
+    /// Refuses a KeyId in a form this access does not take: an alias name
+    /// or alias ARN where the API reference says "Specify the key ID or key
+    /// ARN". AWS's documentation does not name the error; the established
+    /// emulator (moto's `_validate_cmk_id`) answers `NotFoundException
+    /// "Invalid keyId <value>"`, which the simulator follows.
+    pub fn accepts(&self, key_id: &str) -> Result<(), KmsError> {
+        if self.forms == KeyIdForms::KeyOnly
+            && crate::ids::KeyReference::parse(key_id).is_ok_and(|r| r.is_alias())
+        {
+            return Err(KmsError::NotFoundException(alloc::format!(
+                "Invalid keyId {key_id}"
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether `key`'s state allows this access; if not, AWS's error.
     pub fn check(&self, arn: &str, state: KeyState) -> Result<(), KmsError> {
         use KeyState::*;
@@ -103,54 +119,54 @@ macro_rules! kms_table {
             UpdateKeyDescription("kms:UpdateKeyDescription", crate::kms::api::UpdateKeyDescriptionRequest, false,
                 r#"{"KeyId": "KEY", "Description": "a better description"}"#,
                 crate::kms::ops::keys::update_key_description,
-                [UPDATE_KEY_DESCRIPTION = ("UpdateKeyDescription", "kms:UpdateKeyDescription", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [UPDATE_KEY_DESCRIPTION = ("UpdateKeyDescription", "kms:UpdateKeyDescription", NotPendingDeletion, false, false, KeyOnly)]),
             EnableKey("kms:EnableKey", crate::kms::api::KeyIdRequest, false,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::keys::enable_key,
-                [ENABLE_KEY = ("EnableKey", "kms:EnableKey", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [ENABLE_KEY = ("EnableKey", "kms:EnableKey", NotPendingDeletion, false, false, KeyOnly)]),
             DisableKey("kms:DisableKey", crate::kms::api::KeyIdRequest, false,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::keys::disable_key,
-                [DISABLE_KEY = ("DisableKey", "kms:DisableKey", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [DISABLE_KEY = ("DisableKey", "kms:DisableKey", NotPendingDeletion, false, false, KeyOnly)]),
             ScheduleKeyDeletion("kms:ScheduleKeyDeletion", crate::kms::api::ScheduleKeyDeletionRequest, false,
                 r#"{"KeyId": "KEY", "PendingWindowInDays": 7}"#,
                 crate::kms::ops::keys::schedule_key_deletion,
-                [SCHEDULE_KEY_DELETION = ("ScheduleKeyDeletion", "kms:ScheduleKeyDeletion", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [SCHEDULE_KEY_DELETION = ("ScheduleKeyDeletion", "kms:ScheduleKeyDeletion", NotPendingDeletion, false, false, KeyOnly)]),
             CancelKeyDeletion("kms:CancelKeyDeletion", crate::kms::api::KeyIdRequest, false,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::keys::cancel_key_deletion,
-                [CANCEL_KEY_DELETION = ("CancelKeyDeletion", "kms:CancelKeyDeletion", PendingDeletion, false, false, KeyOrAlias)]),
+                [CANCEL_KEY_DELETION = ("CancelKeyDeletion", "kms:CancelKeyDeletion", PendingDeletion, false, false, KeyOnly)]),
             GetKeyPolicy("kms:GetKeyPolicy", crate::kms::api::KeyIdRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::policy::get_key_policy,
-                [GET_KEY_POLICY = ("GetKeyPolicy", "kms:GetKeyPolicy", Any, false, false, KeyOrAlias)]),
+                [GET_KEY_POLICY = ("GetKeyPolicy", "kms:GetKeyPolicy", Any, false, false, KeyOnly)]),
             PutKeyPolicy("kms:PutKeyPolicy", crate::kms::api::PutKeyPolicyRequest, false,
                 r#"{"KeyId": "KEY", "PolicyName": "default", "Policy": "POLICY"}"#,
                 crate::kms::ops::policy::put_key_policy,
-                [PUT_KEY_POLICY = ("PutKeyPolicy", "kms:PutKeyPolicy", Any, false, false, KeyOrAlias)]),
+                [PUT_KEY_POLICY = ("PutKeyPolicy", "kms:PutKeyPolicy", Any, false, false, KeyOnly)]),
             ListKeyPolicies("kms:ListKeyPolicies", crate::kms::api::ListForKeyRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::policy::list_key_policies,
-                [LIST_KEY_POLICIES = ("ListKeyPolicies", "kms:ListKeyPolicies", Any, false, false, KeyOrAlias)]),
+                [LIST_KEY_POLICIES = ("ListKeyPolicies", "kms:ListKeyPolicies", Any, false, false, KeyOnly)]),
             CreateGrant("kms:CreateGrant", crate::kms::api::CreateGrantRequest, false,
                 r#"{"KeyId": "KEY", "GranteePrincipal": "arn:aws:iam::ACCOUNT:role/app", "Operations": ["Decrypt"]}"#,
                 crate::kms::ops::grants::create_grant,
-                [CREATE_GRANT = ("CreateGrant", "kms:CreateGrant", Usable, true, true, KeyOrAlias)]),
+                [CREATE_GRANT = ("CreateGrant", "kms:CreateGrant", Usable, true, true, KeyOnly)]),
             ListGrants("kms:ListGrants", crate::kms::api::ListGrantsRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::grants::list_grants,
-                [LIST_GRANTS = ("ListGrants", "kms:ListGrants", Any, true, false, KeyOrAlias)]),
+                [LIST_GRANTS = ("ListGrants", "kms:ListGrants", Any, true, false, KeyOnly)]),
             ListRetirableGrants("kms:ListRetirableGrants", crate::kms::api::ListRetirableGrantsRequest, true,
                 r#"{"RetiringPrincipal": "arn:aws:iam::ACCOUNT:role/app"}"#,
                 crate::kms::ops::grants::list_retirable_grants, []),
             RetireGrant("kms:RetireGrant", crate::kms::api::RetireGrantRequest, false,
                 r#"{"KeyId": "KEY", "GrantId": "grant id"}"#,
                 crate::kms::ops::grants::retire_grant,
-                [RETIRE_GRANT = ("RetireGrant", "kms:RetireGrant", Any, true, true, KeyOrAlias)]),
+                [RETIRE_GRANT = ("RetireGrant", "kms:RetireGrant", Any, true, true, KeyOnly)]),
             RevokeGrant("kms:RevokeGrant", crate::kms::api::RevokeGrantRequest, false,
                 r#"{"KeyId": "KEY", "GrantId": "grant id"}"#,
                 crate::kms::ops::grants::revoke_grant,
-                [REVOKE_GRANT = ("RevokeGrant", "kms:RevokeGrant", Any, true, false, KeyOrAlias)]),
+                [REVOKE_GRANT = ("RevokeGrant", "kms:RevokeGrant", Any, true, false, KeyOnly)]),
             CreateAlias("kms:CreateAlias", crate::kms::api::AliasRequest, false,
                 r#"{"AliasName": "alias/my-key", "TargetKeyId": "KEY"}"#,
                 crate::kms::ops::aliases::create_alias,
@@ -167,7 +183,7 @@ macro_rules! kms_table {
             ListAliases("kms:ListAliases", crate::kms::api::ListAliasesRequest, true,
                 r#"{}"#,
                 crate::kms::ops::aliases::list_aliases,
-                [LIST_ALIASES = ("ListAliases", "kms:ListAliases", Any, false, false, KeyOrAlias)]),
+                [LIST_ALIASES = ("ListAliases", "kms:ListAliases", Any, false, false, KeyOnly)]),
             Encrypt("kms:Encrypt", crate::kms::api::EncryptRequest, true,
                 r#"{"KeyId": "KEY", "Plaintext": "aGVsbG8sIHdvcmxk", "EncryptionContext": {"purpose": "demo"}}"#,
                 crate::kms::ops::crypto::encrypt,
@@ -195,35 +211,35 @@ macro_rules! kms_table {
             EnableKeyRotation("kms:EnableKeyRotation", crate::kms::api::EnableKeyRotationRequest, false,
                 r#"{"KeyId": "KEY", "RotationPeriodInDays": 365}"#,
                 crate::kms::ops::rotation::enable_key_rotation,
-                [ENABLE_KEY_ROTATION = ("EnableKeyRotation", "kms:EnableKeyRotation", Usable, false, false, KeyOrAlias)]),
+                [ENABLE_KEY_ROTATION = ("EnableKeyRotation", "kms:EnableKeyRotation", Usable, false, false, KeyOnly)]),
             DisableKeyRotation("kms:DisableKeyRotation", crate::kms::api::KeyIdRequest, false,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::rotation::disable_key_rotation,
-                [DISABLE_KEY_ROTATION = ("DisableKeyRotation", "kms:DisableKeyRotation", Usable, false, false, KeyOrAlias)]),
+                [DISABLE_KEY_ROTATION = ("DisableKeyRotation", "kms:DisableKeyRotation", Usable, false, false, KeyOnly)]),
             GetKeyRotationStatus("kms:GetKeyRotationStatus", crate::kms::api::KeyIdRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::rotation::get_key_rotation_status,
-                [GET_KEY_ROTATION_STATUS = ("GetKeyRotationStatus", "kms:GetKeyRotationStatus", Any, true, false, KeyOrAlias)]),
+                [GET_KEY_ROTATION_STATUS = ("GetKeyRotationStatus", "kms:GetKeyRotationStatus", Any, true, false, KeyOnly)]),
             RotateKeyOnDemand("kms:RotateKeyOnDemand", crate::kms::api::KeyIdRequest, false,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::rotation::rotate_key_on_demand,
-                [ROTATE_KEY_ON_DEMAND = ("RotateKeyOnDemand", "kms:RotateKeyOnDemand", Usable, false, false, KeyOrAlias)]),
+                [ROTATE_KEY_ON_DEMAND = ("RotateKeyOnDemand", "kms:RotateKeyOnDemand", Usable, false, false, KeyOnly)]),
             ListKeyRotations("kms:ListKeyRotations", crate::kms::api::ListForKeyRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::rotation::list_key_rotations,
-                [LIST_KEY_ROTATIONS = ("ListKeyRotations", "kms:ListKeyRotations", Any, false, false, KeyOrAlias)]),
+                [LIST_KEY_ROTATIONS = ("ListKeyRotations", "kms:ListKeyRotations", Any, false, false, KeyOnly)]),
             TagResource("kms:TagResource", crate::kms::api::TagResourceRequest, false,
                 r#"{"KeyId": "KEY", "Tags": [{"TagKey": "team", "TagValue": "payments"}]}"#,
                 crate::kms::ops::tags::tag_resource,
-                [TAG_RESOURCE = ("TagResource", "kms:TagResource", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [TAG_RESOURCE = ("TagResource", "kms:TagResource", NotPendingDeletion, false, false, KeyOnly)]),
             UntagResource("kms:UntagResource", crate::kms::api::UntagResourceRequest, false,
                 r#"{"KeyId": "KEY", "TagKeys": ["team"]}"#,
                 crate::kms::ops::tags::untag_resource,
-                [UNTAG_RESOURCE = ("UntagResource", "kms:UntagResource", NotPendingDeletion, false, false, KeyOrAlias)]),
+                [UNTAG_RESOURCE = ("UntagResource", "kms:UntagResource", NotPendingDeletion, false, false, KeyOnly)]),
             ListResourceTags("kms:ListResourceTags", crate::kms::api::ListForKeyRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::tags::list_resource_tags,
-                [LIST_RESOURCE_TAGS = ("ListResourceTags", "kms:ListResourceTags", Any, false, false, KeyOrAlias)]),
+                [LIST_RESOURCE_TAGS = ("ListResourceTags", "kms:ListResourceTags", Any, false, false, KeyOnly)]),
         }] $($rest)* }
     };
 }

@@ -2,7 +2,7 @@
 //! create an AWS managed key on first reference), authorize the access, and
 //! check that the key's state allows it.
 
-use super::actions::{KeyAccess, KeyIdForms};
+use super::actions::KeyAccess;
 use super::api::KeyManager;
 use super::authz::{Extras, key_question};
 use super::key::KmsKey;
@@ -264,13 +264,7 @@ impl Keys<'_> {
         access: &KeyAccess,
         extras: &Extras<'_>,
     ) -> Result<KeyId, KmsError> {
-        if access.forms == KeyIdForms::KeyOnly
-            && KeyReference::parse(key_id).is_ok_and(|r| r.is_alias())
-        {
-            return Err(KmsError::NotFoundException(format!(
-                "Invalid keyId {key_id}"
-            )));
-        }
+        access.accepts(key_id)?;
         let id = self.resolve_key(ctx, caller, key_id)?;
         let alias = request_alias(key_id);
         let extras = Extras {

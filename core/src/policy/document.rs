@@ -5,6 +5,7 @@
 //! `MalformedPolicyDocumentException`.
 
 use super::condition::Condition;
+use super::glob::Shape;
 pub use super::values::{Values, statement_label};
 use super::values::{malformed_policy, parse_values};
 use crate::error::KmsError;
@@ -79,6 +80,9 @@ pub struct Statement {
     pub resources: Values,
     /// Whether the resources were written as `NotResource`.
     pub not_resource: bool,
+    /// A role trust policy names no resource (it applies to its role):
+    /// `resources` is then `*`, implied, and not written back.
+    pub resource_implied: bool,
     /// Conditions, all of which must hold.
     pub conditions: Vec<Condition>,
 }
@@ -307,8 +311,36 @@ impl Statement {
                 )));
             }
         }
-        let (resources, not_resource) =
-            resources.ok_or_else(|| malformed_policy(format!("{label}: missing Resource")))?;
+        // IAM user guide, role trust policies: "You cannot specify a
+        // resource. Remove the Resource or NotResource element" (Access
+        // Analyzer's check), nor NotPrincipal ("You cannot use the
+        // NotPrincipal element in an IAM identity-based policy or in an IAM
+        // role trust policy"). IAM's wire text, captured from CreateRole:
+        // "Has prohibited field Resource".
+        let resource_implied = kind == PolicyKind::Trust;
+        if resource_implied {
+            let prohibited = match (&resources, &not_principal) {
+                (Some((_, false)), _) => Some("Resource"),
+                (Some((_, true)), _) => Some("NotResource"),
+                (None, Some(_)) => Some("NotPrincipal"),
+                (None, None) => None,
+            };
+            if let Some(field) = prohibited {
+                return Err(malformed_policy(format!("Has prohibited field {field}")));
+            }
+        }
+        let (resources, not_resource) = match resources {
+            Some(r) => r,
+            None if resource_implied => (
+                Values {
+                    items: vec!["*".into()],
+                    was_list: false,
+                    shapes: vec![Shape::of("*")],
+                },
+                false,
+            ),
+            None => return Err(malformed_policy(format!("{label}: missing Resource"))),
+        };
         let names_principal = principal_el.is_some() || not_principal.is_some();
         match kind {
             PolicyKind::Key | PolicyKind::Trust if !names_principal => {
@@ -332,6 +364,7 @@ impl Statement {
             not_action,
             resources,
             not_resource,
+            resource_implied,
             conditions,
         })
     }
@@ -376,15 +409,17 @@ impl Statement {
             .into(),
             self.actions.to_json(),
         );
-        m.insert(
-            if self.not_resource {
-                "NotResource"
-            } else {
-                "Resource"
-            }
-            .into(),
-            self.resources.to_json(),
-        );
+        if !self.resource_implied {
+            m.insert(
+                if self.not_resource {
+                    "NotResource"
+                } else {
+                    "Resource"
+                }
+                .into(),
+                self.resources.to_json(),
+            );
+        }
         if !self.conditions.is_empty() {
             let mut block: Map<String, Value> = Map::new();
             for c in &self.conditions {

@@ -190,7 +190,7 @@ pub fn add_role(
     let admin = root(account_id);
     let trust = serde_json::json!({
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole", "Resource": "*"}]
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": trusted}, "Action": "sts:AssumeRole"}]
     });
     ok(
         world,

@@ -55,10 +55,13 @@ fn alias_target(
     caller: &Caller,
     text: &str,
 ) -> Result<KeyId, KmsError> {
+    // The API reference allows only "the key ID or key ARN" as TargetKeyId
+    // and does not name the error for an alias; this is the wording of the
+    // established emulator (moto, `CreateAlias`), a stated choice.
     if KeyReference::parse(text)?.is_alias() {
-        return Err(KmsError::ValidationException(format!(
-            "TargetKeyId {text} is an alias: an alias must point at a key id or key ARN, not at another alias."
-        )));
+        return Err(KmsError::ValidationException(
+            "Aliases must refer to keys. Not aliases".into(),
+        ));
     }
     let id = k.resolve_key(ctx, caller, text)?;
     let key = k.key(id)?;
@@ -182,6 +185,7 @@ pub fn list_aliases(
     let region = caller.region.clone();
     let only = match &r.key_id {
         Some(key_id) => {
+            LIST_ALIASES.accepts(key_id)?;
             let id = k.resolve_key(ctx, caller, key_id)?;
             let key = k.authorize_key(ctx, caller, LIST_ALIASES.action, id, &Extras::default())?;
             LIST_ALIASES.check(key.arn(), key.state)?;

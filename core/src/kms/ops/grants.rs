@@ -254,6 +254,7 @@ fn find_grant(
                 KmsError::InvalidGrantTokenException("The grant token is not valid.".into())
             }),
         (None, Some(key_id), Some(grant_id)) => {
+            RETIRE_GRANT.accepts(key_id)?;
             let key = k.resolve_key(ctx, caller, key_id)?;
             let index = k
                 .kms
