@@ -94,8 +94,6 @@ pub struct KmsKey {
     pub created: Timestamp,
     /// When it will be deleted, while `PendingDeletion`.
     pub deletion_date: Option<Timestamp>,
-    /// The waiting period chosen, while `PendingDeletion`.
-    pub pending_window_days: Option<u32>,
     /// The key policy, as written and parsed (shared with the decisions
     /// that consider it).
     pub policy: Arc<StoredPolicy>,
@@ -134,7 +132,6 @@ impl KmsKey {
             state: KeyState::Enabled,
             created: now,
             deletion_date: None,
-            pending_window_days: None,
             policy,
             tags: BTreeMap::new(),
             backing_keys: vec![BackingKeyVersion {
@@ -190,7 +187,11 @@ impl KmsKey {
             key_usage: self.usage,
             key_state: self.state,
             deletion_date: self.deletion_date.map(Timestamp::epoch_seconds),
-            pending_deletion_window_in_days: self.pending_window_days,
+            // API reference, KeyMetadata.PendingDeletionWindowInDays: "present
+            // only when the KeyState of the KMS key is PendingReplicaDeletion"
+            // (multi-Region keys, which the simulator does not model); a
+            // single-Region key shows its DeletionDate instead.
+            pending_deletion_window_in_days: None,
             origin: "AWS_KMS".into(),
             key_manager: self.manager,
             customer_master_key_spec: self.spec,

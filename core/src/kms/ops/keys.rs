@@ -218,7 +218,6 @@ pub fn schedule_key_deletion(
     let key = k.key_mut(id)?;
     key.state = KeyState::PendingDeletion;
     key.deletion_date = Some(deletion_date);
-    key.pending_window_days = Some(days);
     let arn = key.arn().to_string();
     ctx.timers.at(deletion_date, Timer::DeleteKey(id));
     Ok(Response::ScheduleKeyDeletion(ScheduleKeyDeletionResponse {
@@ -247,7 +246,6 @@ pub fn cancel_key_deletion(
     // A cancelled deletion leaves the key disabled: enabling it is a separate decision.
     key.state = KeyState::Disabled;
     key.deletion_date = None;
-    key.pending_window_days = None;
     Ok(Response::KeyId(KeyIdResponse {
         key_id: key.arn().to_string(),
     }))

@@ -99,13 +99,21 @@ pub fn get_key_rotation_status(
         &Extras::default(),
     )?;
     let key = k.key_mut(id)?;
-    let enabled = key.rotation.enabled;
+    // API reference, GetKeyRotationStatus: "While a KMS key is pending
+    // deletion, its key rotation status is false and KMS does not rotate the
+    // key material. If you cancel the deletion, the original key rotation
+    // status returns to true." The stored setting is kept for that.
+    let enabled = key.rotation.enabled && key.state != KeyState::PendingDeletion;
     Ok(Response::GetKeyRotationStatus(
         GetKeyRotationStatusResponse {
             key_rotation_enabled: enabled,
             key_id: key.arn().to_string(),
             rotation_period_in_days: enabled.then_some(key.rotation.period_days),
-            next_rotation_date: key.rotation.next.map(Timestamp::epoch_seconds),
+            next_rotation_date: key
+                .rotation
+                .next
+                .filter(|_| enabled)
+                .map(Timestamp::epoch_seconds),
             on_demand_rotation_start_date: key
                 .rotation
                 .on_demand_started
