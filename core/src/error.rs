@@ -121,6 +121,39 @@ pub fn validation(field: &str, value: impl fmt::Display, constraint: &str) -> Km
     ))
 }
 
+/// AWS's validation error for a sensitive member (a plaintext, a
+/// ciphertext, a parameter value): the value is never echoed, as in AWS's
+/// "1 validation error detected: Value at 'plaintext' failed to satisfy
+/// constraint: Member must have length less than or equal to 4096".
+pub fn sensitive_validation(field: &str, constraint: &str) -> KmsError {
+    KmsError::ValidationException(alloc::format!(
+        "1 validation error detected: Value at '{field}' failed to satisfy constraint: {constraint}"
+    ))
+}
+
+/// Checks a sensitive member's length against `min..=max` with AWS's wording
+/// for whichever bound it breaks.
+pub fn check_sensitive_length(
+    field: &str,
+    len: usize,
+    min: usize,
+    max: usize,
+) -> Result<(), KmsError> {
+    if len < min {
+        Err(sensitive_validation(
+            field,
+            &alloc::format!("Member must have length greater than or equal to {min}"),
+        ))
+    } else if len > max {
+        Err(sensitive_validation(
+            field,
+            &alloc::format!("Member must have length less than or equal to {max}"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use crate::crypto::blob::{CiphertextBlob, invalid_ciphertext};
 use crate::crypto::context::EncryptionContext;
 use crate::crypto::{SealRandomness, open, seal};
 use crate::env::Ctx;
-use crate::error::{KmsError, validation};
+use crate::error::{KmsError, check_sensitive_length, validation};
 use crate::iam::authz::caller_account;
 use crate::ids::KeyId;
 use crate::kms::actions::*;
@@ -108,13 +108,8 @@ pub fn encrypt(
 ) -> Result<Response, KmsError> {
     check_grant_tokens(&r.grant_tokens)?;
     check_algorithm("encryptionAlgorithm", &r.encryption_algorithm)?;
-    if r.plaintext.is_empty() || r.plaintext.len() > MAX_PLAINTEXT {
-        return Err(validation(
-            "plaintext",
-            "[sensitive]",
-            "Member must have length between 1 and 4096 (use GenerateDataKey and encrypt larger data locally)",
-        ));
-    }
+    // API reference (EncryptRequest.Plaintext: min 1, max 4096).
+    check_sensitive_length("plaintext", r.plaintext.len(), 1, MAX_PLAINTEXT)?;
     let context = context(&r.encryption_context);
     let tokens = r.grant_tokens.clone().unwrap_or_default();
     let extras = Extras {
@@ -131,6 +126,15 @@ pub fn encrypt(
     }))
 }
 
+/// The longest CiphertextBlob Decrypt and ReEncrypt take (API reference,
+/// `CiphertextType`: min 1, max 6144).
+pub const MAX_CIPHERTEXT_BLOB: usize = 6144;
+
+/// Checks a CiphertextBlob's length, as AWS does before reading it.
+fn check_ciphertext_blob(blob: &[u8]) -> Result<(), KmsError> {
+    check_sensitive_length("ciphertextBlob", blob.len(), 1, MAX_CIPHERTEXT_BLOB)
+}
+
 /// `Decrypt`.
 pub fn decrypt(
     k: &mut Keys<'_>,
@@ -140,6 +144,7 @@ pub fn decrypt(
 ) -> Result<Response, KmsError> {
     check_grant_tokens(&r.grant_tokens)?;
     check_algorithm("encryptionAlgorithm", &r.encryption_algorithm)?;
+    check_ciphertext_blob(&r.ciphertext_blob)?;
     let context = context(&r.encryption_context);
     let tokens = r.grant_tokens.clone().unwrap_or_default();
     let extras = Extras {
@@ -172,6 +177,7 @@ pub fn re_encrypt(
     r: &ReEncryptRequest,
 ) -> Result<Response, KmsError> {
     check_grant_tokens(&r.grant_tokens)?;
+    check_ciphertext_blob(&r.ciphertext_blob)?;
     check_algorithm("sourceEncryptionAlgorithm", &r.source_encryption_algorithm)?;
     check_algorithm(
         "destinationEncryptionAlgorithm",

@@ -80,13 +80,9 @@ pub fn put_parameter(
 ) -> Result<Response, KmsError> {
     check_name(&r.name)?;
     let kind = r.kind.unwrap_or(ParameterType::String);
-    if r.value.is_empty() || r.value.len() > 4096 {
-        return Err(crate::error::validation(
-            "value",
-            "[sensitive]",
-            "Member must have length between 1 and 4096",
-        ));
-    }
+    // SSM API reference (PutParameterRequest.Value: min 1, max 4096 for the
+    // standard tier).
+    crate::error::check_sensitive_length("value", r.value.len(), 1, 4096)?;
     if r.key_id.is_some() && kind != ParameterType::SecureString {
         return Err(KmsError::ValidationException(
             "KeyId is only valid for SecureString parameters.".into(),

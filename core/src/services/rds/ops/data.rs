@@ -28,14 +28,8 @@ pub fn execute_statement(
     caller: &Caller,
     r: &ExecuteStatementRequest,
 ) -> Result<Response, KmsError> {
-    if r.sql.len() > MAX_SQL_LENGTH {
-        // The statement holds row data: its value is not echoed.
-        return Err(crate::error::validation(
-            "sql",
-            "[sensitive]",
-            &format!("Member must have length less than or equal to {MAX_SQL_LENGTH}"),
-        ));
-    }
+    // The statement holds row data: its value is not echoed.
+    crate::error::check_sensitive_length("sql", r.sql.len(), 0, MAX_SQL_LENGTH)?;
     let key = c.own_cluster_key(caller, &r.resource_arn)?;
     let arn = c.rds.clusters[&key].arn();
     c.authorize(ctx, caller, "rds-data:ExecuteStatement", arn)?;
