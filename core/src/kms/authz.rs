@@ -99,6 +99,7 @@ pub fn key_question(
         now,
         grant_tokens: extras.grant_tokens,
         encryption_context: extras.encryption_context,
+        child: extras.grant,
     };
     let grants: Vec<_> = all
         .map(|g| {

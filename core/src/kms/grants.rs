@@ -51,6 +51,38 @@ fn constraint_verdict(
     None
 }
 
+/// Whether a child grant's constraints are "at least as strict" as its
+/// parent's (KMS developer guide, "Granting CreateGrant permission": the
+/// child "can add pairs to an EncryptionContextSubset constraint in the
+/// parent grant, but it cannot remove them", and may turn a Subset into an
+/// Equals, "but not the reverse").
+fn at_least_as_strict(child: Option<&GrantConstraints>, parent: &GrantConstraints) -> bool {
+    let contains = |wide: &alloc::collections::BTreeMap<String, String>,
+                    narrow: &alloc::collections::BTreeMap<String, String>| {
+        narrow.iter().all(|(k, v)| wide.get(k) == Some(v))
+    };
+    let Some(child) = child else {
+        return false;
+    };
+    match (
+        &parent.encryption_context_equals,
+        &parent.encryption_context_subset,
+    ) {
+        (Some(equals), _) => child.encryption_context_equals.as_ref() == Some(equals),
+        (None, Some(subset)) => {
+            child
+                .encryption_context_equals
+                .as_ref()
+                .is_some_and(|e| contains(e, subset))
+                || child
+                    .encryption_context_subset
+                    .as_ref()
+                    .is_some_and(|c| contains(c, subset))
+        }
+        (None, None) => true,
+    }
+}
+
 /// A grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
@@ -90,6 +122,8 @@ pub struct GrantRequest<'a> {
     pub grant_tokens: &'a [String],
     /// The request's encryption context.
     pub encryption_context: Option<&'a EncryptionContext>,
+    /// For CreateGrant: the grant it would create.
+    pub child: Option<&'a GrantFacts>,
 }
 
 impl Grant {
@@ -117,6 +151,25 @@ impl Grant {
             GrantVerdict::OtherOperations
         } else if r.now < self.effective() && !r.grant_tokens.contains(&self.token) {
             GrantVerdict::NotYetEffective(self.effective())
+        } else if matches!(r.operation, "DescribeKey" | "RetireGrant") {
+            // "The encryption context constraint is ignored for DescribeKey
+            // and RetireGrant operations" (developer guide, create-grant-overview).
+            GrantVerdict::Applies
+        } else if let (Some(child), "CreateGrant") = (r.child, r.operation) {
+            // A grantee holding CreateGrant through a grant "can only create
+            // grants that allow some or all of the operations in the parent
+            // grant" with constraints "at least as strict" (same page).
+            if !child.operations.iter().all(|o| self.operations.contains(o)) {
+                GrantVerdict::ChildWiderOperations
+            } else if self
+                .constraints
+                .as_ref()
+                .is_some_and(|p| !at_least_as_strict(child.constraints.as_ref(), p))
+            {
+                GrantVerdict::ChildWeakerConstraints
+            } else {
+                GrantVerdict::Applies
+            }
         } else {
             self.constraints
                 .as_ref()
@@ -168,4 +221,6 @@ pub struct GrantFacts {
     pub grantee: String,
     /// `kms:RetiringPrincipal`.
     pub retiring: Option<String>,
+    /// The constraints the new grant would carry.
+    pub constraints: Option<GrantConstraints>,
 }

@@ -116,6 +116,12 @@ pub enum GrantVerdict {
     ContextNotEqual,
     /// The request's encryption context lacks pairs of the constraint.
     ContextNotSubset,
+    /// CreateGrant through this grant: the new grant allows operations
+    /// this one does not.
+    ChildWiderOperations,
+    /// CreateGrant through this grant: the new grant's constraints are
+    /// weaker than this one's.
+    ChildWeakerConstraints,
 }
 
 /// One grant considered, compactly; [`GrantTrace::detail`] words it.
@@ -167,6 +173,13 @@ impl GrantCheck {
             ),
             GrantVerdict::ContextNotSubset => String::from(
                 "the request's encryption context lacks pairs of EncryptionContextSubset",
+            ),
+            GrantVerdict::ChildWiderOperations => format!(
+                "a grant created through it may allow only its own operations ({})",
+                self.operations.join(", ")
+            ),
+            GrantVerdict::ChildWeakerConstraints => String::from(
+                "a grant created through it must have encryption context constraints at least as strict as its own",
             ),
         };
         GrantTrace {

@@ -98,15 +98,6 @@ pub fn create_grant(
                     .into(),
             ));
         }
-        if let Some(op) = r
-            .operations
-            .iter()
-            .find(|o| matches!(o.as_str(), "DescribeKey" | "RetireGrant"))
-        {
-            return Err(KmsError::ValidationException(format!(
-                "Grant constraints are not allowed with the {op} operation, which takes no encryption context."
-            )));
-        }
     }
     if r.name
         .as_ref()
@@ -122,6 +113,7 @@ pub fn create_grant(
         operations: r.operations.clone(),
         grantee: r.grantee_principal.clone(),
         retiring: r.retiring_principal.clone(),
+        constraints: r.constraints.clone(),
     };
     let tokens = r.grant_tokens.clone().unwrap_or_default();
     let extras = Extras {
