@@ -79,28 +79,48 @@ pub fn put_parameter(
     r: &PutParameterRequest,
 ) -> Result<Response, KmsError> {
     check_name(&r.name)?;
-    let kind = r.kind.unwrap_or(ParameterType::String);
     // SSM API reference (PutParameterRequest.Value: min 1, max 4096 for the
     // standard tier).
     crate::error::check_sensitive_length("value", r.value.len(), 1, 4096)?;
-    if r.key_id.is_some() && kind != ParameterType::SecureString {
-        return Err(KmsError::ValidationException(
-            "KeyId is only valid for SecureString parameters.".into(),
-        ));
-    }
     let account = caller_account(caller)?;
     let region = caller.region.clone();
     let arn = parameter_arn(&region, &account, &r.name);
     s.authorize(ctx, caller, "ssm:PutParameter", arn.clone(), &account)?;
     let slot = (account, region, r.name.clone());
-    let previous = s.ssm.parameters.get(&slot).map(|p| p.version);
+    let existing = s.ssm.parameters.get(&slot);
+    let previous = existing.map(|p| p.version);
     if previous.is_some() && r.overwrite != Some(true) {
         return Err(KmsError::ParameterAlreadyExists(
             "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.".into(),
         ));
     }
+    // SSM API reference, PutParameterRequest.Type: "Specifying a parameter
+    // type isn't required when updating a parameter. You must specify a
+    // parameter type when creating a parameter." An overwrite without Type
+    // keeps the parameter's type and key: a SecureString stays encrypted.
+    let kind = match (r.kind, existing) {
+        (Some(kind), _) => kind,
+        (None, Some(p)) => p.kind,
+        (None, None) => {
+            return Err(KmsError::ValidationException(
+                "A parameter type is required when you create a parameter.".into(),
+            ));
+        }
+    };
+    if r.key_id.is_some() && kind != ParameterType::SecureString {
+        return Err(KmsError::ValidationException(
+            "KeyId is only valid for SecureString parameters.".into(),
+        ));
+    }
+    let kept_key = existing
+        .filter(|p| p.kind == ParameterType::SecureString)
+        .and_then(|p| p.key_arn.clone());
     let (stored, key_arn) = if kind == ParameterType::SecureString {
-        let key_id = r.key_id.clone().unwrap_or_else(|| "alias/aws/ssm".into());
+        let key_id = r
+            .key_id
+            .clone()
+            .or(kept_key)
+            .unwrap_or_else(|| "alias/aws/ssm".into());
         let encrypted = nested(
             s.kms,
             ctx,
