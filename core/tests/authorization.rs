@@ -17,9 +17,9 @@ fn arn(caller: &Caller) -> String {
     caller.principal.arn()
 }
 
-/// S4: separate administrators from users.
-#[test]
-fn four_statement_policy_separates_administrators_from_users() {
+/// S4's world: a KeyAdmin and an App role, and a key whose policy has the
+/// four classic statements for them.
+fn s4_world() -> (World, Caller, Caller, KeyMetadata) {
     let mut world = world();
     let admin = add_role(&mut world, PROD, "KeyAdmin", PROD, None);
     let app = add_role(&mut world, PROD, "App", PROD, None);
@@ -28,6 +28,13 @@ fn four_statement_policy_separates_administrators_from_users() {
         PROD,
         &four_statement_policy(PROD, &arn(&admin), &arn(&app)),
     );
+    (world, admin, app, key)
+}
+
+/// S4: separate administrators from users.
+#[test]
+fn four_statement_policy_separates_administrators_from_users() {
+    let (mut world, admin, app, key) = s4_world();
     let context = ctx(&[("table", "users")]);
 
     // (caller, request, expected error or None, deciding rule)
@@ -1028,14 +1035,7 @@ fn conditions_see_the_real_request() {
 
 #[test]
 fn the_dry_run_explains_without_acting() {
-    let mut world = world();
-    let admin = add_role(&mut world, PROD, "KeyAdmin", PROD, None);
-    let app = add_role(&mut world, PROD, "App", PROD, None);
-    let key = create_key_with_policy(
-        &mut world,
-        PROD,
-        &four_statement_policy(PROD, &arn(&admin), &arn(&app)),
-    );
+    let (world, admin, app, key) = s4_world();
     let log_length = world.log().len();
     let audited = world.audit().recorded();
     let decision = world
@@ -1135,14 +1135,7 @@ fn policies_round_trip_to_equivalent_json() {
 #[test]
 fn retirement_and_the_lockout_check_are_explained_decisions() {
     use kms_core::policy::{Purpose, Reason};
-    let mut world = world();
-    let admin = add_role(&mut world, PROD, "KeyAdmin", PROD, None);
-    let app = add_role(&mut world, PROD, "App", PROD, None);
-    let key = create_key_with_policy(
-        &mut world,
-        PROD,
-        &four_statement_policy(PROD, &arn(&admin), &arn(&app)),
-    );
+    let (mut world, admin, app, key) = s4_world();
     let Response::CreateGrant(g) = ok(
         &mut world,
         &root(PROD),
