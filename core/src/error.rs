@@ -36,6 +36,11 @@ macro_rules! aws_errors {
 aws_errors! {
     /// The caller is not allowed to do this (policy evaluation denied it).
     AccessDeniedException,
+    /// STS's denial (AssumeRole): code `AccessDenied`, as captured from
+    /// AWS ("An error occurred (AccessDenied) when calling the AssumeRole
+    /// operation: User: ... is not authorized to perform: sts:AssumeRole on
+    /// resource: ..."), with no reason clause.
+    AccessDenied,
     /// The resource (alias, user, ...) already exists.
     AlreadyExistsException,
     /// The request conflicts with work in progress (for example an on-demand rotation).

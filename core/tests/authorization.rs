@@ -459,7 +459,8 @@ fn assume_role_needs_the_trust_policy_and_the_callers_iam() {
         role_session_name: "dev-session".into(),
     });
     // The trust policy names the staging account: staging's IAM must allow too.
-    err(&mut world, &dev, assume.clone(), "AccessDeniedException");
+    // STS answers with its own code, AccessDenied (captured AWS output).
+    err(&mut world, &dev, assume.clone(), "AccessDenied");
     let dev = add_user(
         &mut world,
         STAGING,

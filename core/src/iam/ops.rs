@@ -348,7 +348,7 @@ pub fn assume_role(
         ));
     };
     let not_authorized = || {
-        KmsError::AccessDeniedException(format!(
+        KmsError::AccessDenied(format!(
             "User: {} is not authorized to perform: sts:AssumeRole on resource: {}",
             caller.principal, r.role_arn
         ))
@@ -369,7 +369,10 @@ pub fn assume_role(
         &account,
         Purpose::Request,
     );
-    ctx.record.decide(authorize(question))?;
+    // The decision (with its trace) is kept; STS words the refusal itself.
+    ctx.record
+        .decide(authorize(question))
+        .map_err(|_| not_authorized())?;
     let session = r.role_session_name.clone();
     if let Some(entry) = iam
         .accounts
