@@ -276,6 +276,19 @@ impl Keys<'_> {
         Ok(id)
     }
 
+    /// [`Keys::key_for`] an access that takes nothing from the request but
+    /// the key (no context, no grant tokens), then the key, to read or change.
+    pub fn plain_key(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        caller: &Caller,
+        key_id: &str,
+        access: &KeyAccess,
+    ) -> Result<&mut KmsKey, KmsError> {
+        let id = self.key_for(ctx, caller, key_id, access, &Extras::default())?;
+        self.key_mut(id)
+    }
+
     /// A key that exists (after `key_for`), to change.
     pub fn key_mut(&mut self, id: KeyId) -> Result<&mut KmsKey, KmsError> {
         self.kms

@@ -177,8 +177,8 @@ pub fn list_grants(
     caller: &Caller,
     r: &ListGrantsRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(ctx, caller, &r.key_id, &LIST_GRANTS, &Extras::default())?;
-    let arn = k.key(id)?.arn().clone();
+    let key = k.plain_key(ctx, caller, &r.key_id, &LIST_GRANTS)?;
+    let (id, arn) = (key.id, key.arn().clone());
     let all: Vec<GrantListEntry> = k
         .kms
         .grants_of(id)

@@ -11,7 +11,6 @@ use crate::ids::KeyId;
 use crate::kms::actions::*;
 use crate::kms::api::responses::*;
 use crate::kms::api::*;
-use crate::kms::authz::Extras;
 use crate::kms::call::Keys;
 use crate::kms::key::KmsKey;
 use crate::kms::policy_text;
@@ -115,8 +114,9 @@ pub fn describe_key(
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
     check_grant_tokens(&r.grant_tokens)?;
-    let id = k.key_for(ctx, caller, &r.key_id, &DESCRIBE_KEY, &Extras::default())?;
-    let metadata = k.key(id)?.metadata();
+    let metadata = k
+        .plain_key(ctx, caller, &r.key_id, &DESCRIBE_KEY)?
+        .metadata();
     Ok(Response::KeyMetadata(KeyMetadataResponse {
         key_metadata: Some(metadata),
     }))
@@ -157,14 +157,8 @@ pub fn update_key_description(
     r: &UpdateKeyDescriptionRequest,
 ) -> Result<Response, KmsError> {
     check_description(&r.description)?;
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &UPDATE_KEY_DESCRIPTION,
-        &Extras::default(),
-    )?;
-    k.key_mut(id)?.description = r.description.clone();
+    k.plain_key(ctx, caller, &r.key_id, &UPDATE_KEY_DESCRIPTION)?
+        .description = r.description.clone();
     Ok(Response::Empty(EmptyResponse {}))
 }
 
@@ -175,8 +169,7 @@ pub fn enable_key(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(ctx, caller, &r.key_id, &ENABLE_KEY, &Extras::default())?;
-    k.key_mut(id)?.state = KeyState::Enabled;
+    k.plain_key(ctx, caller, &r.key_id, &ENABLE_KEY)?.state = KeyState::Enabled;
     Ok(Response::Empty(EmptyResponse {}))
 }
 
@@ -187,8 +180,7 @@ pub fn disable_key(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(ctx, caller, &r.key_id, &DISABLE_KEY, &Extras::default())?;
-    k.key_mut(id)?.state = KeyState::Disabled;
+    k.plain_key(ctx, caller, &r.key_id, &DISABLE_KEY)?.state = KeyState::Disabled;
     Ok(Response::Empty(EmptyResponse {}))
 }
 
@@ -207,15 +199,8 @@ pub fn schedule_key_deletion(
             "Member must have value between 7 and 30",
         ));
     }
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &SCHEDULE_KEY_DELETION,
-        &Extras::default(),
-    )?;
-    let deletion_date = ctx.now().plus(u64::from(days) * DAY);
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &SCHEDULE_KEY_DELETION)?;
+    let (id, deletion_date) = (key.id, ctx.now().plus(u64::from(days) * DAY));
     key.state = KeyState::PendingDeletion;
     key.deletion_date = Some(deletion_date);
     let arn = key.arn().to_string();
@@ -235,14 +220,7 @@ pub fn cancel_key_deletion(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &CANCEL_KEY_DELETION,
-        &Extras::default(),
-    )?;
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &CANCEL_KEY_DELETION)?;
     // A cancelled deletion leaves the key disabled: enabling it is a separate decision.
     key.state = KeyState::Disabled;
     key.deletion_date = None;

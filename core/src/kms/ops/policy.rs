@@ -70,8 +70,11 @@ pub fn get_key_policy(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(ctx, caller, &r.key_id, &GET_KEY_POLICY, &Extras::default())?;
-    let policy = k.key(id)?.policy.text.clone();
+    let policy = k
+        .plain_key(ctx, caller, &r.key_id, &GET_KEY_POLICY)?
+        .policy
+        .text
+        .clone();
     Ok(Response::KeyPolicy(KeyPolicyResponse {
         policy,
         policy_name: String::from("default"),

@@ -7,7 +7,6 @@ use crate::error::{KmsError, validation};
 use crate::kms::actions::*;
 use crate::kms::api::responses::*;
 use crate::kms::api::*;
-use crate::kms::authz::Extras;
 use crate::kms::call::Keys;
 use crate::kms::key::{
     DEFAULT_ROTATION_DAYS, MAX_ON_DEMAND_ROTATIONS, MAX_ROTATION_DAYS, MIN_ROTATION_DAYS,
@@ -42,15 +41,8 @@ pub fn enable_key_rotation(
             "Member must have value between 90 and 2560",
         ));
     }
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &ENABLE_KEY_ROTATION,
-        &Extras::default(),
-    )?;
-    let next = ctx.now().plus(u64::from(days) * DAY);
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &ENABLE_KEY_ROTATION)?;
+    let (id, next) = (key.id, ctx.now().plus(u64::from(days) * DAY));
     if key.manager == KeyManager::AWS {
         return Err(aws_managed_refusal(key.arn(), "change its rotation"));
     }
@@ -68,14 +60,7 @@ pub fn disable_key_rotation(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &DISABLE_KEY_ROTATION,
-        &Extras::default(),
-    )?;
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &DISABLE_KEY_ROTATION)?;
     if key.manager == KeyManager::AWS {
         return Err(aws_managed_refusal(key.arn(), "change its rotation"));
     }
@@ -91,14 +76,7 @@ pub fn get_key_rotation_status(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &GET_KEY_ROTATION_STATUS,
-        &Extras::default(),
-    )?;
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &GET_KEY_ROTATION_STATUS)?;
     // API reference, GetKeyRotationStatus: "While a KMS key is pending
     // deletion, its key rotation status is false and KMS does not rotate the
     // key material. If you cancel the deletion, the original key rotation
@@ -129,15 +107,8 @@ pub fn rotate_key_on_demand(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &ROTATE_KEY_ON_DEMAND,
-        &Extras::default(),
-    )?;
-    let now = ctx.now();
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &ROTATE_KEY_ON_DEMAND)?;
+    let (id, now) = (key.id, ctx.now());
     let arn = key.arn().clone();
     if key.manager == KeyManager::AWS {
         return Err(aws_managed_refusal(&arn, "rotate it on demand"));
@@ -179,15 +150,9 @@ pub fn list_key_rotations(
     caller: &Caller,
     r: &ListForKeyRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &LIST_KEY_ROTATIONS,
-        &Extras::default(),
-    )?;
-    let all: Vec<RotationEntry> = k
-        .key_mut(id)?
+    let key = k.plain_key(ctx, caller, &r.key_id, &LIST_KEY_ROTATIONS)?;
+    let id = key.id;
+    let all: Vec<RotationEntry> = key
         .backing_keys
         .iter()
         .filter_map(|v| {

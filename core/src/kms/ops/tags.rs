@@ -5,7 +5,6 @@ use crate::error::KmsError;
 use crate::kms::actions::*;
 use crate::kms::api::responses::*;
 use crate::kms::api::*;
-use crate::kms::authz::Extras;
 use crate::kms::call::Keys;
 use crate::kms::validate::{MAX_TAGS, check_tags, page};
 use crate::principal::Caller;
@@ -21,8 +20,7 @@ pub fn tag_resource(
     r: &TagResourceRequest,
 ) -> Result<Response, KmsError> {
     check_tags(&r.tags)?;
-    let id = k.key_for(ctx, caller, &r.key_id, &TAG_RESOURCE, &Extras::default())?;
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &TAG_RESOURCE)?;
     let mut tags = key.tags.clone();
     tags.extend(
         r.tags
@@ -45,8 +43,7 @@ pub fn untag_resource(
     caller: &Caller,
     r: &UntagResourceRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(ctx, caller, &r.key_id, &UNTAG_RESOURCE, &Extras::default())?;
-    let key = k.key_mut(id)?;
+    let key = k.plain_key(ctx, caller, &r.key_id, &UNTAG_RESOURCE)?;
     for tag in &r.tag_keys {
         key.tags.remove(tag);
     }
@@ -60,15 +57,8 @@ pub fn list_resource_tags(
     caller: &Caller,
     r: &ListForKeyRequest,
 ) -> Result<Response, KmsError> {
-    let id = k.key_for(
-        ctx,
-        caller,
-        &r.key_id,
-        &LIST_RESOURCE_TAGS,
-        &Extras::default(),
-    )?;
     let all: Vec<Tag> = k
-        .key(id)?
+        .plain_key(ctx, caller, &r.key_id, &LIST_RESOURCE_TAGS)?
         .tags
         .iter()
         .map(|(key, value)| Tag {
