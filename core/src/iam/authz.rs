@@ -213,21 +213,12 @@ impl Iam {
         account: &AccountId,
         purpose: Purpose,
     ) -> Question {
-        let principal_arn: Arc<str> = caller.principal.arn().into();
         Question {
-            context: caller_context(caller, &principal_arn, now_iso),
-            principal_arn,
-            principal: caller.principal.clone(),
-            action,
-            resource: arn,
-            resource_account: account.clone(),
             resource_policy: Some(Considered { role, policy }),
-            identity_policies: self.identity_policies(&caller.principal),
-            grants: Vec::new(),
-            other_grants: 0,
             // Trust policies are IAM's: any account may be trusted.
             cross_account_allowed: !action.starts_with("kms:"),
             purpose,
+            ..self.account_question(caller, now_iso, action, arn, account)
         }
     }
 }

@@ -271,9 +271,23 @@ impl Keys<'_> {
             request_alias: alias.as_deref(),
             ..*extras
         };
-        let key = self.authorize_key(ctx, caller, access.action, id, &extras)?;
-        access.check(key.arn(), key.state)?;
+        self.checked_key(ctx, caller, access, id, &extras)?;
         Ok(id)
+    }
+
+    /// Authorizes `access` to the key `id` and checks that its state allows
+    /// the access (AWS's order: permission first, then the key state).
+    pub fn checked_key(
+        &self,
+        ctx: &mut Ctx<'_>,
+        caller: &Caller,
+        access: &KeyAccess,
+        id: KeyId,
+        extras: &Extras<'_>,
+    ) -> Result<&KmsKey, KmsError> {
+        let key = self.authorize_key(ctx, caller, access.action, id, extras)?;
+        access.check(key.arn(), key.state)?;
+        Ok(key)
     }
 
     /// [`Keys::key_for`] an access that takes nothing from the request but

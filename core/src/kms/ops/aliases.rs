@@ -133,16 +133,8 @@ pub fn update_alias(
     let old = alias_target_of(k, &alias)?;
     let new = alias_target(k, ctx, caller, &r.target_key_id)?;
     authorize_alias(k, ctx, caller, "kms:UpdateAlias", &alias)?;
-    let old_key = k.authorize_key(
-        ctx,
-        caller,
-        UPDATE_ALIAS_FROM.action,
-        old,
-        &Extras::default(),
-    )?;
-    UPDATE_ALIAS_FROM.check(old_key.arn(), old_key.state)?;
-    let new_key = k.authorize_key(ctx, caller, UPDATE_ALIAS_TO.action, new, &Extras::default())?;
-    UPDATE_ALIAS_TO.check(new_key.arn(), new_key.state)?;
+    k.checked_key(ctx, caller, &UPDATE_ALIAS_FROM, old, &Extras::default())?;
+    let new_key = k.checked_key(ctx, caller, &UPDATE_ALIAS_TO, new, &Extras::default())?;
     if new_key.account != alias.account {
         return Err(KmsError::ValidationException(format!(
             "The alias {} and the key {} must be in the same account.",
@@ -168,8 +160,7 @@ pub fn delete_alias(
     let alias = alias_name(caller, &r.alias_name)?;
     let target = alias_target_of(k, &alias)?;
     authorize_alias(k, ctx, caller, "kms:DeleteAlias", &alias)?;
-    let key = k.authorize_key(ctx, caller, DELETE_ALIAS.action, target, &Extras::default())?;
-    DELETE_ALIAS.check(key.arn(), key.state)?;
+    k.checked_key(ctx, caller, &DELETE_ALIAS, target, &Extras::default())?;
     k.kms.aliases.remove(&alias);
     Ok(Response::Empty(EmptyResponse {}))
 }
@@ -184,13 +175,7 @@ pub fn list_aliases(
     let account = caller_account(caller)?;
     let region = caller.region.clone();
     let only = match &r.key_id {
-        Some(key_id) => {
-            LIST_ALIASES.accepts(key_id)?;
-            let id = k.resolve_key(ctx, caller, key_id)?;
-            let key = k.authorize_key(ctx, caller, LIST_ALIASES.action, id, &Extras::default())?;
-            LIST_ALIASES.check(key.arn(), key.state)?;
-            Some(id)
-        }
+        Some(key_id) => Some(k.key_for(ctx, caller, key_id, &LIST_ALIASES, &Extras::default())?),
         None => {
             k.authorize_account(ctx, caller, "kms:ListAliases", "*".into(), &account)?;
             None
