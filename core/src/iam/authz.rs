@@ -4,6 +4,7 @@
 //! role's trust policy, a key policy not yet saved).
 
 use super::state::{Account, Iam};
+use crate::env::Ctx;
 use crate::error::KmsError;
 use crate::ids::AccountId;
 use crate::policy::condition::Text;
@@ -196,6 +197,21 @@ impl Iam {
             cross_account_allowed: true,
             purpose: Purpose::Request,
         }
+    }
+
+    /// Decides `action` by `caller` on a resource IAM alone governs (an
+    /// alias, `*`, an IAM, RDS or SSM resource) and records the decision in
+    /// the call.
+    pub fn decide_in_account(
+        &self,
+        ctx: &mut Ctx<'_>,
+        caller: &Caller,
+        action: &'static str,
+        arn: Arc<str>,
+        account: &AccountId,
+    ) -> Result<(), KmsError> {
+        let question = self.account_question(caller, ctx.clock.iso(), action, arn, account);
+        ctx.record.decide(crate::policy::authorize(question))
     }
 
     /// The question of `action` by `caller` on a resource with its own

@@ -81,19 +81,6 @@ fn no_such(kind: &str, name: &str) -> KmsError {
     KmsError::NoSuchEntityException(format!("The {kind} with name {name} cannot be found."))
 }
 
-/// Authorizes `action` on a resource IAM alone governs.
-fn authorize_iam(
-    iam: &Iam,
-    ctx: &mut Ctx<'_>,
-    caller: &Caller,
-    action: &'static str,
-    arn: String,
-    account: &AccountId,
-) -> Result<(), KmsError> {
-    let question = iam.account_question(caller, ctx.clock.iso(), action, arn.into(), account);
-    ctx.record.decide(authorize(question))
-}
-
 /// `iam:CreateUser`.
 pub fn create_user(
     iam: &mut Iam,
@@ -104,7 +91,7 @@ pub fn create_user(
     check_name("userName", &r.user_name)?;
     let account = caller_account(caller)?;
     let arn = Principal::User(account.clone(), r.user_name.clone()).arn();
-    authorize_iam(iam, ctx, caller, "iam:CreateUser", arn.clone(), &account)?;
+    iam.decide_in_account(ctx, caller, "iam:CreateUser", arn.as_str().into(), &account)?;
     let now = ctx.now();
     let entry = iam
         .accounts
@@ -145,7 +132,7 @@ pub fn create_role(
     iam.check_principals_exist(&trust_policy.document)?;
     let account = caller_account(caller)?;
     let arn = Principal::Role(account.clone(), r.role_name.clone()).arn();
-    authorize_iam(iam, ctx, caller, "iam:CreateRole", arn.clone(), &account)?;
+    iam.decide_in_account(ctx, caller, "iam:CreateRole", arn.as_str().into(), &account)?;
     let now = ctx.now();
     let entry = iam
         .accounts
@@ -259,7 +246,7 @@ fn put_identity_policy(
         )));
     }
     let policy = StoredPolicy::parse(&r.policy_name, &r.policy_document, PolicyKind::Identity)?;
-    authorize_iam(iam, ctx, caller, action, owner.arn(), &account)?;
+    iam.decide_in_account(ctx, caller, action, owner.arn().into(), &account)?;
     identity_mut(iam, &account, &owner)?
         .policies
         .insert(r.policy_name.clone(), Arc::new(policy));
@@ -294,7 +281,7 @@ fn delete_identity_policy(
     action: &'static str,
 ) -> Result<Response, KmsError> {
     let (account, owner) = policy_owner(iam, caller, &r.user_name, &r.role_name)?;
-    authorize_iam(iam, ctx, caller, action, owner.arn(), &account)?;
+    iam.decide_in_account(ctx, caller, action, owner.arn().into(), &account)?;
     let identity = identity_mut(iam, &account, &owner)?;
     if identity.policies.remove(&r.policy_name).is_none() {
         return Err(KmsError::NoSuchEntityException(format!(

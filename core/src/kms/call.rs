@@ -328,10 +328,8 @@ impl Keys<'_> {
         arn: Arc<str>,
         account: &AccountId,
     ) -> Result<(), KmsError> {
-        let question = self
-            .iam
-            .account_question(caller, ctx.clock.iso(), action, arn, account);
-        ctx.record.decide(authorize(question))
+        self.iam
+            .decide_in_account(ctx, caller, action, arn, account)
     }
 }
 

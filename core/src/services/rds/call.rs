@@ -7,7 +7,6 @@ use crate::error::KmsError;
 use crate::iam::Iam;
 use crate::iam::authz::caller_account;
 use crate::ids::{AccountId, Region};
-use crate::policy::authorize;
 use crate::principal::{AwsService, Caller, Principal};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -76,10 +75,8 @@ impl RdsCall<'_> {
         arn: String,
     ) -> Result<AccountId, KmsError> {
         let account = caller_account(caller)?;
-        let question =
-            self.iam
-                .account_question(caller, ctx.clock.iso(), action, arn.into(), &account);
-        ctx.record.decide(authorize(question))?;
+        self.iam
+            .decide_in_account(ctx, caller, action, arn.into(), &account)?;
         Ok(account)
     }
 

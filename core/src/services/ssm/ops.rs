@@ -9,7 +9,6 @@ use crate::iam::Iam;
 use crate::iam::authz::caller_account;
 use crate::ids::AccountId;
 use crate::kms::api::{DecryptRequest, EncryptRequest};
-use crate::policy::authorize;
 use crate::principal::{AwsService, Caller};
 use crate::request::{Request, Response};
 use crate::secret::{SecretBytes, SecretString};
@@ -37,10 +36,8 @@ impl SsmCall<'_> {
         arn: String,
         account: &AccountId,
     ) -> Result<(), KmsError> {
-        let question =
-            self.iam
-                .account_question(caller, ctx.clock.iso(), action, arn.into(), account);
-        ctx.record.decide(authorize(question))
+        self.iam
+            .decide_in_account(ctx, caller, action, arn.into(), account)
     }
 }
 
