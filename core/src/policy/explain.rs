@@ -116,10 +116,17 @@ impl Authorization {
         let principal = &self.principal;
         let action = self.action;
         match &self.reason {
-            Reason::ExplicitDeny(at) => format!(
-                "{} explicitly denies {action}: an explicit deny always wins.",
-                self.statement_name(at)
-            ),
+            Reason::ExplicitDeny(at) => {
+                let statement = &self.policies[at.policy].document().statements[at.statement];
+                let because = statement
+                    .not_principal_detail(&self.principal_id, principal)
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                format!(
+                    "{} explicitly denies {action}{because}: an explicit deny always wins.",
+                    self.statement_name(at)
+                )
+            }
             Reason::IdentityAllows(at) => format!("Allowed by {}.", self.identity_reason(at)),
             Reason::ForeignResourceWithoutPolicy => format!(
                 "{} belongs to another account; nothing allows {principal} to use it.",
