@@ -68,6 +68,44 @@ impl Principal {
         }
     }
 
+    /// The identity's unique id, as `principalId` in CloudTrail and
+    /// `UserId` / `RoleId` / `AssumedRoleId` in IAM's and STS's responses:
+    /// the account id for the root, `AIDA...` for a user, `AROA...` for a
+    /// role, `AROA...:<session>` for a session, the service principal for a
+    /// service. AWS draws the ids at random when an identity is created; the
+    /// simulator derives them from the ARN, so a replayed world has the
+    /// same ids.
+    pub fn unique_id(&self) -> String {
+        match self {
+            Principal::Root(a) => a.as_str().into(),
+            Principal::User(..) => derived_id("AIDA", &self.arn()),
+            Principal::Role(..) => derived_id("AROA", &self.arn()),
+            Principal::AssumedRole {
+                account,
+                role,
+                session,
+            } => {
+                let role = Principal::Role(account.clone(), role.clone()).unique_id();
+                format!("{role}:{session}")
+            }
+            Principal::Service(s) => s.principal().into(),
+        }
+    }
+
+    /// The access key id of the credentials the caller signs with:
+    /// long-term `AKIA...` for the root and users, temporary `ASIA...` for a
+    /// session; none for a role itself or a service.
+    pub fn access_key_id(&self) -> Option<String> {
+        let prefix = match self {
+            Principal::Root(_) | Principal::User(..) => "AKIA",
+            Principal::AssumedRole { .. } => "ASIA",
+            Principal::Role(..) | Principal::Service(_) => return None,
+        };
+        let mut id = derived_id(prefix, &self.arn());
+        id.truncate(20);
+        Some(id)
+    }
+
     /// CloudTrail's `userIdentity.type`.
     pub fn identity_type(&self) -> &'static str {
         match self {
@@ -276,6 +314,23 @@ impl Caller {
         self.via_service = Some(service);
         self
     }
+}
+
+/// `prefix` and 17 characters of IAM's unique-id alphabet, derived from
+/// `seed` (SHA-256), as long as AWS's ids.
+fn derived_id(prefix: &str, seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut id = String::with_capacity(prefix.len() + 17);
+    id.push_str(prefix);
+    id.extend(
+        digest
+            .iter()
+            .take(17)
+            .map(|b| char::from(ALPHABET[usize::from(b & 31)])),
+    );
+    id
 }
 
 #[cfg(test)]

@@ -70,7 +70,11 @@ macro_rules! define_requests {
             /// CloudTrail's `requestParameters`: the parameters with every
             /// secret and ciphertext blob left out (see [`crate::json`]).
             pub fn cloudtrail_parameters(&self) -> Option<Value> {
-                match self { $( $( Request::$variant(r) => crate::json::to_cloudtrail_value(r).ok(), )* )* }
+                let mut parameters = match self { $( $( Request::$variant(r) => crate::json::to_cloudtrail_value(r).ok(), )* )* };
+                if let Some(Value::Object(map)) = &mut parameters {
+                    self.algorithm_defaults(map);
+                }
+                parameters
             }
 
             /// The service that handles it.
@@ -95,6 +99,29 @@ macro_rules! define_requests {
 }
 
 kms_table!([] iam_table rds_table ssm_table define_requests);
+
+impl Request {
+    /// "The CloudTrail log entry for a Decrypt operation always includes the
+    /// encryptionAlgorithm in the requestParameters even if the encryption
+    /// algorithm wasn't specified in the request" (KMS developer guide,
+    /// ct-decrypt); the Encrypt and ReEncrypt examples show the same
+    /// (ct-encrypt, ct-reencrypt: both source and destination algorithms).
+    fn algorithm_defaults(&self, parameters: &mut serde_json::Map<String, Value>) {
+        let fields: &[&str] = match self {
+            Request::Encrypt(_) | Request::Decrypt(_) => &["encryptionAlgorithm"],
+            Request::ReEncrypt(_) => &[
+                "sourceEncryptionAlgorithm",
+                "destinationEncryptionAlgorithm",
+            ],
+            _ => &[],
+        };
+        for field in fields {
+            parameters
+                .entry(*field)
+                .or_insert_with(|| Value::from(crate::kms::api::SYMMETRIC_DEFAULT));
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Request {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -120,7 +120,7 @@ fn event_row(h: &mut Html, e: &AuditEvent) {
         .as_deref()
         .map(String::from)
         .or_else(|| e.user_identity.invoked_by.map(String::from))
-        .unwrap_or_else(|| e.user_identity.kind.into());
+        .unwrap_or_else(|| e.user_identity.kind.unwrap_or_default().into());
     let via = match (&e.user_identity.arn, &e.user_identity.invoked_by) {
         (Some(_), Some(service)) => format!(" via {service}"),
         _ => String::new(),

@@ -16,6 +16,7 @@ use crate::principal::Caller;
 use crate::request::{Request, Response};
 use alloc::string::ToString;
 use alloc::sync::Arc;
+use serde_json::Value;
 
 /// Records one call; returns its sequence number.
 pub fn call(
@@ -66,7 +67,7 @@ pub fn call(
         time: clock.now(),
         event_version: "1.08",
         user_identity: UserIdentity {
-            kind: caller.principal.identity_type(),
+            kind: Some(caller.principal.identity_type()),
             arn: Some(record.caller_arn(&caller.principal)),
             account_id: caller_account,
             invoked_by: via,
@@ -81,7 +82,7 @@ pub fn call(
         response_elements,
         error_code,
         error_message,
-        request_id: random.uuid(),
+        request_id: Some(random.uuid()),
         event_id: random.uuid(),
         read_only: request.read_only(),
         resources: core::mem::take(&mut record.resources),
@@ -89,41 +90,45 @@ pub fn call(
         management_event: true,
         recipient_account_id: recipient,
         event_category: "Management",
+        service_event_details: None,
     };
     trail.push(event)
 }
 
-/// Records what KMS did by itself to a key (deleting or rotating it).
+/// Records what KMS did by itself to a key (deleting or rotating it), as
+/// the KMS developer guide's examples show it (ct-delete-key,
+/// ct-rotatekey): no caller but the account, "AWS Internal" as the source,
+/// no request id, and for a rotation its `serviceEventDetails`.
 pub fn service_event(
     trail: &mut AuditTrail,
     clock: &Clock,
     random: &mut Randomness,
     name: &'static str,
-    account: &AccountId,
-    key_arn: &Arc<str>,
-    region: &Region,
+    key: (&AccountId, &Arc<str>, &Region),
+    details: Option<Value>,
 ) -> u64 {
+    let (account, key_arn, region) = key;
     let event = AuditEvent {
         sequence: 0,
         time: clock.now(),
         event_version: "1.08",
         user_identity: UserIdentity {
-            kind: "AWSService",
+            kind: None,
             arn: None,
             account_id: Some(account.clone()),
-            invoked_by: Some("kms.amazonaws.com"),
+            invoked_by: Some(AWS_INTERNAL),
         },
         event_time: clock.iso().clone(),
         event_source: "kms.amazonaws.com",
         event_name: name,
         aws_region: region.clone(),
-        source_ip_address: "kms.amazonaws.com",
-        user_agent: "kms.amazonaws.com",
+        source_ip_address: AWS_INTERNAL,
+        user_agent: AWS_INTERNAL,
         request_parameters: None,
         response_elements: None,
         error_code: None,
         error_message: None,
-        request_id: random.uuid(),
+        request_id: None,
         event_id: random.uuid(),
         read_only: false,
         resources: alloc::vec![AuditResource::key(account.clone(), key_arn.clone())],
@@ -131,6 +136,10 @@ pub fn service_event(
         management_event: true,
         recipient_account_id: Some(account.clone()),
         event_category: "Management",
+        service_event_details: details,
     };
     trail.push(event)
 }
+
+/// Who CloudTrail says acted when AWS acts by itself.
+pub const AWS_INTERNAL: &str = "AWS Internal";

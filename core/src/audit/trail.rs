@@ -10,6 +10,7 @@
 
 use crate::clock::Timestamp;
 use crate::ids::{AccountId, Region};
+use crate::principal::Principal;
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -21,22 +22,69 @@ use uuid::Uuid;
 /// How many events a trail keeps by default before dropping the oldest.
 pub const DEFAULT_CAPACITY: usize = 50_000;
 
-/// CloudTrail's `userIdentity`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// CloudTrail's `userIdentity`. The event keeps the caller's ARN only; the
+/// rest (`principalId`, `accessKeyId`, `userName`, and for a session its
+/// `sessionContext.sessionIssuer`, the role it was assumed from) is written
+/// from it when the event is read, as in the KMS developer guide's examples
+/// (ct-decrypt, services-cloudtrail).
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserIdentity {
-    /// `Root`, `IAMUser`, `AssumedRole` or `AWSService`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
+    /// `Root`, `IAMUser`, `AssumedRole`; none for what AWS does by itself.
+    pub kind: Option<&'static str>,
     /// The principal's ARN.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub arn: Option<Arc<str>>,
     /// The principal's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<AccountId>,
-    /// The service that made the call on the principal's behalf.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The service that made the call on the principal's behalf, or
+    /// `AWS Internal` for what AWS does by itself.
     pub invoked_by: Option<&'static str>,
+}
+
+impl Serialize for UserIdentity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let principal = self.arn.as_deref().and_then(|a| Principal::parse(a).ok());
+        let mut m = s.serialize_map(None)?;
+        if let Some(kind) = self.kind {
+            m.serialize_entry("type", kind)?;
+        }
+        if let Some(p) = &principal {
+            m.serialize_entry("principalId", &p.unique_id())?;
+        }
+        if let Some(arn) = &self.arn {
+            m.serialize_entry("arn", arn)?;
+        }
+        if let Some(account) = &self.account_id {
+            m.serialize_entry("accountId", account)?;
+        }
+        if let Some(key) = principal.as_ref().and_then(Principal::access_key_id) {
+            m.serialize_entry("accessKeyId", &key)?;
+        }
+        match &principal {
+            Some(Principal::User(_, name)) => m.serialize_entry("userName", name)?,
+            Some(Principal::AssumedRole { account, role, .. }) => {
+                let issuer = Principal::Role(account.clone(), role.clone());
+                m.serialize_entry(
+                    "sessionContext",
+                    &serde_json::json!({
+                        "sessionIssuer": {
+                            "type": "Role",
+                            "principalId": issuer.unique_id(),
+                            "arn": issuer.arn(),
+                            "accountId": account,
+                            "userName": role,
+                        },
+                        "attributes": {"mfaAuthenticated": "false"},
+                    }),
+                )?
+            }
+            _ => {}
+        }
+        if let Some(by) = self.invoked_by {
+            m.serialize_entry("invokedBy", by)?;
+        }
+        m.end()
+    }
 }
 
 /// A resource named by an event.
@@ -102,9 +150,9 @@ pub struct AuditEvent {
     /// The error's message, when the call failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// A request id.
-    #[serde(rename = "requestID")]
-    pub request_id: Uuid,
+    /// A request id (none for what AWS does by itself).
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Uuid>,
     /// This event's id.
     #[serde(rename = "eventID")]
     pub event_id: Uuid,
@@ -120,6 +168,10 @@ pub struct AuditEvent {
     pub recipient_account_id: Option<AccountId>,
     /// `Management`.
     pub event_category: &'static str,
+    /// What AWS did by itself, in detail (`RotateKey`: the rotation type
+    /// and the key id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_event_details: Option<Value>,
 }
 
 /// A filter over the trail; every field set must match.

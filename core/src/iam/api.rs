@@ -55,6 +55,12 @@ pub struct IamEntity {
     /// The role's name (CreateRole).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+    /// The user's unique id (`AIDA...`, CreateUser).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The role's unique id (`AROA...`, CreateRole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
     /// Its ARN.
     pub arn: String,
     /// ISO 8601 creation time.
@@ -80,7 +86,7 @@ pub struct IamEntityResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AssumedRoleUser {
-    /// `<role>:<session>`.
+    /// `<role id>:<session>` (`AROA...:batch`).
     pub assumed_role_id: String,
     /// `arn:aws:sts::<acct>:assumed-role/<role>/<session>`.
     pub arn: String,

@@ -90,7 +90,8 @@ pub fn create_user(
 ) -> Result<Response, KmsError> {
     check_name("userName", &r.user_name)?;
     let account = caller_account(caller)?;
-    let arn = Principal::User(account.clone(), r.user_name.clone()).arn();
+    let principal = Principal::User(account.clone(), r.user_name.clone());
+    let arn = principal.arn();
     iam.decide_in_account(ctx, caller, "iam:CreateUser", arn.as_str().into(), &account)?;
     let now = ctx.now();
     let entry = iam
@@ -111,6 +112,8 @@ pub fn create_user(
         user: Some(IamEntity {
             user_name: Some(r.user_name.clone()),
             role_name: None,
+            user_id: Some(principal.unique_id()),
+            role_id: None,
             arn,
             create_date: now.iso8601(),
         }),
@@ -131,7 +134,8 @@ pub fn create_role(
         StoredPolicy::parse("trust", &r.assume_role_policy_document, PolicyKind::Trust)?;
     iam.check_principals_exist(&trust_policy.document)?;
     let account = caller_account(caller)?;
-    let arn = Principal::Role(account.clone(), r.role_name.clone()).arn();
+    let principal = Principal::Role(account.clone(), r.role_name.clone());
+    let arn = principal.arn();
     iam.decide_in_account(ctx, caller, "iam:CreateRole", arn.as_str().into(), &account)?;
     let now = ctx.now();
     let entry = iam
@@ -157,6 +161,8 @@ pub fn create_role(
         role: Some(IamEntity {
             user_name: None,
             role_name: Some(r.role_name.clone()),
+            user_id: None,
+            role_id: Some(principal.unique_id()),
             arn,
             create_date: now.iso8601(),
         }),
@@ -368,18 +374,17 @@ pub fn assume_role(
     {
         entry.sessions.insert(session.clone());
     }
-    let arn = Principal::AssumedRole {
+    let principal = Principal::AssumedRole {
         account,
-        role: role.clone(),
-        session: session.clone(),
-    }
-    .arn();
+        role,
+        session,
+    };
     Ok(Response::IamEntity(IamEntityResponse {
         user: None,
         role: None,
         assumed_role_user: Some(AssumedRoleUser {
-            assumed_role_id: format!("{role}:{session}"),
-            arn,
+            assumed_role_id: principal.unique_id(),
+            arn: principal.arn(),
         }),
     }))
 }

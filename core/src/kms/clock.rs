@@ -84,9 +84,8 @@ fn delete_key_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId) -> Fired {
         ctx.clock,
         ctx.random,
         "DeleteKey",
-        &key.account,
-        key.arn(),
-        &key.region,
+        (&key.account, key.arn(), &key.region),
+        None,
     );
     Fired::KeyDeleted(id)
 }
@@ -123,8 +122,9 @@ fn rotate_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId, kind: RotationType) {
         ctx.clock,
         ctx.random,
         "RotateKey",
-        &account,
-        &arn,
-        &region,
+        (&account, &arn, &region),
+        Some(
+            serde_json::json!({"rotationType": kind.as_str(), "keyId": alloc::string::ToString::to_string(&id)}),
+        ),
     );
 }
