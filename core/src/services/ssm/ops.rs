@@ -3,7 +3,7 @@
 use super::api::*;
 use super::state::{Parameter, ParameterType, Ssm, parameter_arn};
 use crate::crypto::context::EncryptionContext;
-use crate::env::{Ctx, KmsCalls, nested};
+use crate::env::{Ctx, KmsCalls, nested_outcome};
 use crate::error::KmsError;
 use crate::iam::Iam;
 use crate::iam::authz::caller_account;
@@ -15,6 +15,35 @@ use crate::secret::{SecretBytes, SecretString};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+
+/// How Parameter Store answers when KMS refuses a call it made for the
+/// caller. A key that is missing, disabled or pending deletion is SSM's
+/// `InvalidKeyId` ("The query key ID isn't valid", botocore's SSM model);
+/// an access denial stays `AccessDeniedException`. Either way the message
+/// is KMS's, followed by the SDK's account of the KMS error, as captured
+/// from AWS: "InvalidKeyId: arn:aws:kms:...:key/... is disabled. (Service:
+/// AWSKMS; Status Code: 400; Error Code: DisabledException; Request ID:
+/// ...; Proxy: null)" (also for NotFoundException and
+/// KMSInvalidStateException; and "AccessDeniedException: User: ... is not
+/// authorized to perform: kms:Decrypt ... (Service: AWSKMS; Status Code:
+/// 400; Error Code: AccessDeniedException; ...)").
+fn kms_refusal(error: KmsError, request_id: Option<uuid::Uuid>) -> KmsError {
+    let suffix = |e: &KmsError| {
+        let id = request_id.map(|id| id.to_string()).unwrap_or_default();
+        format!(
+            "{} (Service: AWSKMS; Status Code: 400; Error Code: {}; Request ID: {id}; Proxy: null)",
+            e.message(),
+            e.name()
+        )
+    };
+    match &error {
+        KmsError::NotFoundException(_)
+        | KmsError::DisabledException(_)
+        | KmsError::KMSInvalidStateException(_) => KmsError::InvalidKeyId(suffix(&error)),
+        KmsError::AccessDeniedException(_) => KmsError::AccessDeniedException(suffix(&error)),
+        _ => error,
+    }
+}
 
 /// Parameter Store's state, IAM to read (permissions on parameters), and
 /// KMS to call on a caller's behalf.
@@ -28,6 +57,25 @@ pub struct SsmCall<'a> {
 }
 
 impl SsmCall<'_> {
+    /// Calls KMS for the caller, through SSM; a refusal comes back as SSM
+    /// answers it (see [`kms_refusal`]).
+    fn call_kms(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        caller: &Caller,
+        request: Request,
+    ) -> Result<Response, KmsError> {
+        let outcome = nested_outcome(self.kms, ctx, ssm_caller(caller), request);
+        outcome.result.map_err(|e| {
+            let request_id = outcome
+                .audit_events
+                .last()
+                .and_then(|&seq| ctx.audit.get(seq))
+                .and_then(|event| event.request_id);
+            kms_refusal(e, request_id)
+        })
+    }
+
     fn authorize(
         &self,
         ctx: &mut Ctx<'_>,
@@ -118,10 +166,9 @@ pub fn put_parameter(
             .clone()
             .or(kept_key)
             .unwrap_or_else(|| "alias/aws/ssm".into());
-        let encrypted = nested(
-            s.kms,
+        let encrypted = s.call_kms(
             ctx,
-            ssm_caller(caller),
+            caller,
             Request::Encrypt(EncryptRequest {
                 key_id: key_id.clone(),
                 plaintext: SecretBytes::from(r.value.expose().as_bytes()),
@@ -132,11 +179,9 @@ pub fn put_parameter(
                 ..Default::default()
             }),
         );
-        match encrypted {
-            Ok(Response::Encrypt(e)) => (e.ciphertext_blob, Some(e.key_id)),
-            Err(KmsError::NotFoundException(m)) => return Err(KmsError::InvalidKeyId(m)),
-            Err(e) => return Err(e),
-            Ok(_) => return Err(KmsError::InvalidKeyId(key_id)),
+        match encrypted? {
+            Response::Encrypt(e) => (e.ciphertext_blob, Some(e.key_id)),
+            _ => return Err(KmsError::InvalidKeyId(key_id)),
         }
     } else {
         (r.value.expose().as_bytes().to_vec(), None)
@@ -180,10 +225,9 @@ fn read_parameter(
     };
     let value = match (p.kind, decrypt) {
         (ParameterType::SecureString, true) => {
-            let decrypted = nested(
-                s.kms,
+            let decrypted = s.call_kms(
                 ctx,
-                ssm_caller(caller),
+                caller,
                 Request::Decrypt(DecryptRequest {
                     ciphertext_blob: p.stored.clone(),
                     encryption_context: Some(EncryptionContext::from_pairs([(
