@@ -79,10 +79,16 @@ aws_errors! {
     UnrecognizedClientException,
     /// A parameter failed validation.
     ValidationException,
-    /// IAM: the entity already exists.
-    EntityAlreadyExistsException,
+    /// IAM: the entity already exists. IAM's codes carry no `Exception`
+    /// suffix (botocore's IAM model: `EntityAlreadyExists`, `NoSuchEntity`,
+    /// `MalformedPolicyDocument`, `LimitExceeded`).
+    EntityAlreadyExists,
     /// IAM: the entity does not exist.
-    NoSuchEntityException,
+    NoSuchEntity,
+    /// IAM: the policy document is not valid.
+    MalformedPolicyDocument,
+    /// IAM: a quota was exceeded.
+    LimitExceeded,
     /// RDS: the KMS key cannot be used (missing, not enabled, or not allowed).
     KMSKeyNotAccessibleFault,
     /// RDS: a cluster with this identifier exists.
@@ -118,6 +124,18 @@ impl fmt::Display for KmsError {
 }
 
 impl core::error::Error for KmsError {}
+
+impl KmsError {
+    /// The same error in IAM's codes, which have no `Exception` suffix:
+    /// policy parsing and quotas are shared with KMS, the codes are not.
+    pub fn in_iam_terms(self) -> KmsError {
+        match self {
+            KmsError::MalformedPolicyDocumentException(m) => KmsError::MalformedPolicyDocument(m),
+            KmsError::LimitExceededException(m) => KmsError::LimitExceeded(m),
+            other => other,
+        }
+    }
+}
 
 /// A `ValidationException` in AWS's wording for one failed constraint.
 pub fn validation(field: &str, value: impl fmt::Display, constraint: &str) -> KmsError {

@@ -777,7 +777,7 @@ fn policy_documents_are_validated_with_precise_errors() {
         ),
         (
             &statement(json!({"Principal": null})),
-            "Statement 2 (Sid \"Use\"): missing Principal".to_string(),
+            "Policy contains a statement with no principal. (Statement 2 (Sid \"Use\")".to_string(),
         ),
         (
             &statement(json!({"Principal": {"AWS": format!("arn:aws:iam::{PROD}:user/nobody")}})),

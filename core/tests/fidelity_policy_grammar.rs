@@ -10,9 +10,17 @@
 //!   either a Resource or a NotResource element";
 //! - a key policy statement names a principal.
 //!
-//! Left as the simulator had it, and said in the closing note: IAM's error
-//! codes on the wire are `MalformedPolicyDocument` (no `Exception`), and a key
-//! policy statement without Resource is accepted by AWS and never applies.
+//! - IAM's codes carry no `Exception` suffix (botocore's IAM model:
+//!   `MalformedPolicyDocument`); its messages, as captured from AWS: "Policy
+//!   document should not specify a principal.", "Policy statement must
+//!   contain resources."; a missing principal in a trust policy: "Invalid
+//!   principal in policy: "AWS":"<arn>"". KMS keeps
+//!   `MalformedPolicyDocumentException` ("Policy contains a statement with
+//!   no principal.").
+//!
+//! Left as the simulator had it, and said in the closing note: a key policy
+//! statement without Resource is accepted by AWS and never applies; the
+//! simulator refuses it.
 
 mod common;
 
@@ -47,6 +55,22 @@ fn identity(statement: Value) -> Result<Response, KmsError> {
                 policy_name: "p".into(),
                 policy_document: json!({"Version": "2012-10-17", "Statement": [statement]})
                     .to_string(),
+            }),
+        )
+        .result
+}
+
+fn key_policy(statement: Value) -> Result<Response, KmsError> {
+    let mut world = world();
+    world
+        .call(
+            root(PROD),
+            Request::CreateKey(CreateKeyRequest {
+                policy: Some(
+                    json!({"Version": "2012-10-17", "Statement": [statement]}).to_string(),
+                ),
+                bypass_policy_lockout_safety_check: Some(true),
+                ..Default::default()
             }),
         )
         .result
@@ -88,7 +112,26 @@ fn each_kind_of_policy_has_its_own_grammar() {
         (
             "trust policy without Principal",
             trust(json!({"Effect": "Allow", "Action": "sts:AssumeRole"})),
-            Some("missing Principal"),
+            Some("Missing required field Principal."),
+        ),
+        (
+            "trust policy naming a role that does not exist",
+            trust(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PROD}:role/ghost")}, "Action": "sts:AssumeRole"}),
+            ),
+            Some(r#"Invalid principal in policy: "AWS":"arn:aws:iam::111122223333:role/ghost""#),
+        ),
+        (
+            "key policy without Principal",
+            key_policy(json!({"Effect": "Allow", "Action": "kms:*", "Resource": "*"})),
+            Some("Policy contains a statement with no principal."),
+        ),
+        (
+            "key policy naming a user that does not exist",
+            key_policy(
+                json!({"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PROD}:user/ghost")}, "Action": "kms:*", "Resource": "*"}),
+            ),
+            Some("Policy contains a statement with one or more invalid principals."),
         ),
         (
             "identity policy with Resource",
@@ -100,19 +143,24 @@ fn each_kind_of_policy_has_its_own_grammar() {
             identity(
                 json!({"Effect": "Allow", "Principal": principal, "Action": "kms:Decrypt", "Resource": "*"}),
             ),
-            Some("must not name a Principal"),
+            Some("Policy document should not specify a principal."),
         ),
         (
             "identity policy without Resource",
             identity(json!({"Effect": "Allow", "Action": "kms:Decrypt"})),
-            Some("missing Resource"),
+            Some("Policy statement must contain resources."),
         ),
     ];
     for (case, result, refused) in cases {
         match (result, refused) {
             (Ok(_), None) => {}
             (Err(e), Some(text)) => {
-                assert_eq!(e.name(), "MalformedPolicyDocumentException", "{case}: {e}");
+                let code = if case.starts_with("key policy") {
+                    "MalformedPolicyDocumentException"
+                } else {
+                    "MalformedPolicyDocument"
+                };
+                assert_eq!(e.name(), code, "{case}: {e}");
                 assert!(e.message().contains(text), "{case}: {e}");
             }
             (other, _) => panic!("{case}: {other:?}"),

@@ -383,7 +383,7 @@ fn inline_policies_are_limited_together_as_iam_limits_them() {
     assert!((1025..=2048).contains(&size), "{size}");
     put(&mut world, Some("alice"), None, "one", one.clone()).unwrap();
     let e = put(&mut world, Some("alice"), None, "two", one.clone()).unwrap_err();
-    assert_eq!(e.name(), "LimitExceededException");
+    assert_eq!(e.name(), "LimitExceeded");
     assert_eq!(
         e.message(),
         "Maximum policy size of 2048 bytes exceeded for user alice"

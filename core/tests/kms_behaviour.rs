@@ -972,7 +972,7 @@ fn iam_users_and_roles_are_named_callers() {
         &mut world,
         &caller,
         user("alice"),
-        "EntityAlreadyExistsException",
+        "EntityAlreadyExists",
     );
     assert_eq!(message, "User with name alice already exists.");
     err(
@@ -986,7 +986,7 @@ fn iam_users_and_roles_are_named_callers() {
         &mut world,
         &caller,
         role("alice"),
-        "EntityAlreadyExistsException",
+        "EntityAlreadyExists",
     );
     // Only principals that exist can call.
     let role_caller = Caller::new(Principal::Role(account(PROD), "alice".into()), region());

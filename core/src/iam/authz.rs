@@ -135,6 +135,17 @@ impl Iam {
     /// Policies may only name users and roles that exist (AWS resolves them
     /// to unique ids when the policy is saved).
     pub fn check_principals_exist(&self, document: &PolicyDocument) -> Result<(), KmsError> {
+        match self.missing_principal(document) {
+            Some((label, value)) => Err(KmsError::MalformedPolicyDocumentException(format!(
+                "Policy contains a statement with one or more invalid principals. ({label}: {value} does not exist)"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The first principal `document` names that does not exist, with the
+    /// label of its statement.
+    pub fn missing_principal(&self, document: &PolicyDocument) -> Option<(String, String)> {
         use crate::policy::document::PrincipalElement;
         for (i, statement) in document.statements.iter().enumerate() {
             for element in [&statement.principal, &statement.not_principal]
@@ -161,15 +172,12 @@ impl Iam {
                         _ => true,
                     };
                     if missing {
-                        return Err(KmsError::MalformedPolicyDocumentException(format!(
-                            "Policy contains a statement with one or more invalid principals. ({}: {value} does not exist)",
-                            statement.label(i)
-                        )));
+                        return Some((statement.label(i), value.clone()));
                     }
                 }
             }
         }
-        Ok(())
+        None
     }
 
     /// The question of `action` by `caller` on a resource IAM alone governs

@@ -74,11 +74,11 @@ pub fn check_name(field: &str, name: &str) -> Result<(), KmsError> {
 
 /// The IAM error for a duplicate name, as IAM words it.
 pub fn already_exists(kind: &str, name: &str) -> KmsError {
-    KmsError::EntityAlreadyExistsException(format!("{kind} with name {name} already exists."))
+    KmsError::EntityAlreadyExists(format!("{kind} with name {name} already exists."))
 }
 
 fn no_such(kind: &str, name: &str) -> KmsError {
-    KmsError::NoSuchEntityException(format!("The {kind} with name {name} cannot be found."))
+    KmsError::NoSuchEntity(format!("The {kind} with name {name} cannot be found."))
 }
 
 /// `iam:CreateUser`.
@@ -131,8 +131,16 @@ pub fn create_role(
 ) -> Result<Response, KmsError> {
     check_name("roleName", &r.role_name)?;
     let trust_policy =
-        StoredPolicy::parse("trust", &r.assume_role_policy_document, PolicyKind::Trust)?;
-    iam.check_principals_exist(&trust_policy.document)?;
+        StoredPolicy::parse("trust", &r.assume_role_policy_document, PolicyKind::Trust)
+            .map_err(KmsError::in_iam_terms)?;
+    // IAM's words for a principal that does not exist, as captured from
+    // AWS: `MalformedPolicyDocument: Invalid principal in policy:
+    // "AWS":"arn:aws:iam::...:role/..."`.
+    if let Some((_, value)) = iam.missing_principal(&trust_policy.document) {
+        return Err(KmsError::MalformedPolicyDocument(format!(
+            "Invalid principal in policy: \"AWS\":\"{value}\""
+        )));
+    }
     let account = caller_account(caller)?;
     let principal = Principal::Role(account.clone(), r.role_name.clone());
     let arn = principal.arn();
@@ -247,11 +255,12 @@ fn put_identity_policy(
         .map(|(_, p)| policy_size(&p.text))
         .sum();
     if others + policy_size(&r.policy_document) > limit {
-        return Err(KmsError::LimitExceededException(format!(
+        return Err(KmsError::LimitExceeded(format!(
             "Maximum policy size of {limit} bytes exceeded for {kind} {name}"
         )));
     }
-    let policy = StoredPolicy::parse(&r.policy_name, &r.policy_document, PolicyKind::Identity)?;
+    let policy = StoredPolicy::parse(&r.policy_name, &r.policy_document, PolicyKind::Identity)
+        .map_err(KmsError::in_iam_terms)?;
     iam.decide_in_account(ctx, caller, action, owner.arn().into(), &account)?;
     identity_mut(iam, &account, &owner)?
         .policies
@@ -290,7 +299,7 @@ fn delete_identity_policy(
     iam.decide_in_account(ctx, caller, action, owner.arn().into(), &account)?;
     let identity = identity_mut(iam, &account, &owner)?;
     if identity.policies.remove(&r.policy_name).is_none() {
-        return Err(KmsError::NoSuchEntityException(format!(
+        return Err(KmsError::NoSuchEntity(format!(
             "The policy with name {} cannot be found.",
             r.policy_name
         )));

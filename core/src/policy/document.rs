@@ -339,18 +339,36 @@ impl Statement {
                 },
                 false,
             ),
-            None => return Err(malformed_policy(format!("{label}: missing Resource"))),
+            // IAM's words (as emulators that check against AWS report
+            // them), then which statement.
+            None => {
+                return Err(malformed_policy(format!(
+                    "Policy statement must contain resources. ({label}: missing Resource)"
+                )));
+            }
         };
         let names_principal = principal_el.is_some() || not_principal.is_some();
         match kind {
-            PolicyKind::Key | PolicyKind::Trust if !names_principal => {
+            // KMS's words, captured from AWS: "Policy contains a statement
+            // with no principal."
+            PolicyKind::Key if !names_principal => {
                 return Err(malformed_policy(format!(
-                    "{label}: missing Principal (every statement of a key or trust policy names one)"
+                    "Policy contains a statement with no principal. ({label}: every statement of a key policy names one)"
+                )));
+            }
+            // IAM documents no text for a trust policy without Principal;
+            // "Missing required field Principal" is what IAM-family
+            // validators answer for resource policies (a choice).
+            PolicyKind::Trust if !names_principal => {
+                return Err(malformed_policy(format!(
+                    "Missing required field Principal. ({label}: a trust policy names who may assume the role)"
                 )));
             }
             PolicyKind::Identity if names_principal => {
+                // IAM's words, captured from AWS: "Policy document should
+                // not specify a principal."
                 return Err(malformed_policy(format!(
-                    "{label}: an identity policy must not name a Principal; it applies to the user or role it is attached to"
+                    "Policy document should not specify a principal. ({label}: an identity policy applies to the user or role it is attached to)"
                 )));
             }
             _ => {}
