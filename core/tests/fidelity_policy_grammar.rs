@@ -18,9 +18,10 @@
 //!   `MalformedPolicyDocumentException` ("Policy contains a statement with
 //!   no principal.").
 //!
-//! Left as the simulator had it, and said in the closing note: a key policy
-//! statement without Resource is accepted by AWS and never applies; the
-//! simulator refuses it.
+//! - a key policy statement without Resource or Action: "the policy
+//!   statement has no effect. When a key policy statement is missing one of
+//!   these elements, the KMS console correctly reports an error, but the
+//!   PutKeyPolicy API request succeeds" (KMS API reference, PutKeyPolicy).
 
 mod common;
 
@@ -181,4 +182,52 @@ fn a_role_whose_trust_policy_names_no_resource_can_be_assumed() {
         .unwrap(),
     );
     assert!(assumed.result.is_ok(), "{:?}", assumed.result);
+}
+
+/// A key policy statement without Resource (or Action) is saved, written
+/// back without it, and never applies; the trace says why.
+#[test]
+fn a_key_policy_statement_without_resource_is_accepted_and_inert() {
+    let mut world = world();
+    add_user(&mut world, PROD, "alice", None);
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PROD}:root")}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "NoResource", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{PROD}:user/alice")}, "Action": "kms:DescribeKey"},
+            {"Sid": "NoAction", "Effect": "Deny", "Principal": {"AWS": format!("arn:aws:iam::{PROD}:root")}, "Resource": "*"}
+        ]
+    });
+    let key = create_key_with_policy(&mut world, PROD, &policy);
+    let outcome = world.call(
+        user(PROD, "alice"),
+        Request::DescribeKey(key_request(&key.key_id)),
+    );
+    assert_eq!(
+        outcome.result.unwrap_err().name(),
+        "AccessDeniedException",
+        "the statement without Resource never applies"
+    );
+    let view = serde_json::to_value(outcome.authorizations.last().unwrap()).unwrap();
+    let statement = &view["Policies"][0]["Statements"][1];
+    assert!(
+        statement["Resource"]["Detail"]
+            .as_str()
+            .unwrap()
+            .contains("has no Resource element"),
+        "{statement}"
+    );
+    ok(
+        &mut world,
+        &root(PROD),
+        Request::DescribeKey(key_request(&key.key_id)),
+    );
+    let saved = kms_core::policy::PolicyDocument::parse(
+        &policy.to_string(),
+        kms_core::policy::PolicyKind::Key,
+    )
+    .unwrap()
+    .to_json();
+    assert!(saved["Statement"][1].get("Resource").is_none(), "{saved}");
+    assert!(saved["Statement"][2].get("Action").is_none(), "{saved}");
 }

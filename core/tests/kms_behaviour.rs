@@ -968,12 +968,7 @@ fn iam_users_and_roles_are_named_callers() {
         created.user.unwrap().arn,
         format!("arn:aws:iam::{PROD}:user/alice")
     );
-    let message = err(
-        &mut world,
-        &caller,
-        user("alice"),
-        "EntityAlreadyExists",
-    );
+    let message = err(&mut world, &caller, user("alice"), "EntityAlreadyExists");
     assert_eq!(message, "User with name alice already exists.");
     err(
         &mut world,
@@ -982,12 +977,7 @@ fn iam_users_and_roles_are_named_callers() {
         "ValidationException",
     );
     ok(&mut world, &caller, role("alice"));
-    err(
-        &mut world,
-        &caller,
-        role("alice"),
-        "EntityAlreadyExists",
-    );
+    err(&mut world, &caller, role("alice"), "EntityAlreadyExists");
     // Only principals that exist can call.
     let role_caller = Caller::new(Principal::Role(account(PROD), "alice".into()), region());
     err(

@@ -85,6 +85,9 @@ pub struct Statement {
     pub resource_implied: bool,
     /// Conditions, all of which must hold.
     pub conditions: Vec<Condition>,
+    /// A key policy statement written without `Action` or `Resource` (the
+    /// element named): KMS accepts it and it never applies.
+    pub missing: Option<&'static str>,
 }
 
 /// A parsed policy document.
@@ -302,8 +305,30 @@ impl Statement {
             }
         }
         let effect = effect.ok_or_else(|| malformed_policy(format!("{label}: missing Effect")))?;
-        let (actions, not_action) =
-            actions.ok_or_else(|| malformed_policy(format!("{label}: missing Action")))?;
+        // "If either of the required Resource or Action elements are
+        // missing from a key policy statement, the policy statement has no
+        // effect. When a key policy statement is missing one of these
+        // elements, the KMS console correctly reports an error, but the
+        // PutKeyPolicy API request succeeds" (KMS API reference,
+        // PutKeyPolicy, Policy). IAM policies must have both.
+        let nothing = || Values {
+            items: Vec::new(),
+            was_list: true,
+            shapes: Vec::new(),
+        };
+        let mut missing = None;
+        let (actions, not_action) = match actions {
+            Some(a) => a,
+            None if kind == PolicyKind::Key => {
+                missing = Some("Action");
+                (nothing(), false)
+            }
+            None => {
+                return Err(malformed_policy(format!(
+                    "Policy statement must contain actions. ({label}: missing Action)"
+                )));
+            }
+        };
         for action in &actions.items {
             if action != "*" && !action.contains(':') {
                 return Err(malformed_policy(format!(
@@ -339,6 +364,10 @@ impl Statement {
                 },
                 false,
             ),
+            None if kind == PolicyKind::Key => {
+                missing = missing.or(Some("Resource"));
+                (nothing(), false)
+            }
             // IAM's words (as emulators that check against AWS report
             // them), then which statement.
             None => {
@@ -384,6 +413,7 @@ impl Statement {
             not_resource,
             resource_implied,
             conditions,
+            missing,
         })
     }
 
@@ -418,16 +448,20 @@ impl Statement {
         if let Some(p) = &self.not_principal {
             m.insert("NotPrincipal".into(), principal_json(p));
         }
-        m.insert(
-            if self.not_action {
-                "NotAction"
-            } else {
-                "Action"
-            }
-            .into(),
-            self.actions.to_json(),
-        );
-        if !self.resource_implied {
+        // An element a key policy left out stays left out.
+        let written = |v: &Values| self.missing.is_none() || !v.items.is_empty();
+        if written(&self.actions) {
+            m.insert(
+                if self.not_action {
+                    "NotAction"
+                } else {
+                    "Action"
+                }
+                .into(),
+                self.actions.to_json(),
+            );
+        }
+        if !self.resource_implied && written(&self.resources) {
             m.insert(
                 if self.not_resource {
                     "NotResource"

@@ -316,37 +316,21 @@ impl Statement {
         subject: &Subject<'_>,
     ) -> StatementTrace {
         let listed = |items: &[String]| items.join(", ");
-        let action = ElementTrace {
-            matched: result.action_hit != self.not_action,
+        let left_out = |element: &str| ElementTrace {
+            matched: false,
             detail: format!(
-                "{} {} {}[{}]",
-                subject.action,
-                if result.action_hit {
-                    "matches"
-                } else {
-                    "is not in"
-                },
-                if self.not_action { "NotAction " } else { "" },
-                listed(&self.actions.items)
+                "the statement has no {element} element: KMS accepts such a key policy (only the console reports it), and the statement never applies"
             ),
         };
-        let resource = ElementTrace {
-            matched: result.resource_hit != self.not_resource,
-            detail: format!(
-                "{} {} {}[{}]",
-                subject.resource,
-                if result.resource_hit {
-                    "matches"
-                } else {
-                    "is not in"
-                },
-                if self.not_resource {
-                    "NotResource "
-                } else {
-                    ""
-                },
-                listed(&self.resources.items)
-            ),
+        let action = if self.missing.is_some() && self.actions.items.is_empty() {
+            left_out("Action")
+        } else {
+            self.action_trace(result, subject, &listed)
+        };
+        let resource = if self.missing.is_some() && self.resources.items.is_empty() {
+            left_out("Resource")
+        } else {
+            self.resource_trace(result, subject, &listed)
         };
         StatementTrace {
             label: self.label(index),
@@ -365,6 +349,54 @@ impl Statement {
                 .map(|c| c.trace(c.evaluate(subject.context), subject.context))
                 .collect(),
             applies: result.applies,
+        }
+    }
+
+    fn action_trace(
+        &self,
+        result: &StatementResult,
+        subject: &Subject<'_>,
+        listed: &dyn Fn(&[String]) -> String,
+    ) -> ElementTrace {
+        ElementTrace {
+            matched: result.action_hit != self.not_action,
+            detail: format!(
+                "{} {} {}[{}]",
+                subject.action,
+                if result.action_hit {
+                    "matches"
+                } else {
+                    "is not in"
+                },
+                if self.not_action { "NotAction " } else { "" },
+                listed(&self.actions.items)
+            ),
+        }
+    }
+
+    fn resource_trace(
+        &self,
+        result: &StatementResult,
+        subject: &Subject<'_>,
+        listed: &dyn Fn(&[String]) -> String,
+    ) -> ElementTrace {
+        ElementTrace {
+            matched: result.resource_hit != self.not_resource,
+            detail: format!(
+                "{} {} {}[{}]",
+                subject.resource,
+                if result.resource_hit {
+                    "matches"
+                } else {
+                    "is not in"
+                },
+                if self.not_resource {
+                    "NotResource "
+                } else {
+                    ""
+                },
+                listed(&self.resources.items)
+            ),
         }
     }
 }
