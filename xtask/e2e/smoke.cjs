@@ -50,6 +50,47 @@ async function playS5(page, problems) {
   console.log(`S5 played in the console: ${broken} -> ${healed}; rows back`);
 }
 
+// Every built-in story, played to the end with every Request, Response,
+// audit event and world panel opened: the page never becomes wider than the
+// window (a ciphertext or a one-line policy once widened it to 10,000 px and
+// the world panel covered the narration). Screenshots of each story at the
+// end, light and dark.
+async function everyStoryFits(browser, url, shotDir, width, problems) {
+  for (const scheme of ['light', 'dark']) {
+    const page = await browser.newPage({ viewport: { width, height: 844 }, colorScheme: scheme });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.getByTestId('selftest-verdict').waitFor({ timeout: 15000 });
+    const ids = await page.$$eval('button[data-testid^="story-"]', (els) => els.map((e) => e.getAttribute('data-testid')));
+    if (ids.length < 10) problems.push(`only ${ids.length} stories listed at ${width} px`);
+    for (const id of ids) {
+      await page.getByTestId(id).click();
+      await page.getByTestId('run-to-end').click();
+      await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+      const { scroll, client, culprit } = await page.evaluate(() => {
+        const d = document.documentElement;
+        let el = document.body, culprit = '';
+        for (;;) {
+          const next = [...el.children].find((c) => {
+            const b = c.getBoundingClientRect();
+            const visible = getComputedStyle(c).overflowX === 'visible';
+            return Math.max(b.right, visible ? b.left + c.scrollWidth : 0) > d.clientWidth + 1;
+          });
+          if (!next) break;
+          el = next;
+          culprit = `${el.tagName.toLowerCase()}.${el.className}`;
+        }
+        return { scroll: d.scrollWidth, client: d.clientWidth, culprit };
+      });
+      if (scroll > client) problems.push(`${id} at ${width} px (${scheme}): the page is ${scroll} px wide for a ${client} px window (${culprit})`);
+      if (width === 390 || scheme === 'dark') {
+        await page.screenshot({ path: path.join(shotDir, `${id}-${width}-${scheme}.png`), fullPage: false });
+      }
+    }
+    await page.close();
+  }
+  console.log(`every story fits at ${width} px, light and dark, with every request, response and event open`);
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -94,6 +135,9 @@ async function main() {
     await narrow.getByTestId('run-to-end').click();
     await narrow.screenshot({ path: path.join(shotDir, 'story-phone.png'), fullPage: false });
     console.log(`story played: ${progress}; screenshots ${story}, story-phone.png`);
+
+    await everyStoryFits(browser, url, shotDir, 1280, problems);
+    await everyStoryFits(browser, url, shotDir, 390, problems);
 
     // Leave the story and experiment: the clock and the console.
     await page.getByTestId('experiment').click();
