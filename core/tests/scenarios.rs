@@ -127,3 +127,36 @@ fn a_failing_expectation_is_reported_not_hidden() {
     );
     assert!(run.step().is_none());
 }
+
+/// A step's request is shown as the story sent it: S2's "same pairs in
+/// another order" must not come back re-sorted, or the learner sees two
+/// identical requests.
+#[test]
+fn requests_keep_the_order_they_were_written_in() {
+    let scenario = builtin::all()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == "encryption-context")
+        .unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let results = run.run_to_end();
+    let context = |i: usize| {
+        results[i].request.as_ref().unwrap()["Parameters"]["EncryptionContext"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let reordered = results
+        .iter()
+        .position(|r| r.narration.contains("another order"))
+        .unwrap();
+    assert_eq!(context(reordered - 1), ["tenant", "purpose"]);
+    assert_eq!(context(reordered), ["purpose", "tenant"]);
+    let written = results[reordered].request.as_ref().unwrap().to_string();
+    assert!(
+        written.find("\"Action\"") < written.find("\"Parameters\""),
+        "{written}"
+    );
+}
