@@ -166,3 +166,75 @@ async fn a_story_can_be_left_to_experiment_from_there() {
         "the story's cluster came along"
     );
 }
+
+/// Reading a story: every story has its own number, narration-only steps
+/// are steps (not "Request N"), "Next:" follows the step just played, and
+/// → / ← step forward and back.
+#[wasm_bindgen_test]
+async fn a_story_reads_in_order_and_follows_the_arrow_keys() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    let tags: Vec<String> = {
+        let list = root.query_selector_all(".stories .tag").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.text_content())
+            .collect()
+    };
+    let mut unique = tags.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), tags.len(), "story tags repeat: {tags:?}");
+
+    click(&root, "story-aurora-disable-key");
+    settle().await;
+    click(&root, "run-to-end");
+    settle().await;
+    let heads = root.query_selector_all(".step-no").unwrap();
+    for i in 0..heads.length() {
+        let head = heads.item(i).unwrap().text_content().unwrap_or_default();
+        assert!(
+            head.starts_with("Step "),
+            "a story step is labelled {head:?}"
+        );
+    }
+    click(&root, "back");
+    click(&root, "back");
+    settle().await;
+    let steps = root.query_selector(".steps").unwrap().unwrap();
+    let children = steps.children();
+    assert_eq!(
+        children
+            .item(0)
+            .unwrap()
+            .get_attribute("data-testid")
+            .as_deref(),
+        Some("step-result"),
+        "the step just played comes first"
+    );
+    assert_eq!(
+        children
+            .item(1)
+            .unwrap()
+            .get_attribute("data-testid")
+            .as_deref(),
+        Some("upcoming"),
+        "then what comes next"
+    );
+
+    let progress = |root: &web_sys::HtmlElement| text_of(root, "progress");
+    let before = progress(&root);
+    let key = |name: &str| {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(name);
+        init.set_bubbles(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    };
+    key("ArrowRight");
+    settle().await;
+    let after = progress(&root);
+    assert_ne!(after, before, "→ plays the next step");
+    key("ArrowLeft");
+    settle().await;
+    assert_eq!(progress(&root), before, "← goes back");
+}

@@ -25,6 +25,25 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::hashchange, move |_| {
         session.follow(&browser::fragment())
     });
+    // → and ← step through a story (not while typing in a field).
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || browser::typing(&ev) {
+            return;
+        }
+        let forward = match ev.key().as_str() {
+            "ArrowRight" => true,
+            "ArrowLeft" => false,
+            _ => return,
+        };
+        if session.story.with_untracked(Option::is_some) {
+            ev.prevent_default();
+            session.story.update(|s| {
+                if let Some(s) = s {
+                    if forward { s.next() } else { s.back() }
+                }
+            });
+        }
+    });
     let has_world = move || session.with_world(|_| ()).is_some();
     let stage = move || {
         if session.story.with(Option::is_some) {
@@ -90,8 +109,12 @@ fn StoryList(session: Session) -> impl IntoView {
     let picker = builtin::all()
         .unwrap_or_default()
         .into_iter()
-        .map(|scenario| {
-            let tag = scenario.story.clone().unwrap_or_default();
+        .enumerate()
+        .map(|(i, scenario)| {
+            // Stories are numbered: several tell parts of one SCENARIOS.md
+            // story, whose tag is kept as the button's title.
+            let tag = (i + 1).to_string();
+            let story_tag = scenario.story.clone().unwrap_or_default();
             let title = scenario.title.clone();
             let testid = format!("story-{}", scenario.id);
             let id = scenario.id.clone();
@@ -102,10 +125,11 @@ fn StoryList(session: Session) -> impl IntoView {
             };
             view! {
                 <li>
-                    <button class="story-link" data-testid=testid aria-current=move || current().then_some("true")
+                    <button class="story-link" data-testid=testid title=story_tag aria-current=move || current().then_some("true")
                         on:click=move |_| {
                             session.banner.set(None);
-                            session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0)
+                            session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0);
+                            browser::scroll_to_stage();
                         }>
                         <span class="tag">{tag}</span>
                         <span>{title}</span>
@@ -226,20 +250,22 @@ fn story_view(session: Session) -> impl IntoView {
         let played = s.run().position();
         let finished = s.run().finished();
         let passed = s.results().iter().filter(|r| r.passed).count();
-        let cards = steps_html(s.results());
+        // The step just played, then what comes next, then the rest.
         let upcoming = s.upcoming().map(|n| {
             let mut h = crate::html::Html::new();
-            h.raw("Next: ");
+            h.raw("<p class=\"upcoming\" data-testid=\"upcoming\">Next: ");
             narration_html(&mut h, n);
-            view! { <p class="upcoming" data-testid="upcoming" inner_html=h.finish()></p> }
+            h.raw("</p>");
+            h.finish()
         });
+        let cards = steps_html(s.results(), true, upcoming.as_deref());
         view! {
             <section class="story" data-testid="story">
                 <h2>{scenario.title.clone()}</h2>
                 <p class="summary">{scenario.summary.clone()}</p>
                 <div class="controls" role="toolbar" aria-label="Story controls">
-                    <button data-testid="back" disabled=played == 0 on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"Back"</button>
-                    <button data-testid="next" class="primary" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step"</button>
+                    <button data-testid="back" disabled=played == 0 aria-keyshortcuts="ArrowLeft" title="Back (←)" on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"← Back"</button>
+                    <button data-testid="next" class="primary" disabled=finished aria-keyshortcuts="ArrowRight" title="Next step (→)" on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step →"</button>
                     <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
                     {(!session.embed).then(|| view! {
                         <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
@@ -251,7 +277,6 @@ fn story_view(session: Session) -> impl IntoView {
                     })}
                     <span class="progress" data-testid="progress" aria-live="polite">{format!("{played} of {total} steps · {passed} as expected")}</span>
                 </div>
-                {upcoming}
                 <div class="steps" inner_html=cards></div>
             </section>
         }
@@ -287,7 +312,7 @@ fn free_view(session: Session, console: Console) -> impl IntoView {
             .notice
             .clone()
             .map(|n| view! { <span class="note" data-testid="notice">{n}</span> });
-        let cards = steps_html(&f.results);
+        let cards = steps_html(&f.results, false, None);
         view! {
             <section class="story" data-testid="free">
                 <h2>"Free play"</h2>

@@ -39,9 +39,21 @@ export function page_hash() { return location.hash.slice(1); }
 export function decode_component(s) { try { return decodeURIComponent(s.replace(/\+/g, ' ')); } catch (e) { return null; } }
 export function encode_component(s) { return encodeURIComponent(s); }
 export function page_query() { return location.search.slice(1); }
-export function page_address() { return location.href.split('#')[0]; }
+export function page_address() { return location.href.split(/[?#]/)[0]; }
 export function set_hash(fragment) {
   history.replaceState(history.state, '', fragment ? '#' + fragment : location.pathname + location.search);
+}
+export function editing() {
+  const a = document.activeElement;
+  return !!a && (/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) || a.isContentEditable);
+}
+export function scroll_stage_into_view() {
+  requestAnimationFrame(() => {
+    const el = document.querySelector('[data-testid=story]');
+    if (!el) return;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.4) el.scrollIntoView({ block: 'start' });
+  });
 }
 export function stored(key) { try { return localStorage.getItem(key); } catch (e) { return null; } }
 export function store(key, value) {
@@ -82,6 +94,8 @@ extern "C" {
     fn page_query() -> String;
     fn page_address() -> String;
     fn set_hash(fragment: &str);
+    fn editing() -> bool;
+    fn scroll_stage_into_view();
     fn stored(key: &str) -> Option<String>;
     fn store(key: &str, value: &str);
     fn download(name: &str, text: &str);
@@ -141,7 +155,9 @@ pub fn query() -> String {
     page_query()
 }
 
-/// The page's address without its fragment.
+/// The page's address without its query and fragment: a link made from it
+/// opens what its fragment says, not what this page was opened with (an
+/// embed's `?embed&scenario=...&step=0`).
 pub fn address() -> String {
     page_address()
 }
@@ -150,6 +166,17 @@ pub fn address() -> String {
 /// `hashchange`.
 pub fn replace_fragment(fragment: &str) {
     set_hash(fragment)
+}
+
+/// Whether the learner is typing in a field (keys are theirs, not ours).
+pub fn typing(_: &leptos::ev::KeyboardEvent) -> bool {
+    editing()
+}
+
+/// Brings the story just opened into view when it is out of sight (on a
+/// phone it renders below the story list).
+pub fn scroll_to_stage() {
+    scroll_stage_into_view()
 }
 
 /// Reads localStorage (nothing if storage is unavailable).

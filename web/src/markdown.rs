@@ -1,5 +1,6 @@
-//! The small part of Markdown narrations use: `**bold**` and `` `code` ``.
-//! Every span's text is escaped, so a scenario file cannot inject markup.
+//! The small part of Markdown narrations use: `**bold**`, `*emphasis*` and
+//! `` `code` ``. Every span's text is escaped, so a scenario file cannot
+//! inject markup.
 
 use crate::html::Html;
 
@@ -10,38 +11,73 @@ pub enum Span {
     Text(String),
     /// `**bold**`.
     Bold(String),
+    /// `*emphasis*`.
+    Emphasis(String),
     /// `` `code` ``.
     Code(String),
+}
+
+/// The next marker at or after `from`: its position and text.
+fn next_marker(text: &str, from: usize) -> Option<(usize, &'static str)> {
+    let rest = &text[from..];
+    let at = rest.find(['*', '`'])?;
+    let marker = if rest[at..].starts_with('`') {
+        "`"
+    } else if rest[at..].starts_with("**") {
+        "**"
+    } else {
+        "*"
+    };
+    Some((from + at, marker))
+}
+
+/// Where the span opened by `marker` at `open` closes, if it does: bold
+/// and emphasis must hug their words (`*a*`, not `a * b *`), so a `*` in
+/// `3 * 4` or a lone `**` stays text.
+fn closing(text: &str, open: usize, marker: &str) -> Option<usize> {
+    let inner = open + marker.len();
+    let after = &text[inner..];
+    if marker == "`" {
+        return after.find(marker).map(|end| inner + end);
+    }
+    if after.is_empty() || after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let mut search = 0;
+    while let Some(end) = after[search..].find(marker) {
+        let end = search + end;
+        let longer = marker == "*" && after[end..].starts_with("**");
+        if end > 0 && !after[..end].ends_with(char::is_whitespace) && !longer {
+            return Some(inner + end);
+        }
+        search = end + if longer { 2 } else { marker.len() };
+    }
+    None
 }
 
 /// Splits narration into spans; unbalanced markers stay as text.
 pub fn spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let bold = rest.find("**");
-        let code = rest.find('`');
-        let (at, marker) = match (bold, code) {
-            (Some(b), Some(c)) if c < b => (c, "`"),
-            (Some(b), _) => (b, "**"),
-            (None, Some(c)) => (c, "`"),
-            (None, None) => break,
+    let (mut plain_from, mut at) = (0, 0);
+    while let Some((open, marker)) = next_marker(text, at) {
+        let Some(end) = closing(text, open, marker) else {
+            at = open + marker.len();
+            continue;
         };
-        let after = &rest[at + marker.len()..];
-        let Some(end) = after.find(marker) else { break };
-        if at > 0 {
-            out.push(Span::Text(rest[..at].to_string()));
+        if open > plain_from {
+            out.push(Span::Text(text[plain_from..open].to_string()));
         }
-        let inner = after[..end].to_string();
-        out.push(if marker == "`" {
-            Span::Code(inner)
-        } else {
-            Span::Bold(inner)
+        let inner = text[open + marker.len()..end].to_string();
+        out.push(match marker {
+            "`" => Span::Code(inner),
+            "**" => Span::Bold(inner),
+            _ => Span::Emphasis(inner),
         });
-        rest = &after[end + marker.len()..];
+        plain_from = end + marker.len();
+        at = plain_from;
     }
-    if !rest.is_empty() {
-        out.push(Span::Text(rest.to_string()));
+    if plain_from < text.len() {
+        out.push(Span::Text(text[plain_from..].to_string()));
     }
     out
 }
@@ -52,6 +88,7 @@ pub fn narration_html(h: &mut Html, text: &str) {
         match span {
             Span::Text(t) => h.text(&t),
             Span::Bold(t) => h.el("strong", "", &t),
+            Span::Emphasis(t) => h.el("em", "", &t),
             Span::Code(t) => h.el("code", "", &t),
         };
     }
@@ -74,6 +111,22 @@ mod tests {
             ]
         );
         assert_eq!(spans("a ** b"), vec![Span::Text("a ** b".into())]);
+        assert_eq!(
+            spans("one statement, *Enable IAM User Permissions*, giving `kms:*`."),
+            vec![
+                Span::Text("one statement, ".into()),
+                Span::Emphasis("Enable IAM User Permissions".into()),
+                Span::Text(", giving ".into()),
+                Span::Code("kms:*".into()),
+                Span::Text(".".into()),
+            ]
+        );
+        assert_eq!(spans("3 * 4 * 5"), vec![Span::Text("3 * 4 * 5".into())]);
+        assert_eq!(
+            spans("a ** b **c**"),
+            vec![Span::Text("a ** b ".into()), Span::Bold("c".into())],
+            "an unbalanced marker does not stop the rest"
+        );
         assert_eq!(spans("<script>"), vec![Span::Text("<script>".into())]);
         let mut h = Html::new();
         narration_html(&mut h, "**<b>** and `<i>`");
@@ -81,5 +134,25 @@ mod tests {
             h.finish(),
             "<strong>&lt;b&gt;</strong> and <code>&lt;i&gt;</code>"
         );
+    }
+}
+#[cfg(test)]
+mod narrations {
+    #[test]
+    fn no_builtin_narration_shows_a_stray_marker() {
+        for s in kms_core::scenario::builtin::all().unwrap() {
+            let texts = s
+                .steps
+                .iter()
+                .map(|st| st.narration.clone())
+                .chain([s.summary.clone()]);
+            for t in texts {
+                for span in super::spans(&t) {
+                    if let super::Span::Text(x) = span {
+                        assert!(!x.contains('*') && !x.contains('`'), "{}: {x}", s.id);
+                    }
+                }
+            }
+        }
     }
 }

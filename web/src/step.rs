@@ -10,23 +10,34 @@ fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// Played steps, newest first.
-pub fn steps_html(results: &[StepResult]) -> String {
+/// Played steps, newest first; a story's steps are "Step N", the console's
+/// "Request N". `upcoming` (already HTML) follows the newest step.
+pub fn steps_html(results: &[StepResult], story: bool, upcoming: Option<&str>) -> String {
     let mut h = Html::new();
-    for r in results.iter().rev() {
-        step_html(&mut h, r);
+    for (i, r) in results.iter().rev().enumerate() {
+        step_html(&mut h, r, story);
+        if i == 0
+            && let Some(next) = upcoming
+        {
+            h.raw(next);
+        }
+    }
+    if results.is_empty()
+        && let Some(next) = upcoming
+    {
+        h.raw(next);
     }
     h.finish()
 }
 
 /// A played step: narration, request, result, envelope, expectation, why.
-fn step_html(h: &mut Html, r: &StepResult) {
+fn step_html(h: &mut Html, r: &StepResult, story: bool) {
     // Console results have no story expectation to compare with.
-    let judged = !r.expected.is_empty();
+    let judged = story && !r.expected.is_empty();
     let failed = if r.passed { "" } else { " failed" };
     h.raw(&format!(
         "<article class=\"step{failed}\" data-testid=\"step-result\"><header class=\"step-head\"><span class=\"step-no\">{} {}</span>",
-        if judged { "Step" } else { "Request" },
+        if story { "Step" } else { "Request" },
         r.index + 1
     ));
     if judged {

@@ -132,6 +132,10 @@ async function main() {
     const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await narrow.goto(url, { waitUntil: 'load' });
     await narrow.getByTestId('story-key-policies').click();
+    // On a phone the story renders below the list: picking it brings it into view.
+    await narrow.waitForTimeout(200);
+    const top = await narrow.getByTestId('story').evaluate((el) => el.getBoundingClientRect().top);
+    if (top < -1 || top > 844 / 2) problems.push(`at 390 px the story picked is ${Math.round(top)} px from the top of the window`);
     await narrow.getByTestId('run-to-end').click();
     await narrow.screenshot({ path: path.join(shotDir, 'story-phone.png'), fullPage: false });
     console.log(`story played: ${progress}; screenshots ${story}, story-phone.png`);
@@ -185,6 +189,17 @@ async function main() {
     await embed.goto(`${url}?embed&scenario=aurora-disable-key&step=8`, { waitUntil: 'load' });
     await embed.getByTestId('story').waitFor({ timeout: 15000 });
     if (await embed.getByTestId('story-aliases').count()) problems.push('embed mode shows the story list');
+    // "Open in KMS Playground" opens the full page at the step shown.
+    await embed.getByTestId('next').click();
+    await embed.waitForFunction(() => /step=9/.test(document.querySelector('[data-testid=open-in-playground]')?.href || ''));
+    const full = await embed.getByTestId('open-in-playground').getAttribute('href');
+    if (/[?&]embed/.test(full) || !/#scenario=aurora-disable-key&step=9$/.test(full)) problems.push(`embed's "Open in KMS Playground" goes to ${full}`);
+    const opened = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await opened.goto(full, { waitUntil: 'load' });
+    await opened.getByTestId('story').waitFor({ timeout: 15000 });
+    const at = await opened.getByTestId('progress').textContent();
+    if (!/^9 of /.test(at || '') || await opened.getByTestId('story-aliases').count() === 0) problems.push(`"Open in KMS Playground" opened ${JSON.stringify(at)} (full page: ${await opened.getByTestId('story-aliases').count() > 0})`);
+    await opened.close();
     await embed.screenshot({ path: path.join(shotDir, 'embed.png'), fullPage: false });
     await embed.goto(new URL('docs/embed-example.html', url).href, { waitUntil: 'load' });
     const frames = embed.frameLocator('iframe');
