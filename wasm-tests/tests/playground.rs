@@ -240,6 +240,37 @@ async fn the_envelope_labels_every_field_of_the_blob() {
         .unwrap()
         .child_element_count();
     assert_eq!(rows, 10, "every field of the format, labelled");
+    assert!(
+        text_of(&root, "blob-format-note").contains("AWS does not document"),
+        "the blob's layout is labelled as the simulator's own"
+    );
+    // The arrow into "Encrypted data" starts at the plaintext data key.
+    let data_key = root
+        .query_selector("[data-testid=envelope-data-key]")
+        .unwrap()
+        .unwrap();
+    let after_arrow = data_key
+        .next_element_sibling()
+        .and_then(|arrow| arrow.next_element_sibling())
+        .and_then(|b| b.get_attribute("data-testid"));
+    assert_eq!(after_arrow.as_deref(), Some("envelope-encrypted-data"));
+
+    // A plaintext that is text reads as text; its hex is a click away.
+    let text = mount_fresh(app);
+    click(&text, "story-encryption-context");
+    settle().await;
+    click(&text, "run-to-end");
+    settle().await;
+    let codes = text
+        .query_selector_all("[data-testid=envelope-plaintext] > code")
+        .unwrap();
+    let shown: Vec<String> = (0..codes.length())
+        .filter_map(|i| codes.item(i)?.text_content())
+        .collect();
+    assert!(
+        shown.iter().any(|t| t == "Invoice #42 - 1200 EUR"),
+        "{shown:?}"
+    );
 }
 
 use wasm_bindgen::JsCast;

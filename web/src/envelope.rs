@@ -18,6 +18,25 @@ fn context(c: &EncryptionContext) -> String {
         .join(", ")
 }
 
+/// A plaintext as a learner typed it: text when it is printable UTF-8,
+/// with its hex a click away; hex otherwise (a data key is random bytes).
+fn readable(h: &mut Html, bytes: &[u8], class: &str) {
+    let text = core::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| !t.is_empty() && t.chars().all(|c| !c.is_control() || c == '\n'));
+    match text {
+        Some(t) => {
+            h.el("code", class, t)
+                .raw("<details class=\"hex\"><summary>hex</summary>")
+                .el("code", "wrap", &hex(bytes))
+                .raw("</details>");
+        }
+        None => {
+            h.el("code", class, &hex(bytes));
+        }
+    }
+}
+
 fn arrow(h: &mut Html, arrow: &str) {
     h.raw(&format!(
         "<span class=\"arrow\" aria-hidden=\"true\">{arrow}</span>"
@@ -29,6 +48,10 @@ pub fn envelope_html(h: &mut Html, envelope: Option<&Envelope>) {
     if let Some(e) = envelope {
         draw(h, e);
     }
+}
+
+fn plaintext_bytes(e: &Envelope) -> &[u8] {
+    e.plaintext.as_ref().map(|p| p.expose()).unwrap_or_default()
 }
 
 fn draw(h: &mut Html, e: &Envelope) {
@@ -59,22 +82,44 @@ fn draw(h: &mut Html, e: &Envelope) {
         ));
     arrow(h, "→");
     if data_key {
-        h.raw("<div class=\"box\" data-testid=\"envelope-data-key\"><strong>Data key</strong> ");
+        // The plaintext data key encrypts the data; the KMS key encrypts
+        // the data key. Two flows, so each arrow starts where it should.
+        h.raw("<div class=\"box\" data-testid=\"envelope-data-key\"><strong>Data key (plaintext)</strong> ");
         match &plaintext {
             Some(p) => h
                 .raw("<code class=\"secret discarded\" title=\"Use it, then drop it: only the encrypted copy is stored\">")
                 .text(&hex(p))
                 .raw("</code>")
-                .el("span", "note", "plaintext: kept in memory only, then discarded"),
+                .el("span", "note", "kept in memory only, then discarded"),
             None => h.el("span", "note", "no plaintext: WithoutPlaintext"),
         };
         h.raw("</div>");
+        if plaintext.is_some() {
+            arrow(h, "→");
+            h.raw("<div class=\"box\" data-testid=\"envelope-encrypted-data\"><strong>Encrypted data</strong>")
+                .el("span", "note", "your application encrypts its data with the plaintext data key (AES-256-GCM, a fresh IV each time), outside KMS")
+                .raw("</div>");
+        }
+        h.raw(
+            "</div><div class=\"flow\"><div class=\"box key\"><strong>The same data key</strong>",
+        )
+        .el(
+            "span",
+            "note",
+            "encrypted by KMS under the KMS key, returned with it",
+        )
+        .raw("</div>");
         arrow(h, "→");
     } else if e.call == EnvelopeCall::Decrypt {
-        h.raw("<div class=\"box\"><strong>Plaintext</strong> ")
-            .el("code", "secret", &plaintext.map(hex).unwrap_or_default())
-            .raw("</div>");
+        h.raw("<div class=\"box\" data-testid=\"envelope-plaintext\"><strong>Plaintext</strong> ");
+        readable(h, plaintext_bytes(e), "secret");
+        h.raw("</div>");
         arrow(h, "←");
+    } else if e.call == EnvelopeCall::Encrypt {
+        h.raw("<div class=\"box\" data-testid=\"envelope-plaintext\"><strong>Plaintext</strong> ");
+        readable(h, plaintext_bytes(e), "secret");
+        h.raw("</div>");
+        arrow(h, "→");
     }
     h.raw("<div class=\"box blob\"><strong>")
         .text(if data_key {
@@ -82,18 +127,16 @@ fn draw(h: &mut Html, e: &Envelope) {
         } else {
             "CiphertextBlob"
         })
-        .raw("</strong><span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
+        .raw("</strong><span class=\"note\">store it beside the encrypted data</span>")
+        .raw("<span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
         .el("code", "", &context(&e.context))
         .raw("</span></div>");
-    if data_key {
-        arrow(h, "→");
-        h.raw("<div class=\"box\"><strong>Encrypted data</strong>")
-            .el("span", "note", "your application encrypts with the plaintext data key (AES-256-GCM, a fresh IV each time) and stores the result beside the encrypted data key")
-            .raw("</div>");
-    }
     h.raw("</div><details class=\"blob-fields\"><summary>")
-        .text(&format!("The blob, {} bytes, field by field", bytes.len()))
-        .raw("</summary><p class=\"note\">Base64 (what the API returns): ")
+        .text(&format!(
+            "The blob, {} bytes, field by field (the simulator's own format)",
+            bytes.len()
+        ))
+        .raw("</summary><p class=\"note\" data-testid=\"blob-format-note\">AWS does not document the format of its ciphertext blobs. This layout is the simulator's: it carries what KMS must know to decrypt (which key, which backing-key version, the IV and the tag), so you can see where each part lives; a real blob is different.</p><p class=\"note\">Base64 (what the API returns): ")
         .el("code", "wrap", &kms_core::base64_blob::encode(bytes))
         .raw("</p><table><thead><tr><th>Bytes</th><th>Field</th><th>Hex</th><th>Meaning</th></tr></thead><tbody>");
     for (i, f) in e.fields.iter().enumerate() {
