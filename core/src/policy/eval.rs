@@ -315,23 +315,20 @@ impl Statement {
         result: &StatementResult,
         subject: &Subject<'_>,
     ) -> StatementTrace {
-        let listed = |items: &[String]| items.join(", ");
-        let left_out = |element: &str| ElementTrace {
-            matched: false,
-            detail: format!(
-                "the statement has no {element} element: KMS accepts such a key policy (only the console reports it), and the statement never applies"
-            ),
-        };
-        let action = if self.missing.is_some() && self.actions.items.is_empty() {
-            left_out("Action")
-        } else {
-            self.action_trace(result, subject, &listed)
-        };
-        let resource = if self.missing.is_some() && self.resources.items.is_empty() {
-            left_out("Resource")
-        } else {
-            self.resource_trace(result, subject, &listed)
-        };
+        let action = self.element_trace(
+            "Action",
+            subject.action,
+            result.action_hit,
+            self.not_action,
+            &self.actions,
+        );
+        let resource = self.element_trace(
+            "Resource",
+            subject.resource,
+            result.resource_hit,
+            self.not_resource,
+            &self.resources,
+        );
         StatementTrace {
             label: self.label(index),
             effect: self.effect,
@@ -352,50 +349,38 @@ impl Statement {
         }
     }
 
-    fn action_trace(
+    /// One element (`Action` or `Resource`) compared with the request.
+    fn element_trace(
         &self,
-        result: &StatementResult,
-        subject: &Subject<'_>,
-        listed: &dyn Fn(&[String]) -> String,
+        element: &str,
+        requested: &str,
+        hit: bool,
+        inverted: bool,
+        values: &super::values::Values,
     ) -> ElementTrace {
-        ElementTrace {
-            matched: result.action_hit != self.not_action,
-            detail: format!(
-                "{} {} {}[{}]",
-                subject.action,
-                if result.action_hit {
-                    "matches"
-                } else {
-                    "is not in"
-                },
-                if self.not_action { "NotAction " } else { "" },
-                listed(&self.actions.items)
-            ),
+        if self.missing.is_some() && values.items.is_empty() {
+            return ElementTrace {
+                matched: false,
+                detail: format!(
+                    "the statement has no {element} element: KMS accepts such a key policy (only the console reports it), and the statement never applies"
+                ),
+            };
         }
-    }
-
-    fn resource_trace(
-        &self,
-        result: &StatementResult,
-        subject: &Subject<'_>,
-        listed: &dyn Fn(&[String]) -> String,
-    ) -> ElementTrace {
         ElementTrace {
-            matched: result.resource_hit != self.not_resource,
+            matched: hit != inverted,
             detail: format!(
-                "{} {} {}[{}]",
-                subject.resource,
-                if result.resource_hit {
-                    "matches"
-                } else {
-                    "is not in"
-                },
-                if self.not_resource {
-                    "NotResource "
+                "{requested} {} {}[{}]",
+                if hit { "matches" } else { "is not in" },
+                if inverted {
+                    if element == "Action" {
+                        "NotAction "
+                    } else {
+                        "NotResource "
+                    }
                 } else {
                     ""
                 },
-                listed(&self.resources.items)
+                values.items.join(", ")
             ),
         }
     }
