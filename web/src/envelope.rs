@@ -127,8 +127,11 @@ fn draw(h: &mut Html, e: &Envelope) {
         } else {
             "CiphertextBlob"
         })
-        .raw("</strong><span class=\"note\">store it beside the encrypted data</span>")
-        .raw("<span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
+        .raw("</strong>");
+    if data_key {
+        h.el("span", "note", "store it beside the encrypted data");
+    }
+    h.raw("<span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
         .el("code", "", &context(&e.context))
         .raw("</span></div>");
     h.raw("</div><details class=\"blob-fields\"><summary>")
