@@ -45,23 +45,25 @@ fn shared_with(world: &mut World, snapshot: &str) -> Value {
         .clone()
 }
 
-#[test]
-fn a_snapshot_under_the_managed_key_cannot_be_shared_but_its_copy_under_a_cmk_can() {
-    let mut world = world();
+/// A production cluster `db` created with `cluster` and its snapshot `nightly`.
+fn nightly_snapshot(world: &mut World, cluster: Value) {
     let admin = root(PROD);
+    ok(world, &admin, request("rds:CreateDBCluster", cluster));
     ok(
-        &mut world,
-        &admin,
-        request("rds:CreateDBCluster", json!({"DBClusterIdentifier": "db"})),
-    );
-    ok(
-        &mut world,
+        world,
         &admin,
         request(
             "rds:CreateDBClusterSnapshot",
             json!({"DBClusterIdentifier": "db", "DBClusterSnapshotIdentifier": "nightly"}),
         ),
     );
+}
+
+#[test]
+fn a_snapshot_under_the_managed_key_cannot_be_shared_but_its_copy_under_a_cmk_can() {
+    let mut world = world();
+    let admin = root(PROD);
+    nightly_snapshot(&mut world, json!({"DBClusterIdentifier": "db"}));
     let message = err(
         &mut world,
         &admin,
@@ -98,21 +100,9 @@ fn a_snapshot_of_a_cluster_under_a_cmk_is_shared_directly() {
     let mut world = world();
     let admin = root(PROD);
     let cmk = create_key(&mut world, &admin);
-    ok(
+    nightly_snapshot(
         &mut world,
-        &admin,
-        request(
-            "rds:CreateDBCluster",
-            json!({"DBClusterIdentifier": "db", "KmsKeyId": cmk.key_id}),
-        ),
-    );
-    ok(
-        &mut world,
-        &admin,
-        request(
-            "rds:CreateDBClusterSnapshot",
-            json!({"DBClusterIdentifier": "db", "DBClusterSnapshotIdentifier": "nightly"}),
-        ),
+        json!({"DBClusterIdentifier": "db", "KmsKeyId": cmk.key_id}),
     );
     ok(&mut world, &admin, share("nightly", "ValuesToAdd"));
     assert_eq!(shared_with(&mut world, "nightly"), json!([STAGING]));

@@ -318,19 +318,6 @@ impl Keys<'_> {
             .get(&id)
             .ok_or_else(|| KmsError::NotFoundException(format!("Key {id} does not exist")))
     }
-
-    /// Authorizes an action on a resource without a key policy (`*`, an alias).
-    pub fn authorize_account(
-        &self,
-        ctx: &mut Ctx<'_>,
-        caller: &Caller,
-        action: &'static str,
-        arn: Arc<str>,
-        account: &AccountId,
-    ) -> Result<(), KmsError> {
-        self.iam
-            .decide_in_account(ctx, caller, action, arn, account)
-    }
 }
 
 /// A decision without a request: could `caller` perform `action` on the key

@@ -82,7 +82,8 @@ fn authorize_alias(
     alias: &AliasKey,
 ) -> Result<(), KmsError> {
     let arn = alias_arn(&alias.region, &alias.account, &alias.name);
-    k.authorize_account(ctx, caller, action, arn.into(), &alias.account)
+    k.iam
+        .decide_in_account(ctx, caller, action, arn.into(), &alias.account)
 }
 
 /// `CreateAlias`: needs permission on the alias and on the key.
@@ -177,7 +178,8 @@ pub fn list_aliases(
     let only = match &r.key_id {
         Some(key_id) => Some(k.key_for(ctx, caller, key_id, &LIST_ALIASES, &Extras::default())?),
         None => {
-            k.authorize_account(ctx, caller, "kms:ListAliases", "*".into(), &account)?;
+            k.iam
+                .decide_in_account(ctx, caller, "kms:ListAliases", "*".into(), &account)?;
             None
         }
     };

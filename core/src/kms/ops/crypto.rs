@@ -314,7 +314,8 @@ pub fn generate_random(
         ));
     }
     let account = caller_account(caller)?;
-    k.authorize_account(ctx, caller, "kms:GenerateRandom", "*".into(), &account)?;
+    k.iam
+        .decide_in_account(ctx, caller, "kms:GenerateRandom", "*".into(), &account)?;
     let plaintext = ctx.random.secret(n as usize);
     Ok(Response::GenerateRandom(GenerateRandomResponse {
         plaintext,

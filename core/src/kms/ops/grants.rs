@@ -208,7 +208,8 @@ pub fn list_retirable_grants(
 ) -> Result<Response, KmsError> {
     check_grant_principal("retiringPrincipal", &r.retiring_principal)?;
     let account = caller_account(caller)?;
-    k.authorize_account(ctx, caller, "kms:ListRetirableGrants", "*".into(), &account)?;
+    k.iam
+        .decide_in_account(ctx, caller, "kms:ListRetirableGrants", "*".into(), &account)?;
     let mut all = Vec::new();
     for (key_id, grants) in &k.kms.grants {
         let Some(key) = k.kms.keys.get(key_id) else {

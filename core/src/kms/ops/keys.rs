@@ -72,7 +72,8 @@ pub fn create_key(
         )?,
     };
     let policy = Arc::new(policy);
-    k.authorize_account(ctx, caller, "kms:CreateKey", "*".into(), &account)?;
+    k.iam
+        .decide_in_account(ctx, caller, "kms:CreateKey", "*".into(), &account)?;
 
     let id = KeyId::from_random(ctx.random.bytes());
     if r.policy.is_some() && r.bypass_policy_lockout_safety_check != Some(true) {
@@ -130,7 +131,8 @@ pub fn list_keys(
     r: &ListKeysRequest,
 ) -> Result<Response, KmsError> {
     let account = caller_account(caller)?;
-    k.authorize_account(ctx, caller, "kms:ListKeys", "*".into(), &account)?;
+    k.iam
+        .decide_in_account(ctx, caller, "kms:ListKeys", "*".into(), &account)?;
     let all: Vec<KeyListEntry> = k
         .kms
         .keys

@@ -38,7 +38,7 @@ fn refuse_sharing_managed_key(
     c: &mut RdsCall<'_>,
     ctx: &mut Ctx<'_>,
     caller: &Caller,
-    key: &(AccountId, crate::ids::Region, String),
+    key: &ResourceKey,
     snapshot_arn: String,
 ) -> Result<(), KmsError> {
     let Some(key_arn) = c.rds.snapshots.get(key).map(|s| s.storage.key_arn.clone()) else {
