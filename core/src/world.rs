@@ -301,14 +301,15 @@ impl World {
 
     /// Rebuilds a world by replaying a log from its seed.
     pub fn replay(log: &WorldLog) -> Result<World, KmsError> {
-        World::replay_observed(log, |_, _, _| {})
+        World::replay_observed(log, |_, _| {})
     }
 
     /// Replays a log like [`World::replay`], handing every call and its
-    /// outcome to `observe` (the playground rebuilds its history this way).
+    /// outcome, and every move of the clock, to `observe` with the world
+    /// as that entry left it (the playground rebuilds its history this way).
     pub fn replay_observed(
         log: &WorldLog,
-        mut observe: impl FnMut(&Caller, &Request, Outcome),
+        mut observe: impl FnMut(&World, Replayed<'_>),
     ) -> Result<World, KmsError> {
         if log.format != WorldLog::FORMAT {
             return Err(KmsError::ValidationException(format!(
@@ -347,11 +348,14 @@ impl World {
                 }
                 LogEntry::Call { caller, request } => {
                     let outcome = world.call(caller.clone(), request.clone());
-                    observe(caller, request, outcome);
+                    observe(&world, Replayed::Call(caller, request, outcome));
                 }
-                LogEntry::Advance { seconds } => world.advance(*seconds).map_err(|e| {
-                    KmsError::ValidationException(format!("Log entry {index}: {}", e.message()))
-                })?,
+                LogEntry::Advance { seconds } => {
+                    world.advance(*seconds).map_err(|e| {
+                        KmsError::ValidationException(format!("Log entry {index}: {}", e.message()))
+                    })?;
+                    observe(&world, Replayed::Advance(*seconds));
+                }
             }
             if world.fired_events > MAX_REPLAY_EVENTS {
                 return Err(KmsError::ValidationException(format!(
@@ -373,6 +377,17 @@ impl World {
     pub fn import_json(text: &str) -> Result<World, KmsError> {
         World::replay(&WorldLog::from_json(text)?)
     }
+}
+
+/// One entry of a log being replayed, as [`World::replay_observed`]
+/// reports it. Handed over once per entry and never stored, so the size of
+/// the call's outcome costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+pub enum Replayed<'a> {
+    /// A call, by whom, and what it gave.
+    Call(&'a Caller, &'a Request, Outcome),
+    /// The clock moved this many seconds.
+    Advance(u64),
 }
 
 /// Parses a seed written as 64 hexadecimal characters.

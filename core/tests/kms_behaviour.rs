@@ -771,10 +771,12 @@ fn replaying_the_log_rebuilds_the_same_world_byte_for_byte() {
     // and the observer sees every call with its outcome, in order.
     let mut replayed_blob = None;
     let mut observed = Vec::new();
-    let mut twin = World::replay_observed(&world.export_log(), |_, request, outcome| {
-        observed.push((request.action(), outcome.result.is_ok()));
-        if let Ok(Response::Encrypt(e)) = outcome.result {
-            replayed_blob = Some(e.ciphertext_blob);
+    let mut twin = World::replay_observed(&world.export_log(), |_, entry| {
+        if let kms_core::world::Replayed::Call(_, request, outcome) = entry {
+            observed.push((request.action(), outcome.result.is_ok()));
+            if let Ok(Response::Encrypt(e)) = outcome.result {
+                replayed_blob = Some(e.ciphertext_blob);
+            }
         }
     })
     .unwrap();

@@ -160,3 +160,41 @@ fn requests_keep_the_order_they_were_written_in() {
         "{written}"
     );
 }
+
+#[test]
+fn every_builtin_story_ends_with_a_recap() {
+    for s in builtin::all().unwrap() {
+        let recap = s.recap.as_deref().unwrap_or_default();
+        assert!(recap.len() > 80, "{} has no recap", s.id);
+    }
+}
+
+/// The rotation story encrypts after each rotation, so the learner sees
+/// backing-key versions 1, 2 and 3 in the envelope.
+#[test]
+fn the_rotation_story_shows_each_backing_key_version() {
+    let scenario = builtin::get("rotation-and-deletion").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let versions: Vec<u32> = run
+        .run_to_end()
+        .iter()
+        .filter_map(|r| r.envelope.as_ref())
+        .filter(|e| e.call == kms_core::kms::envelope::EnvelopeCall::Encrypt)
+        .map(|e| e.backing_version)
+        .collect();
+    assert_eq!(versions, [1, 2, 3]);
+}
+
+/// The Aurora story lets the clock reach the terminal state.
+#[test]
+fn the_aurora_story_reaches_the_terminal_state() {
+    let scenario = builtin::get("aurora-disable-key").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let reached = run.run_to_end().iter().any(|r| {
+        r.changes.iter().any(|c| {
+            c.after.as_deref() == Some("inaccessible-encryption-credentials")
+                && c.before.as_deref() == Some("inaccessible-encryption-credentials-recoverable")
+        })
+    });
+    assert!(reached);
+}

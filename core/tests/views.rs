@@ -20,7 +20,9 @@ fn step(world: &mut World, caller: &Caller, request: Request) -> StepResult {
     let mut result = StepResult::new(0, String::new());
     let shown = Envelope::shows(&request).then(|| request.clone());
     let outcome = world.call(caller.clone(), request);
-    let _ = result.take_outcome(shown.as_ref(), outcome);
+    if let Err(e) = result.take_outcome(shown.as_ref(), outcome, world) {
+        result.error = Some(e);
+    }
     result
 }
 
@@ -179,4 +181,173 @@ fn a_cluster_is_cut_off_exactly_in_the_inaccessible_states() {
             "the name AWS gives agrees"
         );
     }
+}
+
+#[test]
+fn a_wrong_context_decrypt_shows_the_context_bound_at_encryption_from_cloudtrail() {
+    let mut world = world();
+    let admin = root(PROD);
+    let key = create_key(&mut world, &admin);
+    // An older blob under another context: the search must find the right record.
+    encrypt(
+        &mut world,
+        &admin,
+        &key.key_id,
+        b"other",
+        &EncryptionContext::from_pairs([("tenant", "globex")]),
+    );
+    let blob = encrypt(
+        &mut world,
+        &admin,
+        &key.key_id,
+        b"hello",
+        &EncryptionContext::from_pairs([("tenant", "acme"), ("purpose", "invoice")]),
+    );
+    let wrong = step(
+        &mut world,
+        &admin,
+        request(
+            "kms:Decrypt",
+            json!({"CiphertextBlob": kms_core::base64_blob::encode(&blob), "EncryptionContext": {"tenant": "ACME", "purpose": "invoice"}}),
+        ),
+    );
+    assert_eq!(
+        wrong.error.as_ref().map(|e| e.name()),
+        Some("InvalidCiphertextException")
+    );
+    assert!(
+        wrong.authorizations.last().unwrap().allowed,
+        "the permission layer passed"
+    );
+    let m = wrong
+        .context_mismatch
+        .expect("the integrity failure is explained");
+    assert_eq!(m.key_arn, key.arn.to_string());
+    let bound = m
+        .bound
+        .expect("the Encrypt that made the blob is in the trail");
+    assert_eq!(bound.event_name, "Encrypt");
+    assert_eq!(bound.context.get("tenant"), Some("acme"));
+    let differing: Vec<_> = m
+        .pairs
+        .iter()
+        .filter(|p| p.differs())
+        .map(|p| p.key.as_str())
+        .collect();
+    assert_eq!(differing, ["tenant"]);
+    assert!(m.pairs.iter().any(|p| p.key == "purpose" && !p.differs()));
+
+    // A damaged blob: nothing in the trail opens it, and nothing is guessed.
+    let mut damaged = blob.clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    let corrupt = step(
+        &mut world,
+        &admin,
+        request(
+            "kms:Decrypt",
+            json!({"CiphertextBlob": kms_core::base64_blob::encode(&damaged), "EncryptionContext": {"tenant": "acme", "purpose": "invoice"}}),
+        ),
+    );
+    let m = corrupt.context_mismatch.expect("still two layers");
+    assert_eq!(m.bound, None);
+    assert!(m.pairs.iter().all(|p| p.bound.is_none()));
+
+    // A denied Decrypt fails at the permission layer: no integrity view.
+    let stranger = root(STAGING);
+    let denied = step(
+        &mut world,
+        &stranger,
+        request(
+            "kms:Decrypt",
+            json!({"CiphertextBlob": kms_core::base64_blob::encode(&blob), "EncryptionContext": {"tenant": "acme"}}),
+        ),
+    );
+    assert!(denied.error.is_some());
+    assert_eq!(denied.context_mismatch, None);
+}
+
+#[test]
+fn a_clock_step_lists_what_the_services_did_and_what_changed() {
+    use kms_core::scenario::changes::ChangeKind;
+    use kms_core::scenario::{ScenarioRun, builtin};
+    let scenario = builtin::get("aurora-disable-key").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    run.run_to_end();
+    let results = run.results();
+    // Step 8 (index 7) disables the key; step 10 (index 9) is the clock step
+    // where RDS's background check fails.
+    let disable = &results[7];
+    assert!(
+        disable
+            .changes
+            .iter()
+            .any(|c| c.kind == ChangeKind::KeyState
+                && c.before.as_deref() == Some("Enabled")
+                && c.after.as_deref() == Some("Disabled"))
+    );
+    let clock = &results[9];
+    let interval = clock
+        .interval
+        .as_ref()
+        .expect("a clock step has an interval");
+    assert_ne!(interval.from, interval.to);
+    let failed_checks = interval
+        .events
+        .iter()
+        .filter_map(|s| run.world().audit().get(*s))
+        .filter(|e| e.event_name == "Decrypt" && e.error_code == Some("DisabledException"))
+        .count();
+    assert!(failed_checks >= 1, "RDS's background Decrypt is listed");
+    let status: Vec<_> = results[9..=10]
+        .iter()
+        .flat_map(|r| &r.changes)
+        .filter(|c| c.kind == ChangeKind::ClusterStatus)
+        .map(|c| (c.before.clone().unwrap(), c.after.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        status,
+        [(
+            "available".to_string(),
+            "inaccessible-encryption-credentials-recoverable".to_string()
+        )]
+    );
+    // A request step has no interval, and a step that changes nothing lists nothing.
+    assert!(results[7].interval.is_none());
+    assert!(
+        results[4].changes.is_empty(),
+        "reading rows changes nothing"
+    );
+}
+
+#[test]
+fn a_grant_that_names_the_caller_says_what_kept_it_from_applying() {
+    use kms_core::policy::GrantBlocker;
+    use kms_core::scenario::{ScenarioRun, builtin};
+    let scenario = builtin::get("grant-constraints").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    run.run_to_end();
+    let blockers = |i: usize| -> Vec<GrantBlocker> {
+        run.results()[i]
+            .authorizations
+            .iter()
+            .flat_map(|a| a.view().grants)
+            .filter_map(|g| g.blocker)
+            .collect()
+    };
+    assert!(matches!(
+        blockers(3).as_slice(),
+        [GrantBlocker::NotYetEffective(_)]
+    ));
+    match blockers(8).as_slice() {
+        [GrantBlocker::ContextEquals(c)] => {
+            assert_eq!(c.wanted, [("tenant".to_string(), "acme".to_string())]);
+            assert_eq!(c.request, [("tenant".to_string(), "globex".to_string())]);
+        }
+        other => panic!("expected the EncryptionContextEquals constraint, got {other:?}"),
+    }
+    assert!(
+        blockers(6).is_empty(),
+        "a grant that applies has nothing in its way"
+    );
 }

@@ -34,6 +34,10 @@ async fn a_share_link_restores_the_same_world_ciphertexts_included() {
     settle().await;
     click(&root, "send");
     wait_for("the world link", || fragment().starts_with("world=v1.")).await;
+    // A clock move is a card too, and comes back with the link.
+    let created = fragment();
+    click(&root, "clock-1");
+    wait_for("the link to follow the clock", || fragment() != created).await;
     let first = fragment();
     choose(&root, "operation", "kms:Encrypt");
     settle().await;
@@ -173,11 +177,10 @@ async fn the_policy_editor_shows_aws_errors_inline_and_saves_valid_policies() {
 
 #[wasm_bindgen_test]
 async fn psql_audit_trail_and_console_form_work_on_a_story_world() {
-    let root = mount_fresh(app);
-    click(&root, "story-aurora-disable-key");
-    settle().await;
-    click(&root, "run-to-end");
-    settle().await;
+    // Step 18: the cluster has recovered, and the story's queries against
+    // the disabled key have failed on the way.
+    let root = mount_at("?scenario=aurora-disable-key&step=18", app);
+    wait_for("the story", || has(&root, "story")).await;
     click(&root, "experiment");
     settle().await;
 

@@ -3,6 +3,7 @@
 
 use kms_wasm_tests::{click, mount_fresh, settle, text_of};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -162,8 +163,8 @@ async fn a_story_can_be_left_to_experiment_from_there() {
     assert!(root.query_selector("[data-testid=free]").unwrap().is_some());
     assert_eq!(
         text_of(&root, "cluster-status"),
-        "available",
-        "the story's cluster came along"
+        "inaccessible-encryption-credentials",
+        "the story's cluster came along, in the state the story left it"
     );
 }
 
@@ -237,4 +238,233 @@ async fn a_story_reads_in_order_and_follows_the_arrow_keys() {
     key("ArrowLeft");
     settle().await;
     assert_eq!(progress(&root), before, "← goes back");
+}
+
+/// Clicks "next" `n` times.
+async fn play(root: &web_sys::HtmlElement, story: &str, n: usize) {
+    click(root, &format!("story-{story}"));
+    settle().await;
+    for _ in 0..n {
+        click(root, "next");
+        settle().await;
+    }
+}
+
+/// The newest card (cards are newest first).
+fn newest(root: &web_sys::HtmlElement) -> web_sys::Element {
+    root.query_selector("[data-testid=step-result]")
+        .unwrap()
+        .expect("a card")
+}
+
+fn inner_text(card: &web_sys::Element, selector: &str) -> String {
+    card.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// A Decrypt with the wrong context: permission ✓, integrity ✗, the
+/// context given beside the one CloudTrail recorded, the differing pair
+/// marked, and no green "Allowed" above the red error.
+#[wasm_bindgen_test]
+async fn a_wrong_context_decrypt_shows_two_layers_and_the_bound_context() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    // Step 5: values are case-sensitive, ACME is not acme.
+    play(&root, "encryption-context", 5).await;
+    let card = newest(&root);
+    assert!(inner_text(&card, "[data-testid=layer-permission]").starts_with("✓ Permission"));
+    assert!(inner_text(&card, "[data-testid=layer-integrity]").starts_with("✗ Integrity"));
+    let differing = card
+        .query_selector_all("[data-testid=pair-differs]")
+        .unwrap();
+    assert_eq!(differing.length(), 1, "one pair differs");
+    let row = differing
+        .item(0)
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert!(row.contains("ACME") && row.contains("acme"), "{row}");
+    assert!(inner_text(&card, "[data-testid=bound-source]").contains("Encrypt"));
+    assert!(inner_text(&card, "[data-testid=aws-never-tells]").contains("never tells you"));
+    let why = card.query_selector("[data-testid=why]").unwrap().unwrap();
+    assert!(
+        why.class_list().contains("superseded"),
+        "the permission is not shown as a success"
+    );
+    assert!(!inner_text(&card, ".verdict").starts_with("Allowed "));
+}
+
+/// A clock step lists what happened in the interval: RDS's background
+/// Decrypt failing, and the cluster's status change.
+#[wasm_bindgen_test]
+async fn a_clock_step_lists_the_events_and_changes_of_its_interval() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "aurora-disable-key", 11).await;
+    let steps = root
+        .query_selector_all("[data-testid=step-result]")
+        .unwrap();
+    let text = |i: u32| steps.item(i).unwrap().text_content().unwrap_or_default();
+    // Newest first: index 0 is step 11, index 1 is step 10.
+    let step10 = text(1);
+    assert!(
+        step10.contains("Decrypt by rds.amazonaws.com → DisabledException"),
+        "{step10}"
+    );
+    let all = format!("{}{}", text(0), text(1));
+    assert!(
+        all.contains("available → inaccessible-encryption-credentials-recoverable"),
+        "{all}"
+    );
+}
+
+/// A denial's first line is its deciding factor: a grant not yet
+/// effective (and the token that works), a grant's context constraint.
+#[wasm_bindgen_test]
+async fn a_denied_grant_names_what_kept_it_from_applying() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "grant-constraints", 4).await;
+    let headline = inner_text(&newest(&root), "[data-testid=headline]");
+    assert!(
+        headline.contains("not effective yet") && headline.contains("GrantTokens"),
+        "{headline}"
+    );
+    for _ in 0..5 {
+        click(&root, "next");
+        settle().await;
+    }
+    let card = newest(&root);
+    assert!(inner_text(&card, "[data-testid=headline]").contains("EncryptionContextEquals"));
+    let compare = inner_text(&card, "[data-testid=constraint-compare]");
+    assert!(
+        compare.contains("tenant = acme") && compare.contains("tenant = globex"),
+        "{compare}"
+    );
+}
+
+/// A cross-account decision shows both sides; a failed lockout check is the
+/// headline and the PutKeyPolicy permission is not a green success.
+#[wasm_bindgen_test]
+async fn cross_account_and_lockout_decisions_show_the_side_that_refused() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "cross-account-snapshot", 9).await;
+    let sides = newest(&root)
+        .query_selector_all("[data-testid=side]")
+        .unwrap();
+    let side = |i: u32| sides.item(i).unwrap();
+    assert!(sides.length() >= 2);
+    assert!(
+        side(0)
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("✓ Key policy in production")
+    );
+    assert!(
+        side(1)
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("✗ IAM in staging")
+    );
+
+    play(&root, "policy-lockout", 1).await;
+    let card = newest(&root);
+    let first = card.query_selector("[data-testid=why]").unwrap().unwrap();
+    assert!(
+        first.class_list().contains("lockout"),
+        "the lockout check comes first"
+    );
+    assert!(inner_text(&card, "[data-testid=headline]").contains("lockout safety check fails"));
+    let whys = card.query_selector_all("[data-testid=why]").unwrap();
+    for i in 0..whys.length() {
+        let why: web_sys::Element = whys.item(i).unwrap().dyn_into().unwrap();
+        let green =
+            !why.class_list().contains("denied") && !why.class_list().contains("superseded");
+        assert!(!green, "no green decision on a failed PutKeyPolicy");
+    }
+}
+
+/// Cards are keyed: playing a step adds one and leaves what the learner
+/// opened in the others open.
+#[wasm_bindgen_test]
+async fn playing_a_step_keeps_what_the_learner_opened() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "envelope-encryption", 2).await;
+    let opened: web_sys::HtmlDetailsElement = newest(&root)
+        .query_selector("details.request")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    opened.set_open(true);
+    click(&root, "next");
+    settle().await;
+    assert!(opened.is_connected(), "the card was not rebuilt");
+    assert!(opened.open(), "and its request is still open");
+}
+
+/// Free play: a clock move adds a card saying what happened meanwhile.
+#[wasm_bindgen_test]
+async fn free_play_clock_moves_get_a_card() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "free-play");
+    settle().await;
+    click(&root, "clock-1");
+    settle().await;
+    let interval = inner_text(&newest(&root), "[data-testid=interval]");
+    assert!(
+        interval.contains("2026-01-05T09:00:00Z") && interval.contains("2026-01-05T09:10:00Z"),
+        "{interval}"
+    );
+    assert!(interval.contains("nothing happened"), "{interval}");
+}
+
+/// A finished story shows its recap and a way to the next story.
+#[wasm_bindgen_test]
+async fn a_finished_story_recaps_and_points_to_the_next() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "story-envelope-encryption");
+    settle().await;
+    assert!(
+        root.query_selector("[data-testid=recap]")
+            .unwrap()
+            .is_none()
+    );
+    click(&root, "run-to-end");
+    settle().await;
+    assert!(text_of(&root, "recap").contains("data keys"));
+    assert!(text_of(&root, "next-story").starts_with("Next story: 2."));
+    click(&root, "next-story");
+    settle().await;
+    assert_eq!(
+        root.query_selector("[aria-current=true] .tag")
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .as_deref(),
+        Some("2")
+    );
+}
+
+/// The newest card comes first, however it was added.
+#[wasm_bindgen_test]
+async fn the_newest_card_comes_first() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "free-play");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    click(&root, "clock-1");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    let heads = root.query_selector_all(".step-no").unwrap();
+    let order: Vec<String> = (0..heads.length())
+        .filter_map(|i| heads.item(i)?.text_content())
+        .collect();
+    assert_eq!(order, ["Request 3", "Request 2", "Request 1"]);
+    play(&root, "envelope-encryption", 3).await;
+    let heads = root.query_selector_all(".step-no").unwrap();
+    let order: Vec<String> = (0..heads.length())
+        .filter_map(|i| heads.item(i)?.text_content())
+        .collect();
+    assert_eq!(order, ["Step 3", "Step 2", "Step 1"]);
 }

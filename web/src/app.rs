@@ -2,13 +2,15 @@ use crate::audit::AuditPanel;
 use crate::browser;
 use crate::console::{Console, ConsoleView};
 use crate::free::{CLOCK_STEPS, FreePlay};
-use crate::markdown::narration_html;
+use crate::markdown::Narration;
 use crate::session::Session;
 use crate::share;
-use crate::step::steps_html;
-use crate::story::Origin;
+use crate::step::{EventLine, StepCard, account_names, event_lines};
+use crate::story::{Origin, Story};
+use crate::why::AccountNames;
 use crate::world_view::WorldPanel;
-use kms_core::scenario::builtin;
+use kms_core::World;
+use kms_core::scenario::{StepResult, builtin};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -45,10 +47,19 @@ pub fn App() -> impl IntoView {
         }
     });
     let has_world = move || session.with_world(|_| ()).is_some();
+    // The stage is rebuilt only when another story or world is opened;
+    // steps and clock moves update it in place.
+    let shown = Memo::new(move |_| {
+        (
+            session.story.with(|s| s.as_ref().map(|s| s.serial)),
+            session.free.with(|f| f.as_ref().map(|f| f.serial)),
+        )
+    });
     let stage = move || {
-        if session.story.with(Option::is_some) {
+        let (story, free) = shown.get();
+        if story.is_some() {
             story_view(session).into_any()
-        } else if session.free.with(Option::is_some) {
+        } else if free.is_some() {
             free_view(session, console).into_any()
         } else if embed {
             ().into_any()
@@ -241,47 +252,178 @@ fn Footer(session: Session) -> impl IntoView {
     }
 }
 
+/// Where a list of cards reads its steps: the story or the free-play world
+/// on screen. One (non-generic) list serves both.
+#[derive(Clone, Copy)]
+enum Cards {
+    Story(RwSignal<Option<Story>>),
+    Free(RwSignal<Option<FreePlay>>),
+}
+
+impl Cards {
+    /// Reads the serial, the results and the world (subscribing if `tracked`).
+    fn read<R>(self, tracked: bool, f: impl FnOnce(u64, &[StepResult], &World) -> R) -> Option<R> {
+        match self {
+            Cards::Story(signal) => {
+                let read = |s: &Option<Story>| {
+                    s.as_ref()
+                        .map(|s| f(s.serial, s.results(), s.run().world()))
+                };
+                if tracked {
+                    signal.with(read)
+                } else {
+                    signal.with_untracked(read)
+                }
+            }
+            Cards::Free(signal) => {
+                let read =
+                    |p: &Option<FreePlay>| p.as_ref().map(|p| f(p.serial, &p.results, &p.world));
+                if tracked {
+                    signal.with(read)
+                } else {
+                    signal.with_untracked(read)
+                }
+            }
+        }
+    }
+
+    /// "Next:" after the card of step `index` if it is the newest (or
+    /// before any card, `usize::MAX`): stories only.
+    fn upcoming(self, index: usize) -> Option<String> {
+        let Cards::Story(story) = self else {
+            return None;
+        };
+        story.with(|s| {
+            let s = s.as_ref()?;
+            let newest = s.run().position().checked_sub(1).unwrap_or(usize::MAX);
+            (newest == index)
+                .then(|| s.upcoming().map(String::from))
+                .flatten()
+        })
+    }
+}
+
+/// The cards of played steps, newest first, keyed: a step played adds its
+/// card and going back removes one; the others are not rebuilt, so what the
+/// learner opened in them stays open. "Next:" follows the newest card.
+fn cards(source: Cards) -> impl IntoView {
+    let story = matches!(source, Cards::Story(_));
+    let keys = move || {
+        source
+            .read(true, |serial, results, _| {
+                results
+                    .iter()
+                    .rev()
+                    .map(|r| (serial, r.index))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let upcoming = move |index: usize| {
+        source.upcoming(index).map(|text| {
+            view! { <p class="upcoming" data-testid="upcoming">"Next: " <Narration text/></p> }
+        })
+    };
+    let card = move |(_, index): (u64, usize)| {
+        let built = source
+            .read(false, |_, results, world| {
+                let result = results.get(index)?.clone();
+                let events = event_lines(world, &result.audit_events);
+                Some((result, account_names(world), events))
+            })
+            .flatten();
+        let card = built.map(|(result, names, events)| card_view(result, story, names, events));
+        view! { {card} {move || upcoming(index)} }
+    };
+    view! {
+        {move || keys().is_empty().then(|| upcoming(usize::MAX))}
+        <For each=keys key=|k| *k children=card/>
+    }
+}
+
+/// One card, built outside the list above so that its (large) view code
+/// is compiled once.
+#[inline(never)]
+fn card_view(
+    result: StepResult,
+    story: bool,
+    names: AccountNames,
+    events: Vec<EventLine>,
+) -> AnyView {
+    view! { <StepCard result story names events/> }.into_any()
+}
+
 fn story_view(session: Session) -> impl IntoView {
     let story = session.story;
-    story.with(|s| {
-        let Some(s) = s else { return ().into_any() };
-        let scenario = s.scenario();
-        let total = scenario.steps.len();
-        let played = s.run().position();
-        let finished = s.run().finished();
-        let passed = s.results().iter().filter(|r| r.passed).count();
-        // The step just played, then what comes next, then the rest.
-        let upcoming = s.upcoming().map(|n| {
-            let mut h = crate::html::Html::new();
-            h.raw("<p class=\"upcoming\" data-testid=\"upcoming\">Next: ");
-            narration_html(&mut h, n);
-            h.raw("</p>");
-            h.finish()
+    let read = move |f: fn(&Story) -> String| story.with(|s| s.as_ref().map(f).unwrap_or_default());
+    let played = move || story.with(|s| s.as_ref().map_or(0, |s| s.run().position()));
+    let finished = move || story.with(|s| s.as_ref().is_none_or(|s| s.run().finished()));
+    let progress = move || {
+        story.with(|s| {
+            s.as_ref().map(|s| {
+                let passed = s.results().iter().filter(|r| r.passed).count();
+                format!(
+                    "{} of {} steps · {passed} as expected",
+                    s.run().position(),
+                    s.scenario().steps.len()
+                )
+            })
+        })
+    };
+    // Once the last step is played: what to remember, and the next story.
+    let recap = move || {
+        let (recap, next) = story.with(|s| {
+            let s = s.as_ref().filter(|s| s.run().finished())?;
+            let next = match &s.origin {
+                Origin::Builtin(id) => builtin::SCENARIOS
+                    .iter()
+                    .position(|(i, _)| i == id)
+                    .and_then(|i| {
+                        Some((i + 2, builtin::get(builtin::SCENARIOS.get(i + 1)?.0).ok()?))
+                    }),
+                _ => None,
+            };
+            Some((s.scenario().recap.clone(), next))
+        })?;
+        let next = next.map(|(number, scenario)| {
+            let label = format!("Next story: {number}. {} →", scenario.title);
+            view! {
+                <button class="primary" data-testid="next-story" on:click=move |_| {
+                    session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0);
+                    browser::scroll_to_stage();
+                }>{label}</button>
+            }
         });
-        let cards = steps_html(s.results(), true, upcoming.as_deref());
-        view! {
-            <section class="story" data-testid="story">
-                <h2>{scenario.title.clone()}</h2>
-                <p class="summary">{scenario.summary.clone()}</p>
-                <div class="controls" role="toolbar" aria-label="Story controls">
-                    <button data-testid="back" disabled=played == 0 aria-keyshortcuts="ArrowLeft" title="Back (←)" on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"← Back"</button>
-                    <button data-testid="next" class="primary" disabled=finished aria-keyshortcuts="ArrowRight" title="Next step (→)" on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step →"</button>
-                    <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
-                    {(!session.embed).then(|| view! {
-                        <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
-                            let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
-                            if let Some(world) = world {
-                                session.show_free(FreePlay::from_world(world));
-                            }
-                        }>"Experiment from here"</button>
-                    })}
-                    <span class="progress" data-testid="progress" aria-live="polite">{format!("{played} of {total} steps · {passed} as expected")}</span>
-                </div>
-                <div class="steps" inner_html=cards></div>
-            </section>
-        }
-        .into_any()
-    })
+        Some(view! {
+            <aside class="recap" data-testid="recap">
+                <h3>"Recap"</h3>
+                {recap.map(|text| view! { <p><Narration text/></p> })}
+                {next}
+            </aside>
+        })
+    };
+    view! {
+        <section class="story" data-testid="story">
+            <h2>{move || read(|s| s.scenario().title.clone())}</h2>
+            <p class="summary">{move || read(|s| s.scenario().summary.clone())}</p>
+            <div class="controls" role="toolbar" aria-label="Story controls">
+                <button data-testid="back" disabled=move || played() == 0 aria-keyshortcuts="ArrowLeft" title="Back (←)" on:click=move |_| story.update(|s| if let Some(s) = s { s.back() })>"← Back"</button>
+                <button data-testid="next" class="primary" disabled=finished aria-keyshortcuts="ArrowRight" title="Next step (→)" on:click=move |_| story.update(|s| if let Some(s) = s { s.next() })>"Next step →"</button>
+                <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
+                {(!session.embed).then(|| view! {
+                    <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
+                        let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
+                        if let Some(world) = world {
+                            session.show_free(FreePlay::from_world(world));
+                        }
+                    }>"Experiment from here"</button>
+                })}
+                <span class="progress" data-testid="progress" aria-live="polite">{progress}</span>
+                <span class="keys note" aria-hidden="true">"Keys: → next, ← back"</span>
+            </div>
+            <div class="steps">{recap}{cards(Cards::Story(story))}</div>
+        </section>
+    }
 }
 
 /// A seed for a fresh world from the host's entropy (the browser's
@@ -296,36 +438,31 @@ pub fn fresh_seed() -> Result<[u8; 32], String> {
 
 fn free_view(session: Session, console: Console) -> impl IntoView {
     let free = session.free;
-    free.with(|f| {
-        let Some(f) = f else { return ().into_any() };
-        let clock = CLOCK_STEPS
-            .iter()
-            .enumerate()
-            .map(|(i, (label, seconds))| {
-                let seconds = *seconds;
-                view! {
-                    <button data-testid=format!("clock-{i}") on:click=move |_| free.update(|f| if let Some(f) = f { f.advance(seconds) })>{*label}</button>
-                }
-            })
-            .collect_view();
-        let notice = f
-            .notice
-            .clone()
-            .map(|n| view! { <span class="note" data-testid="notice">{n}</span> });
-        let cards = steps_html(&f.results, false, None);
-        view! {
-            <section class="story" data-testid="free">
-                <h2>"Free play"</h2>
-                <p class="summary">"Send any request as any principal. Requests and errors are AWS's; every authorization comes with its why."</p>
-                <div class="controls" role="toolbar" aria-label="Virtual clock">
-                    <span class="progress">"Clock:"</span>
-                    {clock}
-                    {notice}
-                </div>
-                <ConsoleView session console/>
-                <div class="steps" inner_html=cards></div>
-            </section>
-        }
-        .into_any()
-    })
+    let clock = CLOCK_STEPS
+        .iter()
+        .enumerate()
+        .map(|(i, (label, seconds))| {
+            let seconds = *seconds;
+            view! {
+                <button data-testid=format!("clock-{i}") on:click=move |_| free.update(|f| if let Some(f) = f { f.advance(seconds) })>{*label}</button>
+            }
+        })
+        .collect_view();
+    let notice = move || {
+        free.with(|f| f.as_ref().and_then(|f| f.notice.clone()))
+            .map(|n| view! { <span class="note" data-testid="notice">{n}</span> })
+    };
+    view! {
+        <section class="story" data-testid="free">
+            <h2>"Free play"</h2>
+            <p class="summary">"Send any request as any principal. Requests and errors are AWS's; every authorization comes with its why."</p>
+            <div class="controls" role="toolbar" aria-label="Virtual clock">
+                <span class="progress">"Clock:"</span>
+                {clock}
+                {notice}
+            </div>
+            <ConsoleView session console/>
+            <div class="steps">{cards(Cards::Free(free))}</div>
+        </section>
+    }
 }

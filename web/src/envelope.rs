@@ -2,11 +2,14 @@
 //! the KMS key (and its backing-key version) → the data key (plaintext
 //! shown, then discarded) → the encrypted data key → the encrypted data, the
 //! encryption context as the lock's AAD, and the blob's bytes with each
-//! field of its format labelled.
+//! field of its format labelled. And for a Decrypt that KMS allowed but
+//! whose blob did not open: the context given beside the context bound.
 
-use crate::html::{Html, hex, short_id};
+use crate::html::{hex, short_id};
 use kms_core::crypto::context::EncryptionContext;
 use kms_core::kms::envelope::{Envelope, EnvelopeCall};
+use kms_core::kms::integrity::ContextMismatch;
+use leptos::prelude::*;
 
 fn context(c: &EncryptionContext) -> String {
     if c.is_empty() {
@@ -20,147 +23,193 @@ fn context(c: &EncryptionContext) -> String {
 
 /// A plaintext as a learner typed it: text when it is printable UTF-8,
 /// with its hex a click away; hex otherwise (a data key is random bytes).
-fn readable(h: &mut Html, bytes: &[u8], class: &str) {
+fn readable(bytes: &[u8]) -> impl IntoView + use<> {
     let text = core::str::from_utf8(bytes)
         .ok()
         .filter(|t| !t.is_empty() && t.chars().all(|c| !c.is_control() || c == '\n'));
-    match text {
-        Some(t) => {
-            h.el("code", class, t)
-                .raw("<details class=\"hex\"><summary>hex</summary>")
-                .el("code", "wrap", &hex(bytes))
-                .raw("</details>");
-        }
-        None => {
-            h.el("code", class, &hex(bytes));
-        }
-    }
+    let hex_toggle = text.is_some().then(|| {
+        view! { <details class="hex"><summary>"hex"</summary><code class="wrap">{hex(bytes)}</code></details> }
+    });
+    let shown = text.map_or_else(|| hex(bytes), str::to_string);
+    view! { <code class="secret">{shown}</code> {hex_toggle} }
 }
 
-fn arrow(h: &mut Html, arrow: &str) {
-    h.raw(&format!(
-        "<span class=\"arrow\" aria-hidden=\"true\">{arrow}</span>"
-    ));
+fn arrow(arrow: &'static str) -> impl IntoView {
+    view! { <span class="arrow" aria-hidden="true">{arrow}</span> }
 }
 
-/// The diagram for one step, if its call is one the envelope explains.
-pub fn envelope_html(h: &mut Html, envelope: Option<&Envelope>) {
-    if let Some(e) = envelope {
-        draw(h, e);
-    }
-}
-
-fn plaintext_bytes(e: &Envelope) -> &[u8] {
-    e.plaintext.as_ref().map(|p| p.expose()).unwrap_or_default()
-}
-
-fn draw(h: &mut Html, e: &Envelope) {
-    let bytes = &e.blob;
-    let version = e.backing_version;
-    let key = short_id(&e.key_arn).to_string();
-    let plaintext = e.plaintext.as_ref().map(|p| p.expose());
+fn blob_box(e: &Envelope) -> impl IntoView + use<> {
     let data_key = e.is_data_key();
-    h.raw("<div class=\"envelope\" data-testid=\"envelope\"><div class=\"flow\">");
-    if let Some(source) = &e.source_key_arn {
-        h.raw("<div class=\"box key\" data-testid=\"envelope-source\"><strong>Source KMS key</strong> ")
-            .el("code", "", short_id(source))
-            .raw("<span class=\"lock\">🔒 was bound to ")
-            .el("code", "", &context(e.source_context.as_ref().unwrap_or(&e.context)))
-            .raw("</span></div>");
-        arrow(h, "→");
+    view! {
+        <div class="box blob">
+            <strong>{if data_key { "Encrypted data key (CiphertextBlob)" } else { "CiphertextBlob" }}</strong>
+            {data_key.then(|| view! { <span class="note">"store it beside the encrypted data"</span> })}
+            <span class="lock" data-testid="envelope-aad">"🔒 AAD: encryption context " <code>{context(&e.context)}</code></span>
+        </div>
     }
-    h.raw("<div class=\"box key\"><strong>")
-        .text(if e.call == EnvelopeCall::ReEncrypt {
-            "Destination KMS key"
-        } else {
-            "KMS key"
-        })
-        .raw("</strong> ")
-        .el("code", "", &key)
-        .raw(&format!(
-            "<span class=\"note\" data-testid=\"envelope-version\">backing-key version {version}</span></div>"
-        ));
-    arrow(h, "→");
-    if data_key {
-        // The plaintext data key encrypts the data; the KMS key encrypts
-        // the data key. Two flows, so each arrow starts where it should.
-        h.raw("<div class=\"box\" data-testid=\"envelope-data-key\"><strong>Data key (plaintext)</strong> ");
-        match &plaintext {
-            Some(p) => h
-                .raw("<code class=\"secret discarded\" title=\"Use it, then drop it: only the encrypted copy is stored\">")
-                .text(&hex(p))
-                .raw("</code>")
-                .el("span", "note", "kept in memory only, then discarded"),
-            None => h.el("span", "note", "no plaintext: WithoutPlaintext"),
-        };
-        h.raw("</div>");
-        if plaintext.is_some() {
-            arrow(h, "→");
-            h.raw("<div class=\"box\" data-testid=\"envelope-encrypted-data\"><strong>Encrypted data</strong>")
-                .el("span", "note", "your application encrypts its data with the plaintext data key (AES-256-GCM, a fresh IV each time), outside KMS")
-                .raw("</div>");
+}
+
+/// The rows of the diagram: where the blob comes from and what the call
+/// makes; a data key takes two rows (it encrypts the data, and KMS
+/// encrypts it), so each arrow starts where it should.
+fn rows(e: &Envelope) -> impl IntoView + use<> {
+    let plaintext = e.plaintext.as_ref().map(|p| p.expose().to_vec());
+    let data_key = e.is_data_key();
+    let source = e.source_key_arn.as_ref().map(|source| {
+        let was = context(e.source_context.as_ref().unwrap_or(&e.context));
+        view! {
+            <div class="box key" data-testid="envelope-source">
+                <strong>"Source KMS key"</strong> " " <code>{short_id(source).to_string()}</code>
+                <span class="lock">"🔒 was bound to " <code>{was}</code></span>
+            </div>
+            {arrow("→")}
         }
-        h.raw(
-            "</div><div class=\"flow\"><div class=\"box key\"><strong>The same data key</strong>",
-        )
-        .el(
-            "span",
-            "note",
-            "encrypted by KMS under the KMS key, returned with it",
-        )
-        .raw("</div>");
-        arrow(h, "→");
-    } else if e.call == EnvelopeCall::Decrypt {
-        h.raw("<div class=\"box\" data-testid=\"envelope-plaintext\"><strong>Plaintext</strong> ");
-        readable(h, plaintext_bytes(e), "secret");
-        h.raw("</div>");
-        arrow(h, "←");
-    } else if e.call == EnvelopeCall::Encrypt {
-        h.raw("<div class=\"box\" data-testid=\"envelope-plaintext\"><strong>Plaintext</strong> ");
-        readable(h, plaintext_bytes(e), "secret");
-        h.raw("</div>");
-        arrow(h, "→");
-    }
-    h.raw("<div class=\"box blob\"><strong>")
-        .text(if data_key {
-            "Encrypted data key (CiphertextBlob)"
-        } else {
-            "CiphertextBlob"
-        })
-        .raw("</strong>");
-    if data_key {
-        h.el("span", "note", "store it beside the encrypted data");
-    }
-    h.raw("<span class=\"lock\" data-testid=\"envelope-aad\">🔒 AAD: encryption context ")
-        .el("code", "", &context(&e.context))
-        .raw("</span></div>");
-    h.raw("</div><details class=\"blob-fields\"><summary>")
-        .text(&format!(
-            "The blob, {} bytes, field by field (the simulator's own format)",
-            bytes.len()
-        ))
-        .raw("</summary><p class=\"note\" data-testid=\"blob-format-note\">AWS does not document the format of its ciphertext blobs. This layout is the simulator's: it carries what KMS must know to decrypt (which key, which backing-key version, the IV and the tag), so you can see where each part lives; a real blob is different.</p><p class=\"note\">Base64 (what the API returns): ")
-        .el("code", "wrap", &kms_core::base64_blob::encode(bytes))
-        .raw("</p><table><thead><tr><th>Bytes</th><th>Field</th><th>Hex</th><th>Meaning</th></tr></thead><tbody>");
-    for (i, f) in e.fields.iter().enumerate() {
-        let part = &bytes[f.range.clone()];
-        let shown = if part.len() > 24 {
-            format!("{}…", hex(&part[..24]))
-        } else {
-            hex(part)
+    });
+    let key = view! {
+        <div class="box key">
+            <strong>{if e.call == EnvelopeCall::ReEncrypt { "Destination KMS key" } else { "KMS key" }}</strong>
+            " " <code>{short_id(&e.key_arn).to_string()}</code>
+            <span class="note" data-testid="envelope-version">{format!("backing-key version {}", e.backing_version)}</span>
+        </div>
+        {arrow("→")}
+    };
+    let data_key_box = data_key.then(|| {
+        let (secret, note) = match &plaintext {
+            Some(p) => (Some(hex(p)), "kept in memory only, then discarded"),
+            None => (None, "no plaintext: WithoutPlaintext"),
         };
-        h.raw(&format!(
-            "<tr class=\"f{}\"><td>{}–{}</td>",
-            i % 5,
-            f.range.start,
-            f.range.end - 1
-        ))
-        .el("td", "", f.name)
-        .raw("<td>")
-        .el("code", "", &shown)
-        .raw("</td>")
-        .el("td", "", &f.meaning)
-        .raw("</tr>");
+        let secret = secret.map(|h| {
+            view! { <code class="secret discarded" title="Use it, then drop it: only the encrypted copy is stored">{h}</code> }
+        });
+        view! {
+            <div class="box" data-testid="envelope-data-key">
+                <strong>"Data key (plaintext)"</strong> " " {secret} <span class="note">{note}</span>
+            </div>
+        }
+    });
+    let encrypted_data = (data_key && plaintext.is_some()).then(|| {
+        view! {
+            {arrow("→")}
+            <div class="box" data-testid="envelope-encrypted-data">
+                <strong>"Encrypted data"</strong>
+                <span class="note">"your application encrypts its data with the plaintext data key (AES-256-GCM, a fresh IV each time), outside KMS"</span>
+            </div>
+        }
+    });
+    let text = matches!(e.call, EnvelopeCall::Decrypt | EnvelopeCall::Encrypt).then(|| {
+        let bytes = plaintext.clone().unwrap_or_default();
+        view! {
+            <div class="box" data-testid="envelope-plaintext"><strong>"Plaintext"</strong> " " {readable(&bytes)}</div>
+            {arrow(if e.call == EnvelopeCall::Decrypt { "←" } else { "→" })}
+        }
+    });
+    let blob_in_first_row = (!data_key).then(|| blob_box(e));
+    let second_row = data_key.then(|| {
+        view! {
+            <div class="flow">
+                <div class="box key"><strong>"The same data key"</strong>
+                    <span class="note">"encrypted by KMS under the KMS key, returned with it"</span>
+                </div>
+                {arrow("→")}
+                {blob_box(e)}
+            </div>
+        }
+    });
+    view! {
+        <div class="flow">{source} {key} {data_key_box} {encrypted_data} {text} {blob_in_first_row}</div>
+        {second_row}
     }
-    h.raw("</tbody></table></details></div>");
+}
+
+/// The blob's bytes, field by field, labelled as the simulator's format.
+fn fields(e: &Envelope) -> impl IntoView + use<> {
+    let bytes = &e.blob;
+    let rows = e
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let part = &bytes[f.range.clone()];
+            let shown = if part.len() > 24 {
+                format!("{}…", hex(&part[..24]))
+            } else {
+                hex(part)
+            };
+            view! {
+                <tr class=format!("f{}", i % 5)>
+                    <td>{format!("{}–{}", f.range.start, f.range.end - 1)}</td>
+                    <td>{f.name}</td>
+                    <td><code>{shown}</code></td>
+                    <td>{f.meaning.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="blob-fields">
+            <summary>{format!("The blob, {} bytes, field by field (the simulator's own format)", bytes.len())}</summary>
+            <p class="note" data-testid="blob-format-note">"AWS does not document the format of its ciphertext blobs. This layout is the simulator's: it carries what KMS must know to decrypt (which key, which backing-key version, the IV and the tag), so you can see where each part lives; a real blob is different."</p>
+            <p class="note">"Base64 (what the API returns): " <code class="wrap">{kms_core::base64_blob::encode(bytes)}</code></p>
+            <table>
+                <thead><tr><th>"Bytes"</th><th>"Field"</th><th>"Hex"</th><th>"Meaning"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
+
+/// The diagram of one cryptographic call.
+#[component]
+pub fn EnvelopeView(envelope: Envelope) -> impl IntoView {
+    view! {
+        <div class="envelope" data-testid="envelope">
+            {rows(&envelope)}
+            {fields(&envelope)}
+        </div>
+    }
+}
+
+/// A Decrypt KMS allowed whose blob did not open: the two layers, and the
+/// context given beside the context bound, from CloudTrail.
+#[component]
+pub fn IntegrityView(mismatch: ContextMismatch) -> impl IntoView {
+    let found = mismatch.bound.is_some();
+    let rows = mismatch
+        .pairs
+        .into_iter()
+        .map(|p| {
+            let differs = p.differs();
+            let none = || String::from("(absent)");
+            view! {
+                <tr class:differs=differs data-testid=if differs { "pair-differs" } else { "pair-same" }>
+                    <th scope="row"><code>{p.key}</code></th>
+                    <td><code>{p.given.unwrap_or_else(none)}</code></td>
+                    <td><code>{p.bound.unwrap_or_else(none)}</code></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let source = match mismatch.bound {
+        Some(b) => format!(
+            "The context bound at encryption comes from the CloudTrail record of the {} that made this blob (eventID {}, {}, by {}): CloudTrail logs the encryption context of every call, and the simulator checked that this one opens the blob.",
+            b.event_name, b.event_id, b.event_time, b.caller
+        ),
+        None => String::from(
+            "No CloudTrail record still in the trail has a context that opens this blob: it was made with a context the trail no longer holds, or it was altered.",
+        ),
+    };
+    view! {
+        <div class="integrity" data-testid="integrity">
+            <ol class="layers">
+                <li class="ok" data-testid="layer-permission">"✓ Permission: the policies allow " <code>"kms:Decrypt"</code> " on " <code>{short_id(&mismatch.key_arn).to_string()}</code> " (the why is below)."</li>
+                <li class="bad" data-testid="layer-integrity">"✗ Integrity: AES-GCM's tag check fails, because the encryption context is part of the authenticated data and this one is not the context the blob was bound to."</li>
+            </ol>
+            <table class="context-compare">
+                <thead><tr><th>"Key"</th><th>"This Decrypt gave"</th><th>{if found { "Bound at encryption" } else { "Bound at encryption (not found)" }}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="note" data-testid="bound-source">{source}</p>
+            <p class="note" data-testid="aws-never-tells">"AWS itself never tells you which context was expected: the error is the same InvalidCiphertextException as for a corrupt blob. Look it up in CloudTrail, as here, or in your own code."</p>
+        </div>
+    }
 }

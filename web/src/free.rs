@@ -6,7 +6,8 @@ use kms_core::ids::{AccountId, Region};
 use kms_core::kms::envelope::Envelope;
 use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
-use kms_core::world::WorldLog;
+use kms_core::scenario::changes::{Change, Interval, Watch, observe_interval};
+use kms_core::world::{Replayed, WorldLog};
 use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
 
 /// The accounts of a fresh world.
@@ -31,6 +32,8 @@ pub struct FreePlay {
     pub results: Vec<StepResult>,
     /// A note after the last clock move, if any.
     pub notice: Option<String>,
+    /// Which free-play world this is on screen (see [`crate::story::next_serial`]).
+    pub serial: u64,
 }
 
 impl FreePlay {
@@ -51,17 +54,23 @@ impl FreePlay {
             world,
             results: Vec::new(),
             notice: None,
+            serial: crate::story::next_serial(),
         }
     }
 
-    /// Moves the clock.
+    /// Moves the clock, and adds a card saying what happened meanwhile
+    /// (the services' calls, status changes, rotations, deletions).
     pub fn advance(&mut self, seconds: Option<u64>) {
-        let moved = match seconds {
-            Some(s) => self.world.advance(s).map(|()| true),
-            None => self.world.advance_to_next_event(),
-        };
+        let (moved, interval, changes) = observe_interval(&mut self.world, |w| match seconds {
+            Some(s) => w.advance(s).map(|()| true),
+            None => w.advance_to_next_event(),
+        });
         self.notice = match moved {
-            Ok(true) => None,
+            Ok(true) => {
+                self.results
+                    .push(clock_card(self.results.len(), interval, changes));
+                None
+            }
             Ok(false) => Some("Nothing is scheduled.".into()),
             Err(e) => Some(e.message().to_string()),
         };
@@ -74,11 +83,21 @@ impl FreePlay {
     pub fn restore(json: &str) -> Result<Self, KmsError> {
         let log = WorldLog::from_json(json)?;
         let mut results = Vec::new();
-        let world = World::replay_observed(&log, |caller, request, outcome| {
-            let actor = caller.label();
-            let json = kms_core::json::to_value(request).ok();
-            let shown = Envelope::shows(request).then_some(request);
-            results.push(result_of(results.len(), actor, json, shown, Ok(outcome)));
+        let mut watch = Watch::before(log.start);
+        let world = World::replay_observed(&log, |world, entry| {
+            let index = results.len();
+            let (interval, changes) = watch.lap(world);
+            results.push(match entry {
+                Replayed::Call(caller, request, outcome) => {
+                    let json = kms_core::json::to_value(request).ok();
+                    let shown = Envelope::shows(request).then_some(request);
+                    let mut card =
+                        result_of(index, caller.label(), json, shown, Ok(outcome), world);
+                    card.changes = changes;
+                    card
+                }
+                Replayed::Advance(_) => clock_card(index, interval, changes),
+            });
         })?;
         let mut free = Self::from_world(world);
         free.results = results;
@@ -96,6 +115,7 @@ impl FreePlay {
     /// and changes nothing.
     pub fn send(&mut self, actor: &str, via: &str, request_json: &str) -> &StepResult {
         let caller = Caller::parse(actor, Some(via), Region::default());
+        let mut watch = Watch::start(&self.world);
         let mut shown = None;
         let outcome = caller.and_then(|caller| {
             let request = Request::from_json(request_json)?;
@@ -103,16 +123,33 @@ impl FreePlay {
             Ok(self.world.call(caller, request))
         });
         let request = serde_json::from_str(request_json).ok();
-        let result = result_of(
+        let mut result = result_of(
             self.results.len(),
             actor.to_string(),
             request,
             shown.as_ref(),
             outcome,
+            &self.world,
         );
+        result.changes = watch.lap(&self.world).1;
         self.results.push(result);
         &self.results[self.results.len() - 1]
     }
+}
+
+/// A card for a move of the clock: what happened in the interval.
+fn clock_card(index: usize, interval: Interval, changes: Vec<Change>) -> StepResult {
+    let mut card = StepResult::new(
+        index,
+        format!(
+            "The clock moves forward {}.",
+            crate::world_view::duration(interval.seconds)
+        ),
+    );
+    card.audit_events = interval.events.clone();
+    card.interval = Some(interval);
+    card.changes = changes;
+    card
 }
 
 /// A console card for one call.
@@ -122,11 +159,12 @@ fn result_of(
     request: Option<serde_json::Value>,
     sent: Option<&Request>,
     outcome: Result<Outcome, KmsError>,
+    world: &World,
 ) -> StepResult {
     let mut result = StepResult::new(index, String::new());
     result.actor = Some(actor);
     result.request = request;
-    match outcome.and_then(|outcome| result.take_outcome(sent, outcome)) {
+    match outcome.and_then(|outcome| result.take_outcome(sent, outcome, world)) {
         Ok(response) => result.response = kms_core::json::to_value(&response).ok(),
         Err(e) => result.error = Some(e),
     }

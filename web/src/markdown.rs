@@ -1,8 +1,8 @@
 //! The small part of Markdown narrations use: `**bold**`, `*emphasis*` and
-//! `` `code` ``. Every span's text is escaped, so a scenario file cannot
-//! inject markup.
+//! `` `code` ``. Every span's text is a text node, so a scenario file
+//! cannot inject markup.
 
-use crate::html::Html;
+use leptos::prelude::*;
 
 /// One run of narration text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,16 +82,18 @@ pub fn spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// Narration as inline HTML, every span escaped.
-pub fn narration_html(h: &mut Html, text: &str) {
-    for span in spans(text) {
-        match span {
-            Span::Text(t) => h.text(&t),
-            Span::Bold(t) => h.el("strong", "", &t),
-            Span::Emphasis(t) => h.el("em", "", &t),
-            Span::Code(t) => h.el("code", "", &t),
-        };
-    }
+/// Narration text with its spans as elements; text stays text.
+#[component]
+pub fn Narration(text: String) -> impl IntoView {
+    spans(&text)
+        .into_iter()
+        .map(|span| match span {
+            Span::Text(t) => t.into_any(),
+            Span::Bold(t) => view! { <strong>{t}</strong> }.into_any(),
+            Span::Emphasis(t) => view! { <em>{t}</em> }.into_any(),
+            Span::Code(t) => view! { <code>{t}</code> }.into_any(),
+        })
+        .collect_view()
 }
 
 #[cfg(test)]
@@ -128,12 +130,6 @@ mod tests {
             "an unbalanced marker does not stop the rest"
         );
         assert_eq!(spans("<script>"), vec![Span::Text("<script>".into())]);
-        let mut h = Html::new();
-        narration_html(&mut h, "**<b>** and `<i>`");
-        assert_eq!(
-            h.finish(),
-            "<strong>&lt;b&gt;</strong> and <code>&lt;i&gt;</code>"
-        );
     }
 }
 #[cfg(test)]

@@ -20,6 +20,17 @@ pub struct Story {
     run: ScenarioRun,
     /// Where it came from.
     pub origin: Origin,
+    /// Which story this is on screen: new for each story opened, kept
+    /// when going back, so the page rebuilds only what changed.
+    pub serial: u64,
+}
+
+/// A number not given before, for [`Story::serial`] and
+/// [`crate::free::FreePlay::serial`].
+pub fn next_serial() -> u64 {
+    use core::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Story {
@@ -31,6 +42,7 @@ impl Story {
             scenario: scenario.clone(),
             run,
             origin,
+            serial: next_serial(),
         })
     }
 
@@ -59,7 +71,9 @@ impl Story {
         let target = self.run.position().saturating_sub(1);
         // The scenario started once, so it starts again the same way.
         if let Ok(story) = Story::at(&self.scenario, self.origin.clone(), target) {
+            let serial = self.serial;
             *self = story;
+            self.serial = serial;
         }
     }
 

@@ -9,8 +9,10 @@ use super::api::{GrantConstraints, GrantListEntry};
 use crate::clock::Timestamp;
 use crate::crypto::context::EncryptionContext;
 use crate::ids::{AccountId, KeyId};
-use crate::policy::{GrantCheck, GrantVerdict};
+use crate::policy::{ContextConstraint, GrantCheck, GrantVerdict};
 use crate::principal::Principal;
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::string::ToString;
 use alloc::sync::Arc;
@@ -37,16 +39,27 @@ fn constraint_verdict(
             .last()
             .map(|(_, v)| v)
     };
+    // Both sides are kept only when the grant refuses: a learner sees
+    // the pairs it wanted beside the pairs the request brought.
+    let both = |wanted: &BTreeMap<String, String>| {
+        Box::new(ContextConstraint {
+            wanted: wanted.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            request: context
+                .pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        })
+    };
     if let Some(equals) = &constraints.encryption_context_equals {
         let same_size = equals.len() == context.len();
         if !same_size || !equals.iter().all(|(k, v)| value_of(k) == Some(v.as_str())) {
-            return Some(GrantVerdict::ContextNotEqual);
+            return Some(GrantVerdict::ContextNotEqual(both(equals)));
         }
     }
     if let Some(subset) = &constraints.encryption_context_subset
         && !subset.iter().all(|(k, v)| value_of(k) == Some(v.as_str()))
     {
-        return Some(GrantVerdict::ContextNotSubset);
+        return Some(GrantVerdict::ContextNotSubset(both(subset)));
     }
     None
 }

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod envelope;
 pub mod grants;
 pub mod handle;
+pub mod integrity;
 pub mod key;
 pub mod ops;
 pub mod policy_text;

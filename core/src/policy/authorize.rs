@@ -28,6 +28,7 @@ use super::stored::StoredPolicy;
 use crate::error::KmsError;
 use crate::ids::AccountId;
 use crate::principal::Principal;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
@@ -113,15 +114,38 @@ pub enum GrantVerdict {
     /// It is not effective yet and its token was not presented.
     NotYetEffective(crate::clock::Timestamp),
     /// The request's encryption context is not exactly the constraint's.
-    ContextNotEqual,
+    ContextNotEqual(Box<ContextConstraint>),
     /// The request's encryption context lacks pairs of the constraint.
-    ContextNotSubset,
+    ContextNotSubset(Box<ContextConstraint>),
     /// CreateGrant through this grant: the new grant allows operations
     /// this one does not.
     ChildWiderOperations,
     /// CreateGrant through this grant: the new grant's constraints are
     /// weaker than this one's.
     ChildWeakerConstraints,
+}
+
+/// A grant's encryption context constraint beside the request's context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContextConstraint {
+    /// The pairs the grant requires.
+    pub wanted: Vec<(String, String)>,
+    /// The pairs the request brought.
+    pub request: Vec<(String, String)>,
+}
+
+/// Why a grant naming the caller, for the operation asked, did not apply:
+/// the deciding factor a learner needs first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum GrantBlocker {
+    /// It takes effect at this time (eventual consistency); presenting
+    /// its grant token works at once.
+    NotYetEffective(String),
+    /// Its `EncryptionContextEquals` differs from the request's context.
+    ContextEquals(ContextConstraint),
+    /// Its `EncryptionContextSubset` is not within the request's context.
+    ContextSubset(ContextConstraint),
 }
 
 /// One grant considered, compactly; [`GrantTrace::detail`] words it.
@@ -151,6 +175,8 @@ pub struct GrantTrace {
     pub applies: bool,
     /// Why or why not.
     pub detail: String,
+    /// Why a grant that names the caller for this operation did not apply.
+    pub blocker: Option<GrantBlocker>,
 }
 
 impl GrantCheck {
@@ -168,10 +194,10 @@ impl GrantCheck {
             GrantVerdict::NotYetEffective(at) => format!(
                 "it becomes effective at {at} (eventual consistency) and its grant token was not presented"
             ),
-            GrantVerdict::ContextNotEqual => String::from(
+            GrantVerdict::ContextNotEqual(_) => String::from(
                 "the request's encryption context is not exactly EncryptionContextEquals",
             ),
-            GrantVerdict::ContextNotSubset => String::from(
+            GrantVerdict::ContextNotSubset(_) => String::from(
                 "the request's encryption context lacks pairs of EncryptionContextSubset",
             ),
             GrantVerdict::ChildWiderOperations => format!(
@@ -189,6 +215,18 @@ impl GrantCheck {
             detail: match self.verdict {
                 GrantVerdict::Applies => format!("{label} gives {} {action}.", self.grantee),
                 _ => format!("{label} does not apply: {why}."),
+            },
+            blocker: match &self.verdict {
+                GrantVerdict::NotYetEffective(at) => {
+                    Some(GrantBlocker::NotYetEffective(at.to_string()))
+                }
+                GrantVerdict::ContextNotEqual(c) => {
+                    Some(GrantBlocker::ContextEquals((**c).clone()))
+                }
+                GrantVerdict::ContextNotSubset(c) => {
+                    Some(GrantBlocker::ContextSubset((**c).clone()))
+                }
+                _ => None,
             },
         }
     }

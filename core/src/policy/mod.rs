@@ -12,8 +12,9 @@ pub mod stored;
 pub mod values;
 
 pub use authorize::{
-    Authorization, Considered, DecidingRule, GrantCheck, GrantVerdict, PolicyRole, PolicySource,
-    Purpose, Question, Reason, Retirer, authorize, retirement,
+    Authorization, Considered, ContextConstraint, DecidingRule, GrantBlocker, GrantCheck,
+    GrantTrace, GrantVerdict, PolicyRole, PolicySource, Purpose, Question, Reason, Retirer,
+    authorize, retirement,
 };
 pub use condition::{ConditionTrace, RequestContext};
 pub use document::{Effect, PolicyDocument, PolicyKind, Statement};

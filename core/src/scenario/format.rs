@@ -14,7 +14,8 @@
 //!      "Expect": {"Error": "DisabledException", "MessageContains": "is disabled"}},
 //!     {"Narration": "...", "Advance": "10m"},        // s, m, h, d; or "next" for the next scheduled event
 //!     {"Narration": "...", "Checks": [{"ClusterStatus": {"Cluster": "app-db", "Equals": "available"}}]}
-//!   ]
+//!   ],
+//!   "Recap": "Markdown shown once the last step is played: what to remember"
 //! }
 //! ```
 //!
@@ -53,6 +54,9 @@ pub struct Scenario {
     pub setup: Vec<Step>,
     /// The story, step by step.
     pub steps: Vec<Step>,
+    /// What to remember, shown when the last step has been played.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recap: Option<String>,
 }
 
 /// An account of the scenario.

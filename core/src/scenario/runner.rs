@@ -1,5 +1,6 @@
 //! Playing a scenario against a fresh world, step by step.
 
+use super::changes::{Observation, observe_interval};
 use super::format::*;
 use super::load::{MAX_EXPANDED, ScenarioError, expand, fail, parse_duration, parse_seed};
 use super::step::StepResult;
@@ -186,14 +187,16 @@ impl ScenarioRun {
 
     fn play(&mut self, step: &Step, index: usize) -> StepResult {
         let mut result = StepResult::new(index, step.narration.clone());
+        let before = Observation::of(&self.world);
         if let Some(advance) = &step.advance {
-            let moved = match parse_duration(advance) {
-                Some(Some(seconds)) => self.world.advance(seconds).map(|()| true),
-                Some(None) => self.world.advance_to_next_event(),
+            let seconds = parse_duration(advance);
+            let (moved, interval, _) = observe_interval(&mut self.world, |w| match seconds {
+                Some(Some(seconds)) => w.advance(seconds).map(|()| true),
+                Some(None) => w.advance_to_next_event(),
                 None => Err(KmsError::ValidationException(format!(
                     "Advance \"{advance}\" is not a duration"
                 ))),
-            };
+            });
             match moved {
                 Ok(true) => {}
                 Ok(false) => result
@@ -201,11 +204,14 @@ impl ScenarioRun {
                     .push("there is no scheduled event to advance to".into()),
                 Err(e) => result.failures.push(e.message().to_string()),
             }
+            result.audit_events = interval.events.clone();
+            result.interval = Some(interval);
             result.expected = format!("The clock moves forward ({advance}).");
         }
         if let Some(template) = &step.request {
             self.play_request(step, template, &mut result);
         }
+        result.changes = before.changes_to(&Observation::of(&self.world));
         for check in &step.checks {
             if let Err(failure) = self.check(check) {
                 result.failures.push(failure);
@@ -243,7 +249,7 @@ impl ScenarioRun {
         };
         let shown = Envelope::shows(&request).then(|| request.clone());
         let outcome = self.world.call(caller, request);
-        let answer = result.take_outcome(shown.as_ref(), outcome);
+        let answer = result.take_outcome(shown.as_ref(), outcome, &self.world);
         let expect = step.expect.clone().unwrap_or_default();
         result.expected = match &expect.error {
             Some(e) => format!("Fails with {e}."),

@@ -2,11 +2,14 @@
 //! response or error, every decision, the audit events, the envelope of a
 //! cryptographic call, and what was expected.
 
+use super::changes::{Change, Interval};
 use crate::error::KmsError;
 use crate::kms::envelope::Envelope;
+use crate::kms::integrity::{ContextMismatch, context_mismatch};
 use crate::policy::Authorization;
 use crate::request::{Request, Response};
 use crate::world::Outcome;
+use crate::world::World;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Serialize;
@@ -42,6 +45,13 @@ pub struct StepResult {
     /// request and response above already carry its bytes).
     #[serde(skip)]
     pub envelope: Option<Envelope>,
+    /// A Decrypt allowed by policy that failed the integrity check: the
+    /// context it gave beside the one the blob was bound to.
+    pub context_mismatch: Option<ContextMismatch>,
+    /// A clock step: the interval and the events recorded in it.
+    pub interval: Option<Interval>,
+    /// What the step changed (key states, cluster statuses, ...).
+    pub changes: Vec<Change>,
 }
 
 impl StepResult {
@@ -60,21 +70,33 @@ impl StepResult {
             passed: true,
             failures: Vec::new(),
             envelope: None,
+            context_mismatch: None,
+            interval: None,
+            changes: Vec::new(),
         }
     }
 
     /// Keeps what a call produced (its decisions, its audit events and,
-    /// when `sent` is a copy of a cryptographic request, its envelope) and
-    /// hands back its result.
+    /// when `sent` is a copy of a cryptographic request, its envelope, or
+    /// why a Decrypt KMS allowed still failed) and hands back its result.
+    /// `world` is the world the call left.
     pub fn take_outcome(
         &mut self,
         sent: Option<&Request>,
         outcome: Outcome,
+        world: &World,
     ) -> Result<Response, KmsError> {
         self.authorizations = outcome.authorizations;
         self.audit_events = outcome.audit_events;
-        if let (Some(request), Ok(response)) = (sent, &outcome.result) {
-            self.envelope = Envelope::of(request, response);
+        match (sent, &outcome.result) {
+            (Some(request), Ok(response)) => self.envelope = Envelope::of(request, response),
+            (Some(request), Err(error)) => {
+                let allowed = self.authorizations.last().is_some_and(|a| a.allowed);
+                let state = world.state();
+                self.context_mismatch =
+                    context_mismatch(&state.kms, world.audit(), request, error, allowed);
+            }
+            (None, _) => {}
         }
         outcome.result
     }
