@@ -68,6 +68,7 @@ mod macros;
 
 pub mod audit;
 pub mod base64_blob;
+pub mod cli;
 pub mod clock;
 pub mod crypto;
 pub mod env;

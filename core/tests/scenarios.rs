@@ -198,3 +198,21 @@ fn the_aurora_story_reaches_the_terminal_state() {
     });
     assert!(reached);
 }
+
+/// Every request of every story also reads as the AWS CLI command that
+/// makes it.
+#[test]
+fn every_story_request_has_its_cli_command() {
+    for s in builtin::all().unwrap() {
+        let mut run = ScenarioRun::start(&s).unwrap();
+        for r in run.run_to_end() {
+            if let Some(sent) = &r.request {
+                let command = kms_core::cli::aws_command(sent)
+                    .unwrap_or_else(|| panic!("{} step {}: no command", s.id, r.index + 1));
+                let action = sent["Action"].as_str().unwrap();
+                let service = action.split(':').next().unwrap();
+                assert!(command.starts_with(&format!("aws {service} ")), "{command}");
+            }
+        }
+    }
+}

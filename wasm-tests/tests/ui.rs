@@ -468,3 +468,18 @@ async fn the_newest_card_comes_first() {
         .collect();
     assert_eq!(order, ["Step 3", "Step 2", "Step 1"]);
 }
+
+/// Each request is also shown as the AWS CLI command that makes it.
+#[wasm_bindgen_test]
+async fn a_request_reads_as_its_cli_command() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "envelope-encryption", 1).await;
+    let cli = inner_text(&newest(&root), "[data-testid=cli] code");
+    assert!(cli.starts_with("aws kms create-key"), "{cli}");
+    assert!(
+        newest(&root)
+            .query_selector("[data-testid=cli] button")
+            .unwrap()
+            .is_some()
+    );
+}

@@ -155,6 +155,29 @@ pub fn StepCard(
         .actor
         .clone()
         .map(|a| view! { <p class="actor">"As " <code>{a}</code></p> });
+    // The same request as the AWS CLI command that makes it.
+    let cli = r
+        .request
+        .as_ref()
+        .and_then(kms_core::cli::aws_command)
+        .map(|command| {
+            let copied = RwSignal::new(false);
+            let text = command.clone();
+            let copy = move |_| {
+                let text = text.clone();
+                leptos::task::spawn_local(async move {
+                    copied.set(crate::browser::copy(&text).await.is_ok());
+                });
+            };
+            view! {
+                <div class="cli" data-testid="cli">
+                    <code>{command}</code>
+                    <button class="copy" title="Copy the AWS CLI command" on:click=copy>
+                        {move || if copied.get() { "Copied" } else { "Copy" }}
+                    </button>
+                </div>
+            }
+        });
     let request = r.request.as_ref().map(|v| {
         view! { <details class="request"><summary>"Request"</summary><pre>{pretty(v)}</pre></details> }
     });
@@ -220,6 +243,7 @@ pub fn StepCard(
             </header>
             {narration}
             {actor}
+            {cli}
             {request}
             {error}
             {response}
