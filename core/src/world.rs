@@ -347,6 +347,7 @@ impl World {
                     })?
                 }
                 LogEntry::Call { caller, request } => {
+                    observe(&world, Replayed::Sending(caller, request));
                     let outcome = world.call(caller.clone(), request.clone());
                     observe(&world, Replayed::Call(caller, request, outcome));
                 }
@@ -384,6 +385,8 @@ impl World {
 /// the call's outcome costs nothing worth a box.
 #[allow(clippy::large_enum_variant)]
 pub enum Replayed<'a> {
+    /// A call about to be sent (the world is as the call will find it).
+    Sending(&'a Caller, &'a Request),
     /// A call, by whom, and what it gave.
     Call(&'a Caller, &'a Request, Outcome),
     /// The clock moved this many seconds.

@@ -351,3 +351,33 @@ fn a_grant_that_names_the_caller_says_what_kept_it_from_applying() {
         "a grant that applies has nothing in its way"
     );
 }
+
+#[test]
+fn a_put_key_policy_shows_the_policy_it_replaces() {
+    use kms_core::kms::policy_diff::DiffLine;
+    use kms_core::scenario::{ScenarioRun, builtin};
+    let scenario = builtin::get("key-policies").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let results = run.run_to_end();
+    let put = results
+        .iter()
+        .find(|r| {
+            r.request
+                .as_ref()
+                .is_some_and(|q| q["Action"] == "kms:PutKeyPolicy")
+        })
+        .expect("the story replaces a key policy");
+    let change = put.policy_change.as_ref().expect("its change is shown");
+    let added: Vec<&str> = change
+        .lines
+        .iter()
+        .filter_map(|l| match l {
+            DiffLine::Added(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(added.iter().any(|l| l.contains("Deny")), "{added:?}");
+    assert!(change.lines.iter().any(|l| matches!(l, DiffLine::Same(_))));
+    // Other requests have no policy change.
+    assert!(results.iter().filter(|r| r.policy_change.is_some()).count() < results.len());
+}

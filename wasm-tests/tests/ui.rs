@@ -483,3 +483,26 @@ async fn a_request_reads_as_its_cli_command() {
             .is_some()
     );
 }
+
+/// PutKeyPolicy shows the policy it replaces against the new one.
+#[wasm_bindgen_test]
+async fn put_key_policy_shows_what_it_changes() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    let step = kms_core::scenario::builtin::get("key-policies")
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| {
+            s.request
+                .as_ref()
+                .is_some_and(|r| r["Action"] == "kms:PutKeyPolicy")
+        })
+        .unwrap();
+    play(&root, "key-policies", step + 1).await;
+    let card = newest(&root);
+    let added = card
+        .query_selector_all("[data-testid=policy-diff] .added")
+        .unwrap();
+    assert!(added.length() > 0);
+    assert!(inner_text(&card, "[data-testid=policy-diff]").contains("\"Deny\""));
+}

@@ -4,6 +4,7 @@
 use kms_core::clock::{DAY, HOUR, MINUTE};
 use kms_core::ids::{AccountId, Region};
 use kms_core::kms::envelope::Envelope;
+use kms_core::kms::policy_diff::policy_change;
 use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
 use kms_core::scenario::changes::{Change, Interval, Watch, observe_interval};
@@ -84,8 +85,13 @@ impl FreePlay {
         let log = WorldLog::from_json(json)?;
         let mut results = Vec::new();
         let mut watch = Watch::before(log.start);
+        let mut replaced = None;
         let world = World::replay_observed(&log, |world, entry| {
             let index = results.len();
+            if let Replayed::Sending(_, request) = entry {
+                replaced = policy_change(&world.state().kms, request);
+                return;
+            }
             let (interval, changes) = watch.lap(world);
             results.push(match entry {
                 Replayed::Call(caller, request, outcome) => {
@@ -94,9 +100,10 @@ impl FreePlay {
                     let mut card =
                         result_of(index, caller.label(), json, shown, Ok(outcome), world);
                     card.changes = changes;
+                    card.policy_change = replaced.take();
                     card
                 }
-                Replayed::Advance(_) => clock_card(index, interval, changes),
+                _ => clock_card(index, interval, changes),
             });
         })?;
         let mut free = Self::from_world(world);
@@ -117,9 +124,11 @@ impl FreePlay {
         let caller = Caller::parse(actor, Some(via), Region::default());
         let mut watch = Watch::start(&self.world);
         let mut shown = None;
+        let mut replaced = None;
         let outcome = caller.and_then(|caller| {
             let request = Request::from_json(request_json)?;
             shown = Envelope::shows(&request).then(|| request.clone());
+            replaced = policy_change(&self.world.state().kms, &request);
             Ok(self.world.call(caller, request))
         });
         let request = serde_json::from_str(request_json).ok();
@@ -132,6 +141,7 @@ impl FreePlay {
             &self.world,
         );
         result.changes = watch.lap(&self.world).1;
+        result.policy_change = replaced;
         self.results.push(result);
         &self.results[self.results.len() - 1]
     }

@@ -8,6 +8,7 @@ use crate::html::short_id;
 use crate::markdown::Narration;
 use crate::why::{AccountNames, Why};
 use kms_core::World;
+use kms_core::kms::policy_diff::DiffLine;
 use kms_core::scenario::StepResult;
 use kms_core::scenario::changes::{Change, ChangeKind};
 use leptos::prelude::*;
@@ -16,20 +17,30 @@ use leptos::prelude::*;
 const MAX_EVENTS_SHOWN: usize = 20;
 
 /// A request or response body, pretty, with each embedded policy document
-/// (a JSON string under `Policy`) shown as the JSON it holds.
+/// (a JSON string under `Policy`, `PolicyDocument`, ...) shown as the JSON
+/// it holds, at any depth.
 pub fn pretty(value: &serde_json::Value) -> String {
-    let mut value = value.clone();
-    if let serde_json::Value::Object(map) = &mut value {
-        for (name, field) in map.iter_mut() {
-            let policy = name == "Policy" || name.ends_with("PolicyDocument");
-            if let (true, serde_json::Value::String(text)) = (policy, &*field)
-                && let Ok(parsed @ serde_json::Value::Object(_)) =
-                    serde_json::from_str::<serde_json::Value>(text)
-            {
-                *field = parsed;
+    fn unfold(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, field) in map.iter_mut() {
+                    let policy = name == "Policy" || name.ends_with("PolicyDocument");
+                    if let (true, serde_json::Value::String(text)) = (policy, &*field)
+                        && let Ok(parsed @ serde_json::Value::Object(_)) =
+                            serde_json::from_str::<serde_json::Value>(text)
+                    {
+                        *field = parsed;
+                    } else {
+                        unfold(field);
+                    }
+                }
             }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(unfold),
+            _ => {}
         }
     }
+    let mut value = value.clone();
+    unfold(&mut value);
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
@@ -128,6 +139,51 @@ fn events_view(events: Vec<EventLine>, dropped: u64) -> impl IntoView {
     view! { <ul class="interval-events">{items}{more}</ul> }
 }
 
+/// Lines of context kept around each change of a diff.
+const DIFF_CONTEXT: usize = 2;
+
+/// A diff's lines as (class, text): every change, with [`DIFF_CONTEXT`]
+/// lines around it; longer unchanged runs fold into one "⋯ N unchanged lines".
+fn folded(lines: Vec<DiffLine>) -> Vec<(&'static str, String)> {
+    let changed: Vec<bool> = lines
+        .iter()
+        .map(|l| !matches!(l, DiffLine::Same(_)))
+        .collect();
+    let near = |i: usize| {
+        let from = i.saturating_sub(DIFF_CONTEXT);
+        let to = (i + DIFF_CONTEXT + 1).min(changed.len());
+        changed[from..to].iter().any(|c| *c)
+    };
+    let mut shown: Vec<(&'static str, String)> = Vec::new();
+    let mut folded = 0;
+    for (i, line) in lines.into_iter().enumerate() {
+        if !near(i) {
+            folded += 1;
+            continue;
+        }
+        if folded > 0 {
+            shown.push(("fold", format!("  ⋯ {folded} unchanged lines")));
+            folded = 0;
+        }
+        shown.push(match line {
+            DiffLine::Same(t) => ("same", format!("  {t}")),
+            DiffLine::Removed(t) => ("removed", format!("- {t}")),
+            DiffLine::Added(t) => ("added", format!("+ {t}")),
+        });
+    }
+    if folded > 0 {
+        shown.push(("fold", format!("  ⋯ {folded} unchanged lines")));
+    }
+    shown
+}
+
+fn diff_lines(lines: Vec<DiffLine>) -> impl IntoView {
+    folded(lines)
+        .into_iter()
+        .map(|(class, text)| view! { <span class=class>{text}</span> })
+        .collect_view()
+}
+
 /// A played step: narration, request, result, what changed, the envelope,
 /// the expectation, and why.
 #[component]
@@ -210,6 +266,15 @@ pub fn StepCard(
             </div>
         }
     });
+    let policy_change = r.policy_change.clone().map(|c| {
+        let lines = diff_lines(c.lines);
+        view! {
+            <details class="policy-diff" open data-testid="policy-diff">
+                <summary>{format!("Key policy of {}: the policy replaced (−) against the new one (+)", short_id(&c.key_arn))}</summary>
+                <pre>{lines}</pre>
+            </details>
+        }
+    });
     let envelope = r
         .envelope
         .clone()
@@ -245,6 +310,7 @@ pub fn StepCard(
             {actor}
             {cli}
             {request}
+            {policy_change}
             {error}
             {response}
             {interval}
@@ -255,5 +321,47 @@ pub fn StepCard(
             {failures}
             {whys}
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_keeps_its_changes_and_folds_long_unchanged_runs() {
+        let same = |t: &str| DiffLine::Same(t.into());
+        let lines = vec![
+            same("1"),
+            same("2"),
+            same("3"),
+            same("4"),
+            DiffLine::Removed("old".into()),
+            DiffLine::Added("new".into()),
+            same("5"),
+            same("6"),
+            same("7"),
+        ];
+        let shown: Vec<String> = folded(lines).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            shown,
+            [
+                "  ⋯ 2 unchanged lines",
+                "  3",
+                "  4",
+                "- old",
+                "+ new",
+                "  5",
+                "  6",
+                "  ⋯ 1 unchanged lines"
+            ]
+        );
+    }
+
+    #[test]
+    fn embedded_policies_are_shown_as_json() {
+        let request = serde_json::json!({"Action": "kms:PutKeyPolicy", "Parameters": {"KeyId": "k", "Policy": "{\"Version\":\"2012-10-17\"}"}});
+        let shown = pretty(&request);
+        assert!(shown.contains("\"Policy\": {\n"), "{shown}");
     }
 }

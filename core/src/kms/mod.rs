@@ -18,6 +18,7 @@ pub mod handle;
 pub mod integrity;
 pub mod key;
 pub mod ops;
+pub mod policy_diff;
 pub mod policy_text;
 pub mod state;
 pub mod timer;

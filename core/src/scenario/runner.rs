@@ -7,6 +7,7 @@ use super::step::StepResult;
 use crate::error::KmsError;
 use crate::ids::{AccountId, KeyId, Region};
 use crate::kms::envelope::Envelope;
+use crate::kms::policy_diff::policy_change;
 use crate::principal::Caller;
 use crate::request::Request;
 use crate::world::{World, WorldConfig};
@@ -248,6 +249,7 @@ impl ScenarioRun {
             }
         };
         let shown = Envelope::shows(&request).then(|| request.clone());
+        result.policy_change = policy_change(&self.world.state().kms, &request);
         let outcome = self.world.call(caller, request);
         let answer = result.take_outcome(shown.as_ref(), outcome, &self.world);
         let expect = step.expect.clone().unwrap_or_default();

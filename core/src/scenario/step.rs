@@ -6,6 +6,7 @@ use super::changes::{Change, Interval};
 use crate::error::KmsError;
 use crate::kms::envelope::Envelope;
 use crate::kms::integrity::{ContextMismatch, context_mismatch};
+use crate::kms::policy_diff::PolicyChange;
 use crate::policy::Authorization;
 use crate::request::{Request, Response};
 use crate::world::Outcome;
@@ -48,6 +49,9 @@ pub struct StepResult {
     /// A Decrypt allowed by policy that failed the integrity check: the
     /// context it gave beside the one the blob was bound to.
     pub context_mismatch: Option<ContextMismatch>,
+    /// A PutKeyPolicy: the policy it replaces against the new one (read
+    /// before the call; shown whether the call succeeds or not).
+    pub policy_change: Option<PolicyChange>,
     /// A clock step: the interval and the events recorded in it.
     pub interval: Option<Interval>,
     /// What the step changed (key states, cluster statuses, ...).
@@ -71,6 +75,7 @@ impl StepResult {
             failures: Vec::new(),
             envelope: None,
             context_mismatch: None,
+            policy_change: None,
             interval: None,
             changes: Vec::new(),
         }
