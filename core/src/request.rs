@@ -101,6 +101,29 @@ macro_rules! define_requests {
 kms_table!([] iam_table rds_table ssm_table define_requests);
 
 impl Request {
+    /// The family the console files `action` under: KMS's keys, crypto,
+    /// key policies, grants, aliases and rotation, then each other service.
+    pub fn family(action: &str) -> &'static str {
+        let Some((service, operation)) = action.split_once(':') else {
+            return "Other";
+        };
+        match service {
+            "kms" => match operation {
+                "Encrypt" | "Decrypt" | "ReEncrypt" | "GenerateRandom" => "KMS: cryptography",
+                o if o.starts_with("GenerateDataKey") => "KMS: cryptography",
+                o if o.contains("KeyPolic") => "KMS: key policies",
+                o if o.contains("Grant") => "KMS: grants",
+                o if o.contains("Alias") => "KMS: aliases",
+                o if o.contains("Rotat") => "KMS: rotation",
+                _ => "KMS: keys",
+            },
+            "rds" | "rds-data" => "RDS",
+            "ssm" => "SSM Parameter Store",
+            "iam" | "sts" => "IAM and STS",
+            _ => "Other",
+        }
+    }
+
     /// "The CloudTrail log entry for a Decrypt operation always includes the
     /// encryptionAlgorithm in the requestParameters even if the encryption
     /// algorithm wasn't specified in the request" (KMS developer guide,

@@ -381,3 +381,20 @@ fn a_put_key_policy_shows_the_policy_it_replaces() {
     // Other requests have no policy change.
     assert!(results.iter().filter(|r| r.policy_change.is_some()).count() < results.len());
 }
+
+#[test]
+fn every_action_has_a_family_for_the_console() {
+    use kms_core::Request;
+    for action in Request::ACTIONS {
+        assert_ne!(Request::family(action), "Other", "{action}");
+    }
+    assert_eq!(
+        Request::family("kms:GenerateDataKeyWithoutPlaintext"),
+        "KMS: cryptography"
+    );
+    assert_eq!(Request::family("kms:PutKeyPolicy"), "KMS: key policies");
+    assert_eq!(Request::family("kms:ListRetirableGrants"), "KMS: grants");
+    assert_eq!(Request::family("kms:RotateKeyOnDemand"), "KMS: rotation");
+    assert_eq!(Request::family("kms:DisableKey"), "KMS: keys");
+    assert_eq!(Request::family("rds-data:ExecuteStatement"), "RDS");
+}

@@ -169,9 +169,24 @@ pub fn ConsoleView(
     /// The console's inputs.
     console: Console,
 ) -> impl IntoView {
-    let options = Request::ACTIONS
-        .iter()
-        .map(|a| view! { <option value=*a>{*a}</option> })
+    // Grouped by family, in the order the families first appear.
+    let mut families: Vec<&'static str> = Vec::new();
+    for action in Request::ACTIONS {
+        let family = Request::family(action);
+        if !families.contains(&family) {
+            families.push(family);
+        }
+    }
+    let options = families
+        .into_iter()
+        .map(|family| {
+            let actions = Request::ACTIONS
+                .iter()
+                .filter(|a| Request::family(a) == family)
+                .map(|a| view! { <option value=*a>{*a}</option> })
+                .collect_view();
+            view! { <optgroup label=family>{actions}</optgroup> }
+        })
         .collect_view();
     let current_action = move || {
         serde_json::from_str::<Value>(&console.request.get())

@@ -15,6 +15,43 @@ use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
 pub const ACCOUNTS: [(&str, &str); 2] =
     [("111122223333", "production"), ("444455556666", "staging")];
 
+/// Who works in a fresh world, as the requests that create them (sent by
+/// each account's root): in production an administrator (`admin`, allowed
+/// everything by IAM) and the application's role (`app`, allowed to use
+/// KMS keys, not to manage them); in staging a deployment role
+/// (`staging-deploy`, allowed RDS only: using production's keys needs both
+/// sides). None of them is named in any key policy yet.
+pub const PEOPLE: [(&str, &str); 7] = [
+    (
+        "111122223333",
+        r#"{"Action": "iam:CreateUser", "Parameters": {"UserName": "admin"}}"#,
+    ),
+    (
+        "111122223333",
+        r#"{"Action": "iam:PutUserPolicy", "Parameters": {"UserName": "admin", "PolicyName": "AdministratorAccess", "PolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}}"#,
+    ),
+    (
+        "111122223333",
+        r#"{"Action": "iam:CreateRole", "Parameters": {"RoleName": "app", "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"sts:AssumeRole\"}]}"}}"#,
+    ),
+    (
+        "111122223333",
+        r#"{"Action": "iam:PutRolePolicy", "Parameters": {"RoleName": "app", "PolicyName": "use-kms-keys", "PolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],\"Resource\":\"*\"}]}"}}"#,
+    ),
+    (
+        "444455556666",
+        r#"{"Action": "iam:CreateRole", "Parameters": {"RoleName": "staging-deploy", "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"sts:AssumeRole\"}]}"}}"#,
+    ),
+    (
+        "444455556666",
+        r#"{"Action": "iam:PutRolePolicy", "Parameters": {"RoleName": "staging-deploy", "PolicyName": "rds", "PolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"rds:*\",\"rds-data:*\"],\"Resource\":\"*\"}]}"}}"#,
+    ),
+    (
+        "444455556666",
+        r#"{"Action": "iam:CreateUser", "Parameters": {"UserName": "dev"}}"#,
+    ),
+];
+
 /// The clock buttons: label and seconds (`None`: until the next scheduled event).
 pub const CLOCK_STEPS: [(&str, Option<u64>); 6] = [
     ("+1 min", Some(MINUTE)),
@@ -38,7 +75,9 @@ pub struct FreePlay {
 }
 
 impl FreePlay {
-    /// A fresh world with the production and staging accounts.
+    /// A fresh world with the production and staging accounts and the
+    /// people who work in them (see [`PEOPLE`]), created by ordinary
+    /// requests: their cards come first, and a link replays them.
     pub fn fresh(seed: [u8; 32]) -> Self {
         let mut world = World::new(WorldConfig::from_seed(seed));
         for (id, name) in ACCOUNTS {
@@ -46,7 +85,11 @@ impl FreePlay {
                 let _ = world.add_account(account, name);
             }
         }
-        Self::from_world(world)
+        let mut free = Self::from_world(world);
+        for (account, request) in PEOPLE {
+            free.send(&format!("arn:aws:iam::{account}:root"), "", request);
+        }
+        free
     }
 
     /// Continues from a world (a story left at some step).
@@ -179,4 +222,30 @@ fn result_of(
         Err(e) => result.error = Some(e),
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_world_has_its_people_made_by_ordinary_requests() {
+        let free = FreePlay::fresh([3; 32]);
+        assert_eq!(free.results.len(), PEOPLE.len());
+        for r in &free.results {
+            assert!(r.error.is_none(), "{:?}: {:?}", r.request, r.error);
+        }
+        let iam = &free.world.state().iam;
+        let account = |id: &str| &iam.accounts[&AccountId::parse(id).unwrap()];
+        let production = account("111122223333");
+        assert!(production.users.contains_key("admin"));
+        assert!(production.roles.contains_key("app"));
+        let staging = account("444455556666");
+        assert!(staging.roles.contains_key("staging-deploy"));
+        assert!(staging.users.contains_key("dev"));
+        // The same world comes back from its log, cards included.
+        let again = FreePlay::restore(&free.world.export_json()).unwrap();
+        assert_eq!(again.results.len(), free.results.len());
+        assert_eq!(again.world.state().iam, free.world.state().iam);
+    }
 }
