@@ -93,6 +93,17 @@ pub fn request_text(action: &str, fill: &Fill) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
+/// The parameter typed as text in the form and sent as base64.
+pub const TEXT_FIELD: &str = "Plaintext";
+
+/// Base64 that holds printable UTF-8, as that text.
+fn as_text(base64: &str) -> Option<String> {
+    let bytes = kms_core::base64_blob::decode(base64)?;
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|t| t.chars().all(|c| !c.is_control() || c == '\n'))
+}
+
 /// The form's fields: each parameter and its value as the input shows it.
 pub fn fields(request: &str) -> Option<Vec<(String, String)>> {
     let value: Value = serde_json::from_str(request).ok()?;
@@ -102,6 +113,8 @@ pub fn fields(request: &str) -> Option<Vec<(String, String)>> {
             .iter()
             .map(|(k, v)| {
                 let shown = match v {
+                    // A plaintext is typed as text; the form does the base64.
+                    Value::String(s) if k == TEXT_FIELD => as_text(s).unwrap_or_else(|| s.clone()),
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
@@ -117,6 +130,7 @@ pub fn set_field(request: &str, name: &str, input: &str) -> Option<String> {
     let mut value: Value = serde_json::from_str(request).ok()?;
     let parameters: &mut Map<String, Value> = value.get_mut("Parameters")?.as_object_mut()?;
     let new = match parameters.get(name) {
+        _ if name == TEXT_FIELD => Value::String(kms_core::base64_blob::encode(input.as_bytes())),
         Some(Value::String(_)) | None => Value::String(input.to_string()),
         Some(_) => serde_json::from_str(input).unwrap_or_else(|_| Value::String(input.to_string())),
     };
@@ -209,7 +223,7 @@ pub fn ConsoleView(
                 let field = name.clone();
                 view! {
                     <label class="field">
-                        <span>{name.clone()}</span>
+                        <span>{if name == TEXT_FIELD { format!("{name} (text; sent as base64)") } else { name.clone() }}</span>
                         <input data-testid=format!("field-{name}") prop:value=value spellcheck="false"
                             on:change=move |ev| {
                                 let input = event_target_value(&ev);
@@ -288,5 +302,28 @@ mod tests {
         assert_eq!(value["Parameters"]["PendingWindowInDays"], 30);
         assert_eq!(value["Parameters"]["KeyId"], "alias/other");
         assert!(fields("{not json").is_none());
+    }
+
+    #[test]
+    fn a_plaintext_is_typed_as_text_and_sent_as_base64() {
+        let text = request_text("kms:Encrypt", &Fill::default());
+        let shown = fields(&text).unwrap();
+        let plaintext = shown.iter().find(|(k, _)| k == TEXT_FIELD).unwrap();
+        assert_eq!(
+            plaintext.1, "hello, world",
+            "the template's base64, read as text"
+        );
+        let text = set_field(&text, TEXT_FIELD, "my secret").unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["Parameters"]["Plaintext"], "bXkgc2VjcmV0");
+        assert_eq!(
+            fields(&text)
+                .unwrap()
+                .iter()
+                .find(|(k, _)| k == TEXT_FIELD)
+                .unwrap()
+                .1,
+            "my secret"
+        );
     }
 }
