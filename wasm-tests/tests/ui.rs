@@ -549,3 +549,110 @@ async fn free_play_has_people_and_a_grouped_picker() {
         assert!(labels.iter().any(|l| l == family), "{family} in {labels:?}");
     }
 }
+
+fn click_in(scope: &web_sys::Element, id: &str) {
+    scope
+        .query_selector(&format!("[data-testid={id}]"))
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+}
+
+/// The application's side of envelope encryption, in a story: encrypt your
+/// own text with the data key, see the stored pair, get the data key back
+/// through Decrypt (in a copy of the story's world) and open the data.
+#[wasm_bindgen_test]
+async fn a_learner_finishes_the_envelope_loop_in_a_story() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "envelope-encryption", 3).await;
+    let before = root
+        .query_selector_all("[data-testid=step-result]")
+        .unwrap()
+        .length();
+    let card = newest(&root);
+    let input: web_sys::HtmlInputElement = card
+        .query_selector("[data-testid=local-text]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    input.set_value("my own secret");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    click_in(&card, "local-encrypt");
+    settle().await;
+    let stored = inner_text(&card, "[data-testid=local-stored]");
+    assert!(
+        !stored.contains("my own secret"),
+        "only ciphertext is stored"
+    );
+    click_in(&card, "local-decrypt");
+    settle().await;
+    let result = inner_text(&card, "[data-testid=local-result]");
+    assert!(result.contains("my own secret"), "{result}");
+    assert_eq!(
+        root.query_selector_all("[data-testid=step-result]")
+            .unwrap()
+            .length(),
+        before,
+        "the story did not change"
+    );
+}
+
+/// In free play the Decrypt is a real call: a new card, and after
+/// DisableKey the data stays sealed.
+#[wasm_bindgen_test]
+async fn in_free_play_the_envelope_loop_decrypts_for_real() {
+    use kms_wasm_tests::choose;
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "free-play");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    choose(&root, "operation", "kms:GenerateDataKey");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    let cards = || {
+        root.query_selector_all("[data-testid=step-result]")
+            .unwrap()
+            .length()
+    };
+    let before = cards();
+    let lo = root
+        .query_selector("[data-testid=local-loop]")
+        .unwrap()
+        .unwrap();
+    click_in(&lo, "local-encrypt");
+    settle().await;
+    click_in(&lo, "local-decrypt");
+    settle().await;
+    let lo = root
+        .query_selector("[data-testid=local-loop]")
+        .unwrap()
+        .unwrap();
+    assert!(inner_text(&lo, "[data-testid=local-result]").contains("Alice, Bob, Charlie"));
+    assert_eq!(cards(), before + 1, "the Decrypt is a card of its own");
+
+    choose(&root, "operation", "kms:DisableKey");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    let lo = root
+        .query_selector("[data-testid=local-loop]")
+        .unwrap()
+        .unwrap();
+    click_in(&lo, "local-decrypt");
+    settle().await;
+    let lo = root
+        .query_selector("[data-testid=local-loop]")
+        .unwrap()
+        .unwrap();
+    let result = inner_text(&lo, "[data-testid=local-result]");
+    assert!(result.contains("DisabledException"), "{result}");
+}

@@ -1,6 +1,7 @@
 use crate::audit::AuditPanel;
 use crate::browser;
 use crate::console::{Console, ConsoleView};
+use crate::envelope::DecryptDataKey;
 use crate::free::{CLOCK_STEPS, FreePlay};
 use crate::markdown::Narration;
 use crate::session::Session;
@@ -10,7 +11,12 @@ use crate::story::{Origin, Story};
 use crate::why::AccountNames;
 use crate::world_view::WorldPanel;
 use kms_core::World;
+use kms_core::crypto::context::EncryptionContext;
+use kms_core::ids::Region;
+use kms_core::kms::api::DecryptRequest;
 use kms_core::scenario::{StepResult, builtin};
+use kms_core::secret::SecretBytes;
+use kms_core::{Caller, KmsError, Request, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -287,6 +293,74 @@ impl Cards {
         }
     }
 
+    /// How a card gets a stored data key back through KMS's Decrypt, as the
+    /// card's caller (`actor`, "arn" or "arn via service"): in free play a
+    /// real call (a new card, a new event); in a story, a call in a copy
+    /// of the story's world, which leaves the story as it is.
+    fn decrypt(self, actor: Option<String>) -> Option<(DecryptDataKey, &'static str)> {
+        let actor = actor?;
+        let (arn, via) = match actor.split_once(" via ") {
+            Some((arn, via)) => (arn.to_string(), via.to_string()),
+            None => (actor, String::new()),
+        };
+        let failed = |e: &KmsError| format!("{}: {}", e.name(), e.message());
+        let request = |blob: Vec<u8>, context: EncryptionContext| {
+            Request::Decrypt(DecryptRequest {
+                ciphertext_blob: blob,
+                encryption_context: Some(context),
+                ..Default::default()
+            })
+        };
+        match self {
+            Cards::Story(story) => Some((
+                Callback::new(move |(blob, context): (Vec<u8>, EncryptionContext)| {
+                    let (mut world, region) = story
+                        .with_untracked(|s| {
+                            let s = s.as_ref()?;
+                            let region = s
+                                .scenario()
+                                .region
+                                .as_deref()
+                                .and_then(|r| Region::parse(r).ok());
+                            Some((s.run().world().clone(), region.unwrap_or_default()))
+                        })
+                        .ok_or("the story is closed")?;
+                    let caller = Caller::parse(&arn, Some(&via), region).map_err(|e| failed(&e))?;
+                    match world.call(caller, request(blob, context)).result {
+                        Ok(Response::Decrypt(d)) => Ok(d.plaintext),
+                        Ok(_) => Err(String::from("Decrypt answered something else")),
+                        Err(e) => Err(failed(&e)),
+                    }
+                }),
+                "The Decrypt runs in a copy of the story's world, as this step's caller: the story does not change.",
+            )),
+            Cards::Free(free) => Some((
+                Callback::new(move |(blob, context): (Vec<u8>, EncryptionContext)| {
+                    let json = kms_core::json::to_value(&request(blob, context))
+                        .map_err(|e| e.to_string())?
+                        .to_string();
+                    let answer = free.try_update(|f| {
+                        let f = f.as_mut()?;
+                        let r = f.send(&arn, &via, &json);
+                        Some(match (&r.error, &r.response) {
+                            (Some(e), _) => Err(failed(e)),
+                            (None, Some(body)) => body["Plaintext"]
+                                .as_str()
+                                .and_then(kms_core::base64_blob::decode)
+                                .map(SecretBytes::new)
+                                .ok_or_else(|| String::from("Decrypt answered no plaintext")),
+                            (None, None) => Err(String::from("Decrypt answered nothing")),
+                        })
+                    });
+                    answer
+                        .flatten()
+                        .unwrap_or_else(|| Err(String::from("free play is closed")))
+                }),
+                "The Decrypt is a real call in this world, as this step's caller: it is a new card and a new event in the audit trail.",
+            )),
+        }
+    }
+
     /// "Next:" after the card of step `index` if it is the newest (or
     /// before any card, `usize::MAX`): stories only.
     fn upcoming(self, index: usize) -> Option<String> {
@@ -332,7 +406,10 @@ fn cards(source: Cards) -> impl IntoView {
                 Some((result, account_names(world), events))
             })
             .flatten();
-        let card = built.map(|(result, names, events)| card_view(result, story, names, events));
+        let card = built.map(|(result, names, events)| {
+            let decrypt = source.decrypt(result.actor.clone());
+            card_view(result, story, names, events, decrypt)
+        });
         view! { {card} {move || upcoming(index)} }
     };
     view! {
@@ -349,8 +426,9 @@ fn card_view(
     story: bool,
     names: AccountNames,
     events: Vec<EventLine>,
+    decrypt: Option<(DecryptDataKey, &'static str)>,
 ) -> AnyView {
-    view! { <StepCard result story names events/> }.into_any()
+    view! { <StepCard result story names events decrypt/> }.into_any()
 }
 
 fn story_view(session: Session) -> impl IntoView {

@@ -7,8 +7,10 @@
 
 use crate::html::{hex, short_id};
 use kms_core::crypto::context::EncryptionContext;
+use kms_core::crypto::data::DataCipher;
 use kms_core::kms::envelope::{Envelope, EnvelopeCall};
 use kms_core::kms::integrity::ContextMismatch;
+use kms_core::secret::SecretBytes;
 use leptos::prelude::*;
 
 fn context(c: &EncryptionContext) -> String {
@@ -210,6 +212,88 @@ pub fn IntegrityView(mismatch: ContextMismatch) -> impl IntoView {
             </table>
             <p class="note" data-testid="bound-source">{source}</p>
             <p class="note" data-testid="aws-never-tells">"AWS itself never tells you which context was expected: the error is the same InvalidCiphertextException as for a corrupt blob. Look it up in CloudTrail, as here, or in your own code."</p>
+        </div>
+    }
+}
+
+/// Asks KMS to decrypt a stored data key (its blob and the context it was
+/// bound to); answers the plaintext data key, or the AWS error as text.
+pub type DecryptDataKey = Callback<(Vec<u8>, EncryptionContext), Result<SecretBytes, String>>;
+
+/// The application's side of envelope encryption, to try: encrypt your own
+/// text locally with the plaintext data key, see the pair an application
+/// stores (encrypted data + encrypted data key), then get the data key back
+/// through KMS's Decrypt and open the data with it.
+#[component]
+pub fn LocalEnvelope(
+    envelope: Envelope,
+    decrypt: DecryptDataKey,
+    note: &'static str,
+) -> impl IntoView {
+    let data_key = envelope.plaintext.clone();
+    let blob = envelope.blob.clone();
+    let context = envelope.context.clone();
+    let text = RwSignal::new(String::from("Alice, Bob, Charlie"));
+    let sealed = RwSignal::new(None::<Vec<u8>>);
+    let opened = RwSignal::new(None::<Result<String, String>>);
+    let encrypt = move |_| {
+        let Some(key) = &data_key else { return };
+        let mut iv = [0u8; 12];
+        if getrandom::fill(&mut iv).is_err() {
+            return;
+        }
+        if let Ok(cipher) = DataCipher::new(key) {
+            sealed.set(Some(cipher.seal(iv, b"", text.get_untracked().as_bytes())));
+            opened.set(None);
+        }
+    };
+    let decrypt_back = move |_| {
+        let Some(data) = sealed.get_untracked() else {
+            return;
+        };
+        let result = decrypt
+            .run((blob.clone(), context.clone()))
+            .and_then(|key| {
+                let cipher = DataCipher::new(&key).map_err(|e| format!("{e:?}"))?;
+                let plain = cipher
+                    .open(b"", &data)
+                    .map_err(|_| String::from("the data did not open with that key"))?;
+                Ok(String::from_utf8_lossy(plain.expose()).into_owned())
+            });
+        opened.set(Some(result));
+    };
+    let blob_len = envelope.blob.len();
+    let stored = move || {
+        sealed.get().map(|data| {
+            view! {
+                <div class="stored" data-testid="local-stored">
+                    <p class="label">"What your application stores, side by side (the plaintext data key is dropped):"</p>
+                    <p>"Encrypted data (IV, ciphertext, tag): " <code class="wrap">{kms_core::base64_blob::encode(&data)}</code></p>
+                    <p>{format!("Encrypted data key: the CiphertextBlob above ({blob_len} bytes).")}</p>
+                </div>
+            }
+        })
+    };
+    let result = move || {
+        opened.get().map(|r| match r {
+            Ok(text) => view! { <p class="ok" data-testid="local-result">{format!("KMS returned the data key, and your data opens: \u{201c}{text}\u{201d}")}</p> },
+            Err(e) => view! { <p class="bad" data-testid="local-result">{format!("Decrypt failed, so the data stays sealed: {e}")}</p> },
+        })
+    };
+    view! {
+        <div class="local-loop" data-testid="local-loop">
+            <p class="label">"Try the application's side"</p>
+            <div class="local-form">
+                <input aria-label="Your data" data-testid="local-text" prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))/>
+                <button data-testid="local-encrypt" on:click=encrypt>"Encrypt locally with the data key"</button>
+            </div>
+            {stored}
+            <button data-testid="local-decrypt" disabled=move || sealed.with(Option::is_none) on:click=decrypt_back>
+                "Decrypt the data key through KMS, then the data"
+            </button>
+            {result}
+            <p class="note">{note}</p>
         </div>
     }
 }

@@ -3,11 +3,12 @@
 //! played; later steps add cards beside it (see [`crate::app`]'s keyed
 //! list), so what a learner opened stays open.
 
-use crate::envelope::{EnvelopeView, IntegrityView};
+use crate::envelope::{DecryptDataKey, EnvelopeView, IntegrityView, LocalEnvelope};
 use crate::html::short_id;
 use crate::markdown::Narration;
 use crate::why::{AccountNames, Why};
 use kms_core::World;
+use kms_core::kms::envelope::EnvelopeCall;
 use kms_core::kms::policy_diff::DiffLine;
 use kms_core::scenario::StepResult;
 use kms_core::scenario::changes::{Change, ChangeKind};
@@ -192,6 +193,9 @@ pub fn StepCard(
     story: bool,
     names: AccountNames,
     events: Vec<EventLine>,
+    /// How the card's "try the application's side" gets a data key back
+    /// through Decrypt, and what it says about it.
+    decrypt: Option<(DecryptDataKey, &'static str)>,
 ) -> impl IntoView {
     let r = result;
     // Console results have no story expectation to compare with.
@@ -275,6 +279,12 @@ pub fn StepCard(
             </details>
         }
     });
+    let local = r
+        .envelope
+        .clone()
+        .filter(|e| e.call == EnvelopeCall::GenerateDataKey && e.plaintext.is_some())
+        .zip(decrypt)
+        .map(|(envelope, (decrypt, note))| view! { <LocalEnvelope envelope decrypt note/> });
     let envelope = r
         .envelope
         .clone()
@@ -317,6 +327,7 @@ pub fn StepCard(
             {changes}
             {integrity}
             {envelope}
+            {local}
             {expected}
             {failures}
             {whys}
