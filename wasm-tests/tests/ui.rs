@@ -656,3 +656,28 @@ async fn in_free_play_the_envelope_loop_decrypts_for_real() {
     let result = inner_text(&lo, "[data-testid=local-result]");
     assert!(result.contains("DisabledException"), "{result}");
 }
+
+/// Undo in free play removes the newest card and what it did.
+#[wasm_bindgen_test]
+async fn free_play_undoes_the_newest_card() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    click(&root, "free-play");
+    settle().await;
+    let cards = || {
+        root.query_selector_all("[data-testid=step-result]")
+            .unwrap()
+            .length()
+    };
+    let before = cards();
+    click(&root, "clock-1");
+    settle().await;
+    assert_eq!(text_of(&root, "clock"), "2026-01-05T09:10:00Z");
+    click(&root, "undo");
+    settle().await;
+    assert_eq!(cards(), before);
+    assert_eq!(
+        text_of(&root, "clock"),
+        "2026-01-05T09:00:00Z",
+        "the clock went back"
+    );
+}

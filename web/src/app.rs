@@ -537,6 +537,9 @@ fn free_view(session: Session, console: Console) -> impl IntoView {
             <div class="controls" role="toolbar" aria-label="Virtual clock">
                 <span class="progress">"Clock:"</span>
                 {clock}
+                <button data-testid="undo" title="Undo the newest card exactly: the world is replayed without it"
+                    disabled=move || free.with(|f| f.as_ref().is_none_or(|f| f.results.is_empty()))
+                    on:click=move |_| free.update(|f| if let Some(f) = f { f.undo() })>"↶ Undo"</button>
                 {notice}
             </div>
             <ConsoleView session console/>

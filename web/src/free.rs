@@ -8,7 +8,7 @@ use kms_core::kms::policy_diff::policy_change;
 use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
 use kms_core::scenario::changes::{Change, Interval, Watch, observe_interval};
-use kms_core::world::{Replayed, WorldLog};
+use kms_core::world::{LogEntry, Replayed, WorldLog};
 use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
 
 /// The accounts of a fresh world.
@@ -72,6 +72,11 @@ pub struct FreePlay {
     pub notice: Option<String>,
     /// Which free-play world this is on screen (see [`crate::story::next_serial`]).
     pub serial: u64,
+    /// The world's log length before the first card, and after each card:
+    /// how far undo goes back (a card refused before reaching the world,
+    /// bad JSON for one, added nothing to the log).
+    base: usize,
+    marks: Vec<usize>,
 }
 
 impl FreePlay {
@@ -95,11 +100,45 @@ impl FreePlay {
     /// Continues from a world (a story left at some step).
     pub fn from_world(world: World) -> Self {
         Self {
+            base: world.log().len(),
             world,
             results: Vec::new(),
             notice: None,
             serial: crate::story::next_serial(),
+            marks: Vec::new(),
         }
+    }
+
+    /// Adds a card for what just happened to the world.
+    fn push(&mut self, card: StepResult) {
+        self.results.push(card);
+        self.marks.push(self.world.log().len());
+    }
+
+    /// Undoes the newest card exactly: the world is replayed from its seed
+    /// without what that card did. Says why when it cannot.
+    pub fn undo(&mut self) {
+        if self.results.is_empty() {
+            return;
+        }
+        let target = match self.marks.len() {
+            0 | 1 => self.base,
+            n => self.marks[n - 2],
+        };
+        if self.world.log().len() > target {
+            let mut log = self.world.export_log();
+            log.entries.truncate(target);
+            match World::replay(&log) {
+                Ok(world) => self.world = world,
+                Err(e) => {
+                    self.notice = Some(format!("Undo failed: {}", e.message()));
+                    return;
+                }
+            }
+        }
+        self.results.pop();
+        self.marks.pop();
+        self.notice = None;
     }
 
     /// Moves the clock, and adds a card saying what happened meanwhile
@@ -111,8 +150,7 @@ impl FreePlay {
         });
         self.notice = match moved {
             Ok(true) => {
-                self.results
-                    .push(clock_card(self.results.len(), interval, changes));
+                self.push(clock_card(self.results.len(), interval, changes));
                 None
             }
             Ok(false) => Some("Nothing is scheduled.".into()),
@@ -127,6 +165,7 @@ impl FreePlay {
     pub fn restore(json: &str) -> Result<Self, KmsError> {
         let log = WorldLog::from_json(json)?;
         let mut results = Vec::new();
+        let mut marks = Vec::new();
         let mut watch = Watch::before(log.start);
         let mut replaced = None;
         let world = World::replay_observed(&log, |world, entry| {
@@ -148,9 +187,16 @@ impl FreePlay {
                 }
                 _ => clock_card(index, interval, changes),
             });
+            marks.push(world.log().len());
         })?;
         let mut free = Self::from_world(world);
+        free.base = log
+            .entries
+            .iter()
+            .take_while(|e| matches!(e, LogEntry::AddAccount { .. }))
+            .count();
         free.results = results;
+        free.marks = marks;
         if log.core_version != kms_core::VERSION {
             free.notice = Some(format!(
                 "Made with core {}, replayed with core {}.",
@@ -185,7 +231,7 @@ impl FreePlay {
         );
         result.changes = watch.lap(&self.world).1;
         result.policy_change = replaced;
-        self.results.push(result);
+        self.push(result);
         &self.results[self.results.len() - 1]
     }
 }
@@ -247,5 +293,41 @@ mod tests {
         let again = FreePlay::restore(&free.world.export_json()).unwrap();
         assert_eq!(again.results.len(), free.results.len());
         assert_eq!(again.world.state().iam, free.world.state().iam);
+    }
+
+    #[test]
+    fn undo_is_exact_and_goes_back_one_card_at_a_time() {
+        let mut free = FreePlay::fresh([4; 32]);
+        let root = "arn:aws:iam::111122223333:root";
+        let before = free.world.export_json();
+        free.send(root, "", r#"{"Action": "kms:CreateKey", "Parameters": {}}"#);
+        free.send(root, "", "{not json");
+        free.advance(Some(600));
+        assert_eq!(free.results.len(), PEOPLE.len() + 3);
+        free.undo();
+        free.undo();
+        assert_eq!(
+            free.results.len(),
+            PEOPLE.len() + 1,
+            "the bad request's card goes too"
+        );
+        assert!(free.world.export_json() != before, "the key is still there");
+        free.undo();
+        assert_eq!(
+            free.world.export_json(),
+            before,
+            "byte for byte the world before"
+        );
+        assert_eq!(free.results.len(), PEOPLE.len());
+        // Undo never goes past the first card of a restored world either.
+        let mut again = FreePlay::restore(&free.world.export_json()).unwrap();
+        for _ in 0..PEOPLE.len() + 2 {
+            again.undo();
+        }
+        assert!(again.results.is_empty());
+        assert!(
+            again.world.state().iam.accounts.len() == 2,
+            "the accounts stay"
+        );
     }
 }
