@@ -166,6 +166,21 @@ async fn a_story_can_be_left_to_experiment_from_there() {
         "inaccessible-encryption-credentials",
         "the story's cluster came along, in the state the story left it"
     );
+    let so_far = root
+        .query_selector("[data-testid=story-so-far]")
+        .unwrap()
+        .expect("the story's cards stay");
+    let steps = kms_core::scenario::builtin::get("aurora-disable-key")
+        .unwrap()
+        .steps
+        .len() as u32;
+    assert_eq!(
+        so_far
+            .query_selector_all("[data-testid=step-result]")
+            .unwrap()
+            .length(),
+        steps
+    );
 }
 
 /// Reading a story: every story has its own number, narration-only steps

@@ -490,9 +490,15 @@ fn story_view(session: Session) -> impl IntoView {
                 <button data-testid="run-to-end" disabled=finished on:click=move |_| story.update(|s| if let Some(s) = s { s.run_to_end() })>"Run to end"</button>
                 {(!session.embed).then(|| view! {
                     <button data-testid="experiment" title="Leave the story and continue freely in this world" on:click=move |_| {
-                        let world = story.with(|s| s.as_ref().map(|s| s.run().world().clone()));
-                        if let Some(world) = world {
-                            session.show_free(FreePlay::from_world(world));
+                        let left = story.with(|s| {
+                            s.as_ref().map(|s| {
+                                let mut free = FreePlay::from_world(s.run().world().clone());
+                                free.story = Some((s.scenario().title.clone(), s.results().to_vec()));
+                                free
+                            })
+                        });
+                        if let Some(free) = left {
+                            session.show_free(free);
                         }
                     }>"Experiment from here"</button>
                 })}
@@ -512,6 +518,31 @@ pub fn fresh_seed() -> Result<[u8; 32], String> {
     getrandom::fill(&mut seed)
         .map(|()| seed)
         .map_err(|e| format!("This browser gave no random numbers for a new world ({e})."))
+}
+
+/// The cards of the story free play was continued from, below the free
+/// play's own: they never change, so they are built once.
+fn story_so_far(free: RwSignal<Option<FreePlay>>) -> Option<impl IntoView> {
+    let (title, cards) = free.with_untracked(|f| {
+        let f = f.as_ref()?;
+        let (title, results) = f.story.as_ref()?;
+        let names = account_names(&f.world);
+        let cards = results
+            .iter()
+            .rev()
+            .map(|r| {
+                let events = event_lines(&f.world, &r.audit_events);
+                card_view(r.clone(), true, names.clone(), events, None)
+            })
+            .collect_view();
+        Some((title.clone(), cards))
+    })?;
+    Some(view! {
+        <section class="story-so-far" data-testid="story-so-far">
+            <h3>{format!("Before: the story “{title}”")}</h3>
+            <div class="steps">{cards}</div>
+        </section>
+    })
 }
 
 fn free_view(session: Session, console: Console) -> impl IntoView {
@@ -544,6 +575,7 @@ fn free_view(session: Session, console: Console) -> impl IntoView {
             </div>
             <ConsoleView session console/>
             <div class="steps">{cards(Cards::Free(free))}</div>
+            {story_so_far(free)}
         </section>
     }
 }

@@ -72,6 +72,8 @@ pub struct FreePlay {
     pub notice: Option<String>,
     /// Which free-play world this is on screen (see [`crate::story::next_serial`]).
     pub serial: u64,
+    /// The story this world was continued from: its title and its cards.
+    pub story: Option<(String, Vec<StepResult>)>,
     /// The world's log length before the first card, and after each card:
     /// how far undo goes back (a card refused before reaching the world,
     /// bad JSON for one, added nothing to the log).
@@ -105,6 +107,7 @@ impl FreePlay {
             results: Vec::new(),
             notice: None,
             serial: crate::story::next_serial(),
+            story: None,
             marks: Vec::new(),
         }
     }
