@@ -154,3 +154,11 @@ pub fn choose(root: &web_sys::HtmlElement, id: &str, value: &str) {
     let event = web_sys::Event::new_with_event_init_dict("change", &init).expect("a change event");
     let _ = element.dispatch_event(&event);
 }
+
+/// The text of every element matching `selector` below `root`, in document order.
+pub fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let found = root.query_selector_all(selector).expect("a valid selector");
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.text_content())
+        .collect()
+}

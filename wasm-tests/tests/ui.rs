@@ -1,7 +1,7 @@
 //! The playground's components mounted into a real DOM and driven by clicks.
 #![cfg(target_arch = "wasm32")]
 
-use kms_wasm_tests::{click, mount_fresh, settle, text_of};
+use kms_wasm_tests::{click, mount_fresh, settle, text_of, texts};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -471,9 +471,8 @@ async fn the_newest_card_comes_first() {
     settle().await;
     click(&root, "send");
     settle().await;
-    let heads = root.query_selector_all(".step-no").unwrap();
-    let numbers: Vec<usize> = (0..heads.length())
-        .filter_map(|i| heads.item(i)?.text_content())
+    let numbers: Vec<usize> = texts(&root, ".step-no")
+        .iter()
         .filter_map(|t| t.strip_prefix("Request ")?.parse().ok())
         .collect();
     assert!(numbers.len() >= 3);
@@ -482,11 +481,7 @@ async fn the_newest_card_comes_first() {
         "newest first: {numbers:?}"
     );
     play(&root, "envelope-encryption", 3).await;
-    let heads = root.query_selector_all(".step-no").unwrap();
-    let order: Vec<String> = (0..heads.length())
-        .filter_map(|i| heads.item(i)?.text_content())
-        .collect();
-    assert_eq!(order, ["Step 3", "Step 2", "Step 1"]);
+    assert_eq!(texts(&root, ".step-no"), ["Step 3", "Step 2", "Step 1"]);
 }
 
 /// Each request is also shown as the AWS CLI command that makes it.

@@ -7,7 +7,7 @@ use kms_core::kms::envelope::Envelope;
 use kms_core::kms::policy_diff::policy_change;
 use kms_core::principal::Caller;
 use kms_core::scenario::StepResult;
-use kms_core::scenario::changes::{Change, Interval, Watch, observe_interval};
+use kms_core::scenario::changes::{Change, Interval, Watch};
 use kms_core::world::{LogEntry, Replayed, WorldLog};
 use kms_core::{KmsError, Outcome, Request, World, WorldConfig};
 
@@ -147,12 +147,14 @@ impl FreePlay {
     /// Moves the clock, and adds a card saying what happened meanwhile
     /// (the services' calls, status changes, rotations, deletions).
     pub fn advance(&mut self, seconds: Option<u64>) {
-        let (moved, interval, changes) = observe_interval(&mut self.world, |w| match seconds {
-            Some(s) => w.advance(s).map(|()| true),
-            None => w.advance_to_next_event(),
-        });
+        let mut watch = Watch::start(&self.world);
+        let moved = match seconds {
+            Some(s) => self.world.advance(s).map(|()| true),
+            None => self.world.advance_to_next_event(),
+        };
         self.notice = match moved {
             Ok(true) => {
+                let (interval, changes) = watch.lap(&self.world);
                 self.push(clock_card(self.results.len(), interval, changes));
                 None
             }

@@ -66,12 +66,7 @@ pub fn event_lines(world: &World, sequences: &[u64]) -> Vec<EventLine> {
         .map(|e| EventLine {
             time: e.event_time.to_string(),
             name: e.event_name.to_string(),
-            by: e
-                .user_identity
-                .invoked_by
-                .map(str::to_string)
-                .or_else(|| e.user_identity.arn.as_ref().map(|a| a.to_string()))
-                .unwrap_or_default(),
+            by: e.user_identity.who(),
             error: e.error_code.map(str::to_string),
         })
         .collect()

@@ -40,6 +40,17 @@ pub struct UserIdentity {
     pub invoked_by: Option<&'static str>,
 }
 
+impl UserIdentity {
+    /// Who a learner should read as the caller: the service that made the
+    /// call (`rds.amazonaws.com`, `AWS Internal`), else the principal's ARN.
+    pub fn who(&self) -> String {
+        self.invoked_by
+            .map(String::from)
+            .or_else(|| self.arn.as_deref().map(String::from))
+            .unwrap_or_default()
+    }
+}
+
 impl Serialize for UserIdentity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

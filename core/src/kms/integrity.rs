@@ -137,12 +137,7 @@ pub fn context_mismatch(
             event_name: e.event_name,
             event_id: e.event_id.to_string(),
             event_time: e.event_time.to_string(),
-            caller: e
-                .user_identity
-                .invoked_by
-                .map(str::to_string)
-                .or_else(|| e.user_identity.arn.as_ref().map(|a| a.to_string()))
-                .unwrap_or_default(),
+            caller: e.user_identity.who(),
             context,
         });
     // Both contexts' keys, in order, once each (a context's keys are sorted).

@@ -57,7 +57,7 @@ pub struct Change {
 /// word. Keyed by text (`kind|arn`), sorted, so that two observations
 /// compare in one pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Observation(BTreeMap<String, String>);
+struct Observation(BTreeMap<String, String>);
 
 const KINDS: [ChangeKind; 4] = [
     ChangeKind::KeyState,
@@ -78,7 +78,7 @@ fn unkey(key: &str) -> Option<(ChangeKind, &str)> {
 
 impl Observation {
     /// Observes `world`.
-    pub fn of(world: &World) -> Self {
+    fn of(world: &World) -> Self {
         let state = world.state();
         let mut seen = BTreeMap::new();
         for k in state.kms.keys.values() {
@@ -118,7 +118,7 @@ impl Observation {
     }
 
     /// What differs from `self` in `later`, in (kind, ARN) order.
-    pub fn changes_to(&self, later: &Observation) -> Vec<Change> {
+    fn changes_to(&self, later: &Observation) -> Vec<Change> {
         let gone = self.0.iter().filter(|(k, _)| !later.0.contains_key(*k));
         let mut changes: Vec<Change> = later
             .0
@@ -221,16 +221,4 @@ impl Watch {
         };
         (interval, changes)
     }
-}
-
-/// Moves `world`'s clock with `advance` and reports the interval: what the
-/// services did (their audit events) and what changed.
-pub fn observe_interval<E>(
-    world: &mut World,
-    advance: impl FnOnce(&mut World) -> Result<bool, E>,
-) -> (Result<bool, E>, Interval, Vec<Change>) {
-    let mut watch = Watch::start(world);
-    let moved = advance(world);
-    let (interval, changes) = watch.lap(world);
-    (moved, interval, changes)
 }

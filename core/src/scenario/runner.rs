@@ -1,6 +1,6 @@
 //! Playing a scenario against a fresh world, step by step.
 
-use super::changes::{Observation, observe_interval};
+use super::changes::Watch;
 use super::format::*;
 use super::load::{MAX_EXPANDED, ScenarioError, expand, fail, parse_duration, parse_seed};
 use super::step::StepResult;
@@ -188,16 +188,15 @@ impl ScenarioRun {
 
     fn play(&mut self, step: &Step, index: usize) -> StepResult {
         let mut result = StepResult::new(index, step.narration.clone());
-        let before = Observation::of(&self.world);
+        let mut watch = Watch::start(&self.world);
         if let Some(advance) = &step.advance {
-            let seconds = parse_duration(advance);
-            let (moved, interval, _) = observe_interval(&mut self.world, |w| match seconds {
-                Some(Some(seconds)) => w.advance(seconds).map(|()| true),
-                Some(None) => w.advance_to_next_event(),
+            let moved = match parse_duration(advance) {
+                Some(Some(seconds)) => self.world.advance(seconds).map(|()| true),
+                Some(None) => self.world.advance_to_next_event(),
                 None => Err(KmsError::ValidationException(format!(
                     "Advance \"{advance}\" is not a duration"
                 ))),
-            });
+            };
             match moved {
                 Ok(true) => {}
                 Ok(false) => result
@@ -205,14 +204,16 @@ impl ScenarioRun {
                     .push("there is no scheduled event to advance to".into()),
                 Err(e) => result.failures.push(e.message().to_string()),
             }
+            let (interval, changes) = watch.lap(&self.world);
             result.audit_events = interval.events.clone();
             result.interval = Some(interval);
+            result.changes = changes;
             result.expected = format!("The clock moves forward ({advance}).");
         }
         if let Some(template) = &step.request {
             self.play_request(step, template, &mut result);
+            result.changes.extend(watch.lap(&self.world).1);
         }
-        result.changes = before.changes_to(&Observation::of(&self.world));
         for check in &step.checks {
             if let Err(failure) = self.check(check) {
                 result.failures.push(failure);
