@@ -6,7 +6,7 @@ use crate::free::{CLOCK_STEPS, FreePlay};
 use crate::markdown::Narration;
 use crate::session::Session;
 use crate::share;
-use crate::step::{EventLine, StepCard, account_names, event_lines};
+use crate::step::{EventLine, StepCard, account_names, interval_events};
 use crate::story::{Origin, Story};
 use crate::why::AccountNames;
 use crate::world_view::WorldPanel;
@@ -402,12 +402,17 @@ fn cards(source: Cards) -> impl IntoView {
         let built = source
             .read(false, |_, results, world| {
                 let result = results.get(index)?.clone();
-                let events = event_lines(world, &result.audit_events);
+                let events = interval_events(world, &result);
                 Some((result, account_names(world), events))
             })
             .flatten();
         let card = built.map(|(result, names, events)| {
-            let decrypt = source.decrypt(result.actor.clone());
+            // Only a card with a plaintext data key offers the round trip.
+            let offers = result
+                .envelope
+                .as_ref()
+                .and_then(|e| e.plaintext_data_key());
+            let decrypt = offers.and_then(|_| source.decrypt(result.actor.clone()));
             card_view(result, story, names, events, decrypt)
         });
         view! { {card} {move || upcoming(index)} }
@@ -531,7 +536,7 @@ fn story_so_far(free: RwSignal<Option<FreePlay>>) -> Option<impl IntoView> {
             .iter()
             .rev()
             .map(|r| {
-                let events = event_lines(&f.world, &r.audit_events);
+                let events = interval_events(&f.world, r);
                 card_view(r.clone(), true, names.clone(), events, None)
             })
             .collect_view();

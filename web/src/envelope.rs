@@ -230,7 +230,7 @@ pub fn LocalEnvelope(
     decrypt: DecryptDataKey,
     note: &'static str,
 ) -> impl IntoView {
-    let data_key = envelope.plaintext.clone();
+    let data_key = envelope.plaintext_data_key().cloned();
     let blob = envelope.blob.clone();
     let context = envelope.context.clone();
     let text = RwSignal::new(String::from("Alice, Bob, Charlie"));

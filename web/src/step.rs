@@ -8,7 +8,6 @@ use crate::html::short_id;
 use crate::markdown::Narration;
 use crate::why::{AccountNames, Why};
 use kms_core::World;
-use kms_core::kms::envelope::EnvelopeCall;
 use kms_core::kms::policy_diff::DiffLine;
 use kms_core::scenario::StepResult;
 use kms_core::scenario::changes::{Change, ChangeKind};
@@ -58,9 +57,14 @@ pub struct EventLine {
     pub error: Option<String>,
 }
 
-/// The events `sequences` names that `world`'s trail still holds.
-pub fn event_lines(world: &World, sequences: &[u64]) -> Vec<EventLine> {
-    sequences
+/// The events of a clock step's interval that `world`'s trail still holds
+/// (other steps list none: their events are in the audit panel).
+pub fn interval_events(world: &World, step: &StepResult) -> Vec<EventLine> {
+    let Some(interval) = &step.interval else {
+        return Vec::new();
+    };
+    interval
+        .events
         .iter()
         .filter_map(|s| world.audit().get(*s))
         .map(|e| EventLine {
@@ -277,7 +281,7 @@ pub fn StepCard(
     let local = r
         .envelope
         .clone()
-        .filter(|e| e.call == EnvelopeCall::GenerateDataKey && e.plaintext.is_some())
+        .filter(|e| e.plaintext_data_key().is_some())
         .zip(decrypt)
         .map(|(envelope, (decrypt, note))| view! { <LocalEnvelope envelope decrypt note/> });
     let envelope = r

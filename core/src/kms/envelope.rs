@@ -136,6 +136,14 @@ impl Envelope {
         })
     }
 
+    /// The plaintext data key a GenerateDataKey returned: what an
+    /// application encrypts its data with.
+    pub fn plaintext_data_key(&self) -> Option<&SecretBytes> {
+        self.plaintext
+            .as_ref()
+            .filter(|_| self.call == EnvelopeCall::GenerateDataKey)
+    }
+
     /// Whether the call made a data key (its plaintext, if any, is the key
     /// the application encrypts its data with).
     pub fn is_data_key(&self) -> bool {
