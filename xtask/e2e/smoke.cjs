@@ -82,6 +82,22 @@ async function everyStoryFits(browser, url, shotDir, width, problems) {
         return { scroll: d.scrollWidth, client: d.clientWidth, culprit };
       });
       if (scroll > client) problems.push(`${id} at ${width} px (${scheme}): the page is ${scroll} px wide for a ${client} px window (${culprit})`);
+      // The primary button (the next story) is readable: WCAG AA contrast.
+      const ratio = await page.evaluate(() => {
+        const b = document.querySelector('[data-testid=next-story]');
+        if (!b) return null;
+        const lum = (css) => {
+          const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+            const c = Number(v) / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+        };
+        const s = getComputedStyle(b);
+        const [hi, lo] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+      });
+      if (ratio !== null && ratio < 4.5) problems.push(`${id} (${scheme}): the next-story button's text has contrast ${ratio.toFixed(2)}, under 4.5`);
       if (width === 390 || scheme === 'dark') {
         await page.screenshot({ path: path.join(shotDir, `${id}-${width}-${scheme}.png`), fullPage: false });
       }
