@@ -167,6 +167,15 @@ async function main() {
     const progress = await page.getByTestId('progress').textContent();
     const m = /^(\d+) of (\d+) steps · (\d+) as expected$/.exec(progress || '');
     if (!m || m[1] !== m[2] || m[3] !== m[2]) problems.push(`story progress is ${JSON.stringify(progress)}`);
+    // On a wide screen the world panel stays in view while the story scrolls.
+    await page.evaluate(() => {
+      const story = document.querySelector('[data-testid=story]').getBoundingClientRect();
+      window.scrollTo(0, window.scrollY + story.top + story.height / 2);
+    });
+    await page.waitForTimeout(100);
+    const world = await page.locator('aside.world').evaluate((el) => el.getBoundingClientRect().top);
+    if (world < -1 || world > 800) problems.push(`scrolled down at 1280 px, the world panel is ${Math.round(world)} px from the top of the window`);
+    await page.evaluate(() => window.scrollTo(0, 0));
     const story = path.join(shotDir, 'story.png');
     await page.screenshot({ path: story, fullPage: false });
     const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
