@@ -691,3 +691,22 @@ async fn free_play_undoes_the_newest_card() {
         "the clock went back"
     );
 }
+
+/// A week of RDS's failing background checks is one line with a count.
+#[wasm_bindgen_test]
+async fn repeated_events_of_an_interval_are_counted_not_listed() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    let step = kms_core::scenario::builtin::get("aurora-disable-key")
+        .unwrap()
+        .steps
+        .iter()
+        .position(|s| s.advance.as_deref() == Some("7d"))
+        .unwrap();
+    play(&root, "aurora-disable-key", step + 1).await;
+    let card = newest(&root);
+    let lines = card
+        .query_selector_all("[data-testid=interval-event]")
+        .unwrap();
+    assert!(lines.length() <= 3, "{} lines", lines.length());
+    assert!(inner_text(&card, "[data-testid=interval]").contains(" times:"));
+}

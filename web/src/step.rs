@@ -119,23 +119,71 @@ fn changes_view(changes: Vec<Change>) -> impl IntoView {
     view! { <ul class="changes">{items}</ul> }
 }
 
+/// Runs of the same event (same name, caller and outcome) in a row, as one
+/// line each: RDS's background check failing every few minutes for a week
+/// is one line with a count, not a thousand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EventRun {
+    first: EventLine,
+    last_time: String,
+    count: usize,
+}
+
+fn runs(events: Vec<EventLine>) -> Vec<EventRun> {
+    let mut runs: Vec<EventRun> = Vec::new();
+    for e in events {
+        match runs.last_mut() {
+            Some(run)
+                if run.first.name == e.name
+                    && run.first.by == e.by
+                    && run.first.error == e.error =>
+            {
+                run.count += 1;
+                run.last_time = e.time;
+            }
+            _ => runs.push(EventRun {
+                last_time: e.time.clone(),
+                first: e,
+                count: 1,
+            }),
+        }
+    }
+    runs
+}
+
 fn events_view(events: Vec<EventLine>, dropped: u64) -> impl IntoView {
-    let more = events.len().saturating_sub(MAX_EVENTS_SHOWN) as u64 + dropped;
-    let items = events
+    let runs = runs(events);
+    let more = runs.len().saturating_sub(MAX_EVENTS_SHOWN);
+    let items = runs
         .into_iter()
         .take(MAX_EVENTS_SHOWN)
-        .map(|e| {
-            let error = e.error.map(|code| view! { " → " <strong class="bad">{code}</strong> });
+        .map(|run| {
+            let e = run.first;
+            let when = if run.count == 1 {
+                e.time
+            } else {
+                format!("{} to {}, {} times:", e.time, run.last_time, run.count)
+            };
+            let error = e
+                .error
+                .map(|code| view! { " → " <strong class="bad">{code}</strong> });
             view! {
                 <li data-testid="interval-event">
-                    <time>{e.time}</time> " " <code>{e.name}</code> " by " <code>{e.by}</code> {error}
+                    <time>{when}</time> " " <code>{e.name}</code> " by " <code>{e.by}</code> {error}
                 </li>
             }
         })
         .collect_view();
-    let more = (more > 0).then(
-        || view! { <li class="note">{format!("and {more} more (see the audit trail)")}</li> },
-    );
+    let more = (more > 0 || dropped > 0).then(|| {
+        let text = match (more, dropped) {
+            (0, d) => format!("and {d} older events the trail no longer holds"),
+            (m, 0) => format!("and {m} more kinds of events (see the audit trail)"),
+            (m, d) => {
+                format!("and {m} more kinds of events, and {d} events the trail no longer holds")
+            }
+        };
+        view! { <li class="note">{text}</li> }
+    });
     view! { <ul class="interval-events">{items}{more}</ul> }
 }
 
@@ -365,6 +413,32 @@ mod tests {
                 "  6",
                 "  ⋯ 1 unchanged lines"
             ]
+        );
+    }
+
+    #[test]
+    fn repeated_events_are_one_line_with_a_count() {
+        let event = |time: &str, error: Option<&str>| EventLine {
+            time: time.into(),
+            name: "Decrypt".into(),
+            by: "rds.amazonaws.com".into(),
+            error: error.map(String::from),
+        };
+        let grouped = runs(vec![
+            event("t1", None),
+            event("t2", Some("DisabledException")),
+            event("t3", Some("DisabledException")),
+            event("t4", Some("DisabledException")),
+            event("t5", None),
+        ]);
+        let counts: Vec<usize> = grouped.iter().map(|r| r.count).collect();
+        assert_eq!(counts, [1, 3, 1]);
+        assert_eq!(
+            (
+                grouped[1].first.time.as_str(),
+                grouped[1].last_time.as_str()
+            ),
+            ("t2", "t4")
         );
     }
 
