@@ -88,14 +88,18 @@ fn decrypt_names_its_algorithm_and_key_whether_it_succeeds_or_fails() {
     // Failures keep the algorithm and the key: the wrong context, and a
     // caller no policy allows.
     let wrong = ctx(&[("Department", "Sales")]);
-    err(
+    let message = err(
         &mut world,
         &alice,
         decrypt_request(&blob, &wrong),
         "InvalidCiphertextException",
     );
+    // AWS answers `{"__type":"InvalidCiphertextException"}`, no message
+    // (aws/aws-sdk-java#1323: "InvalidCiphertextException with null message").
+    assert_eq!(message, "");
     let failed = last_event(&world, "Decrypt");
     assert_eq!(failed["errorCode"], "InvalidCiphertextException");
+    assert!(failed.get("errorMessage").is_none(), "{failed}");
     assert_eq!(
         failed["requestParameters"]["encryptionAlgorithm"],
         "SYMMETRIC_DEFAULT"

@@ -292,7 +292,12 @@ pub fn StepCard(
     let error = r.error.as_ref().map(|e| {
         view! {
             <div class="error" data-testid="step-error">
-                <strong>{e.name().to_string()}</strong> {format!(": {}", e.message())}
+                <strong>{e.name().to_string()}</strong>
+                {if e.message().is_empty() {
+                    String::from(" (AWS sends this error with no message)")
+                } else {
+                    format!(": {}", e.message())
+                }}
             </div>
         }
     });

@@ -38,7 +38,11 @@ pub fn call(
     let (error_code, error_message) = match result {
         // CloudTrail records KMS denials as `AccessDenied`, other errors by exception name.
         Err(KmsError::AccessDeniedException(m)) => (Some("AccessDenied"), Some(m.clone())),
-        Err(e) => (Some(e.name()), Some(e.message().to_string())),
+        // An error AWS sends without a message has no errorMessage.
+        Err(e) => (
+            Some(e.name()),
+            Some(e.message().to_string()).filter(|m| !m.is_empty()),
+        ),
         Ok(_) => (None, None),
     };
     let caller_account = caller.principal.account().cloned();

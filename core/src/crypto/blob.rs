@@ -49,12 +49,13 @@ pub struct CiphertextBlob<'a> {
     pub tag: [u8; TAG_LEN],
 }
 
-/// The message for every malformed, truncated or altered blob, as AWS says it.
+/// The error for every malformed, truncated or altered blob and every
+/// wrong encryption context. AWS sends it with no message at all (the raw
+/// answer is `{"__type":"InvalidCiphertextException"}`; SDKs print
+/// "InvalidCiphertextException: null", aws/aws-sdk-java#1323): it never
+/// says which part was wrong.
 pub fn invalid_ciphertext() -> KmsError {
-    KmsError::InvalidCiphertextException(
-        "The ciphertext is invalid, or the encryption context or key does not match the one used to encrypt it."
-            .into(),
-    )
+    KmsError::InvalidCiphertextException(String::new())
 }
 
 impl<'a> CiphertextBlob<'a> {
