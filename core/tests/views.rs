@@ -398,3 +398,21 @@ fn every_action_has_a_family_for_the_console() {
     assert_eq!(Request::family("kms:DisableKey"), "KMS: keys");
     assert_eq!(Request::family("rds-data:ExecuteStatement"), "RDS");
 }
+
+/// A cross-account explanation says how the key policy let the caller in:
+/// S7's statement names staging's role, not staging's account.
+#[test]
+fn a_cross_account_explanation_says_whom_the_key_policy_names() {
+    use kms_core::scenario::{ScenarioRun, builtin};
+    let scenario = builtin::get("cross-account-snapshot").unwrap();
+    let mut run = ScenarioRun::start(&scenario).unwrap();
+    let results = run.run_to_end();
+    let refused = results[8]
+        .authorizations
+        .iter()
+        .find(|a| !a.allowed)
+        .expect("step 9 is refused by staging's IAM");
+    let sentence = refused.explanation();
+    assert!(sentence.contains("names the caller,"), "{sentence}");
+    assert!(!sentence.contains("caller's account"), "{sentence}");
+}

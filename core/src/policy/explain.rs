@@ -5,7 +5,7 @@
 //! words.
 
 use super::authorize::*;
-use super::eval::{StatementTrace, Subject};
+use super::eval::{PrincipalMatch, StatementTrace, Subject};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -104,6 +104,16 @@ impl Authorization {
         )
     }
 
+    /// How a resource policy statement lets a caller of another account in:
+    /// by naming it (its role, for a session) or its account.
+    fn whom_it_names(&self, at: &StatementRef) -> &'static str {
+        match self.results[start_of(&self.policies, at.policy) + at.statement].principal {
+            PrincipalMatch::Named => "names the caller",
+            PrincipalMatch::Anyone => "allows any principal",
+            _ => "allows the caller's account",
+        }
+    }
+
     fn identity_reason(&self, at: &Option<StatementRef>) -> String {
         match at {
             Some(at) => self.statement_name(at),
@@ -148,8 +158,9 @@ impl Authorization {
                 self.identity_reason(identity)
             ),
             Reason::CrossAccountAllow(at, identity) => format!(
-                "{} allows the caller's account, and {} in that account allows {action}: cross-account use needs both.",
+                "{} {}, and {} in that account allows {action}: cross-account use needs both.",
                 self.statement_name(at),
+                self.whom_it_names(at),
                 self.identity_reason(identity)
             ),
             Reason::Grant(i) => self.grants[*i].trace(action).detail,
@@ -180,8 +191,9 @@ impl Authorization {
                 self.resource_account
             ),
             Reason::CrossAccountWithoutIdentity(at) => format!(
-                "{} allows the caller's account, but no identity policy of {principal} in that account allows {action}: cross-account use needs both.",
-                self.statement_name(at)
+                "{} {}, but no identity policy of {principal} in that account allows {action}: cross-account use needs both.",
+                self.statement_name(at),
+                self.whom_it_names(at)
             ),
         }
     }
