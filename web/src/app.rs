@@ -6,9 +6,8 @@ use crate::free::{CLOCK_STEPS, FreePlay};
 use crate::markdown::Narration;
 use crate::session::Session;
 use crate::share;
-use crate::step::{EventLine, StepCard, account_names, interval_events};
+use crate::step::{StepCard, account_names, interval_events};
 use crate::story::{Origin, Story};
-use crate::why::AccountNames;
 use crate::world_view::WorldPanel;
 use kms_core::World;
 use kms_core::crypto::context::EncryptionContext;
@@ -399,22 +398,18 @@ fn cards(source: Cards) -> impl IntoView {
         })
     };
     let card = move |(_, index): (u64, usize)| {
-        let built = source
+        let card = source
             .read(false, |_, results, world| {
-                let result = results.get(index)?.clone();
-                let events = interval_events(world, &result);
-                Some((result, account_names(world), events))
+                let result = results.get(index)?;
+                // Only a card with a plaintext data key offers the round trip.
+                let offers = result
+                    .envelope
+                    .as_ref()
+                    .and_then(|e| e.plaintext_data_key());
+                let decrypt = offers.and_then(|_| source.decrypt(result.actor.clone()));
+                Some(card_view(world, result, story, decrypt))
             })
             .flatten();
-        let card = built.map(|(result, names, events)| {
-            // Only a card with a plaintext data key offers the round trip.
-            let offers = result
-                .envelope
-                .as_ref()
-                .and_then(|e| e.plaintext_data_key());
-            let decrypt = offers.and_then(|_| source.decrypt(result.actor.clone()));
-            card_view(result, story, names, events, decrypt)
-        });
         view! { {card} {move || upcoming(index)} }
     };
     view! {
@@ -423,16 +418,18 @@ fn cards(source: Cards) -> impl IntoView {
     }
 }
 
-/// One card, built outside the list above so that its (large) view code
-/// is compiled once.
+/// One card for `result`, played in `world`. Built outside the list above so
+/// that its (large) view code is compiled once.
 #[inline(never)]
 fn card_view(
-    result: StepResult,
+    world: &World,
+    result: &StepResult,
     story: bool,
-    names: AccountNames,
-    events: Vec<EventLine>,
     decrypt: Option<(DecryptDataKey, &'static str)>,
 ) -> AnyView {
+    let names = account_names(world);
+    let events = interval_events(world, result);
+    let result = result.clone();
     view! { <StepCard result story names events decrypt/> }.into_any()
 }
 
@@ -531,14 +528,10 @@ fn story_so_far(free: RwSignal<Option<FreePlay>>) -> Option<impl IntoView> {
     let (title, cards) = free.with_untracked(|f| {
         let f = f.as_ref()?;
         let (title, results) = f.story.as_ref()?;
-        let names = account_names(&f.world);
         let cards = results
             .iter()
             .rev()
-            .map(|r| {
-                let events = interval_events(&f.world, r);
-                card_view(r.clone(), true, names.clone(), events, None)
-            })
+            .map(|r| card_view(&f.world, r, true, None))
             .collect_view();
         Some((title.clone(), cards))
     })?;

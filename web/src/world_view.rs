@@ -11,6 +11,7 @@ use kms_core::World;
 use kms_core::clock::{DAY, HOUR, MINUTE};
 use kms_core::kms::api::{KeyManager, KeyState};
 use kms_core::kms::key::KmsKey;
+use kms_core::kms::policy_text::pretty_text;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 
@@ -22,13 +23,6 @@ pub fn duration(seconds: u64) -> String {
         s if s >= MINUTE => format!("{} min", s / MINUTE),
         s => format!("{s} s"),
     }
-}
-
-fn pretty_json(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string())
 }
 
 /// What the policy editor holds between re-renders.
@@ -85,7 +79,7 @@ pub fn WorldPanel(session: Session, console: Console) -> impl IntoView {
                     .keys
                     .values()
                     .find(|k| k.id.to_string() == key)
-                    .map(|k| pretty_json(&k.policy.text))
+                    .map(|k| pretty_text(&k.policy.text))
             });
             editor.draft.set(policy.flatten().unwrap_or_default());
             editor.error.set(None);
@@ -323,7 +317,7 @@ fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
         ),
     );
     h.raw("<details class=\"policy\"><summary>Key policy</summary>")
-        .el("pre", "policy-text", &pretty_json(&k.policy.text));
+        .el("pre", "policy-text", &pretty_text(&k.policy.text));
     if free && k.manager == KeyManager::CUSTOMER {
         h.raw(&format!(
             "<button data-edit-key=\"{}\" data-testid=\"policy-edit\">Edit policy</button>",

@@ -16,7 +16,7 @@ use crate::kms::state::Kms;
 use crate::request::Request;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// How many distinct contexts from the trail are tried: the search is
@@ -80,15 +80,10 @@ fn recorded_context(name: &str, parameters: Option<&Value>) -> Option<Encryption
         "ReEncrypt" => "destinationEncryptionContext",
         _ => return None,
     };
-    let pairs = match parameters.and_then(|p| p.get(field)) {
-        None => Vec::new(),
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-            .collect::<Option<Vec<_>>>()?,
-        Some(_) => return None,
-    };
-    Some(EncryptionContext::from_pairs(pairs))
+    match parameters.and_then(|p| p.get(field)) {
+        None => Some(EncryptionContext::default()),
+        Some(recorded) => EncryptionContext::deserialize(recorded).ok(),
+    }
 }
 
 /// If `request` is a Decrypt that failed with `InvalidCiphertextException`

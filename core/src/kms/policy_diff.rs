@@ -3,6 +3,7 @@
 //! was added or taken away rather than two walls of JSON.
 
 use crate::ids::KeyId;
+use crate::kms::policy_text::pretty_text;
 use crate::kms::state::Kms;
 use crate::request::Request;
 use alloc::string::{String, ToString};
@@ -37,14 +38,6 @@ pub struct PolicyChange {
     pub lines: Vec<DiffLine>,
 }
 
-/// Pretty JSON when `text` is JSON, else the text itself.
-fn pretty(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string())
-}
-
 /// If `request` is a `PutKeyPolicy` on a key of `kms`, what it would change:
 /// read before the call is sent.
 pub fn policy_change(kms: &Kms, request: &Request) -> Option<PolicyChange> {
@@ -55,7 +48,7 @@ pub fn policy_change(kms: &Kms, request: &Request) -> Option<PolicyChange> {
     let key = kms.keys.get(&id)?;
     Some(PolicyChange {
         key_arn: key.arn().to_string(),
-        lines: diff(&pretty(&key.policy.text), &pretty(&r.policy)),
+        lines: diff(&pretty_text(&key.policy.text), &pretty_text(&r.policy)),
     })
 }
 

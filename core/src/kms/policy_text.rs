@@ -54,3 +54,12 @@ pub fn aws_managed(account: &AccountId, region: &Region, service: AwsService) ->
 fn pretty(value: serde_json::Value) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default()
 }
+
+/// A policy's text as a learner reads it: pretty JSON when it is JSON, else
+/// the text as written.
+pub fn pretty_text(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| String::from(text))
+}
