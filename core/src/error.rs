@@ -117,9 +117,14 @@ aws_errors! {
     InvalidKeyId,
 }
 
+/// `Name: message`, or the name alone for an error AWS sends without a
+/// message (InvalidCiphertextException).
 impl fmt::Display for KmsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name(), self.message())
+        match self.message() {
+            "" => f.write_str(self.name()),
+            message => write!(f, "{}: {message}", self.name()),
+        }
     }
 }
 

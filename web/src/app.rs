@@ -11,11 +11,9 @@ use crate::story::{Origin, Story};
 use crate::world_view::WorldPanel;
 use kms_core::World;
 use kms_core::crypto::context::EncryptionContext;
-use kms_core::ids::Region;
 use kms_core::kms::api::DecryptRequest;
 use kms_core::scenario::{StepResult, builtin};
-use kms_core::secret::SecretBytes;
-use kms_core::{Caller, KmsError, Request, Response};
+use kms_core::{Caller, Request, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -302,7 +300,6 @@ impl Cards {
             Some((arn, via)) => (arn.to_string(), via.to_string()),
             None => (actor, String::new()),
         };
-        let failed = |e: &KmsError| format!("{}: {}", e.name(), e.message());
         let request = |blob: Vec<u8>, context: EncryptionContext| {
             Request::Decrypt(DecryptRequest {
                 ciphertext_blob: blob,
@@ -315,20 +312,16 @@ impl Cards {
                 Callback::new(move |(blob, context): (Vec<u8>, EncryptionContext)| {
                     let (mut world, region) = story
                         .with_untracked(|s| {
-                            let s = s.as_ref()?;
-                            let region = s
-                                .scenario()
-                                .region
-                                .as_deref()
-                                .and_then(|r| Region::parse(r).ok());
-                            Some((s.run().world().clone(), region.unwrap_or_default()))
+                            let run = s.as_ref()?.run();
+                            Some((run.world().clone(), run.region().clone()))
                         })
                         .ok_or("the story is closed")?;
-                    let caller = Caller::parse(&arn, Some(&via), region).map_err(|e| failed(&e))?;
+                    let caller =
+                        Caller::parse(&arn, Some(&via), region).map_err(|e| e.to_string())?;
                     match world.call(caller, request(blob, context)).result {
                         Ok(Response::Decrypt(d)) => Ok(d.plaintext),
                         Ok(_) => Err(String::from("Decrypt answered something else")),
-                        Err(e) => Err(failed(&e)),
+                        Err(e) => Err(e.to_string()),
                     }
                 }),
                 "The Decrypt runs in a copy of the story's world, as this step's caller: the story does not change.",
@@ -341,12 +334,12 @@ impl Cards {
                     let answer = free.try_update(|f| {
                         let f = f.as_mut()?;
                         let r = f.send(&arn, &via, &json);
-                        Some(match (&r.error, &r.response) {
-                            (Some(e), _) => Err(failed(e)),
-                            (None, Some(body)) => body["Plaintext"]
-                                .as_str()
-                                .and_then(kms_core::base64_blob::decode)
-                                .map(SecretBytes::new)
+                        // The Decrypt card's envelope holds the plaintext it returned.
+                        Some(match (&r.error, &r.envelope) {
+                            (Some(e), _) => Err(e.to_string()),
+                            (None, Some(e)) => e
+                                .plaintext
+                                .clone()
                                 .ok_or_else(|| String::from("Decrypt answered no plaintext")),
                             (None, None) => Err(String::from("Decrypt answered nothing")),
                         })

@@ -79,6 +79,11 @@ impl ScenarioRun {
         &self.scenario
     }
 
+    /// The Region everything happens in.
+    pub fn region(&self) -> &Region {
+        &self.region
+    }
+
     /// The world as the steps so far left it.
     pub fn world(&self) -> &World {
         &self.world
