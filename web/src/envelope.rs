@@ -13,14 +13,23 @@ use kms_core::kms::integrity::ContextMismatch;
 use kms_core::secret::SecretBytes;
 use leptos::prelude::*;
 
-fn context(c: &EncryptionContext) -> String {
-    if c.is_empty() {
-        return "(none)".into();
-    }
-    c.pairs()
+/// Key/value pairs as a learner reads them: `tenant = acme, purpose = invoice`,
+/// or `(none)`.
+pub fn pairs_text<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let text = pairs
+        .into_iter()
         .map(|(k, v)| format!("{k} = {v}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if text.is_empty() {
+        "(none)".into()
+    } else {
+        text
+    }
+}
+
+fn context(c: &EncryptionContext) -> String {
+    pairs_text(c.pairs())
 }
 
 /// A plaintext as a learner typed it: text when it is printable UTF-8,

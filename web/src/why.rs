@@ -4,6 +4,7 @@
 //! refused, the lockout check), then the sentence, then everything that was
 //! considered on request.
 
+use crate::envelope::pairs_text;
 use crate::html::short_id;
 use kms_core::policy::{
     AuthorizationView, ContextConstraint, DecidingRule, GrantBlocker, GrantTrace, PolicySource,
@@ -50,17 +51,6 @@ impl AccountNames {
     }
 }
 
-fn pairs_text(pairs: &[(String, String)]) -> String {
-    if pairs.is_empty() {
-        return "(none)".into();
-    }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k} = {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// A grant that names the caller for this operation but did not apply: the
 /// deciding factor when nothing else allowed the call. The sentence, and
 /// for a context constraint both contexts side by side.
@@ -69,12 +59,14 @@ fn grant_headline(g: &GrantTrace, blocker: &GrantBlocker) -> (String, Option<(St
         Some(n) => format!("Grant \"{n}\" ({})", short_id(&g.grant_id)),
         None => format!("Grant {}", short_id(&g.grant_id)),
     };
+    let pairs =
+        |list: &[(String, String)]| pairs_text(list.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let constraint = |name: &str, c: &ContextConstraint| {
         (
             format!(
                 "{grant} would allow this, but its {name} constraint does not match the request's encryption context."
             ),
-            Some((pairs_text(&c.wanted), pairs_text(&c.request))),
+            Some((pairs(&c.wanted), pairs(&c.request))),
         )
     };
     match blocker {
