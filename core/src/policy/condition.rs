@@ -114,8 +114,8 @@ impl BaseOperator {
             | NumericLessThanEquals
             | NumericGreaterThan
             | NumericGreaterThanEquals => {
-                match (request.trim().parse::<f64>(), policy.trim().parse::<f64>()) {
-                    (Ok(r), Ok(p)) => compare(self, r.partial_cmp(&p)),
+                match (Decimal::parse(request), Decimal::parse(policy)) {
+                    (Some(r), Some(p)) => compare(self, Some(r.cmp(&p))),
                     _ => false,
                 }
             }
@@ -152,6 +152,69 @@ fn compare(op: BaseOperator, ordering: Option<core::cmp::Ordering>) -> bool {
 }
 
 /// Dates in conditions: ISO 8601 or epoch seconds.
+/// An integer or decimal, as numeric condition operators compare them
+/// ("an integer or decimal value", IAM's reference): exactly, without the
+/// rounding of a binary float.
+#[derive(Debug, PartialEq, Eq)]
+struct Decimal<'a> {
+    negative: bool,
+    /// Digits before the point, without leading zeros.
+    whole: &'a str,
+    /// Digits after the point, without trailing zeros.
+    fraction: &'a str,
+}
+
+impl<'a> Decimal<'a> {
+    /// `-12.50`, `+3`, `.5`, `7.`; no exponent, no spaces inside.
+    fn parse(text: &'a str) -> Option<Self> {
+        let text = text.trim();
+        let (negative, digits) = match text.as_bytes().first()? {
+            b'-' => (true, &text[1..]),
+            b'+' => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.len() + fraction.len() == 0 || !all_digits(whole) || !all_digits(fraction) {
+            return None;
+        }
+        let whole = whole.trim_start_matches('0');
+        let fraction = fraction.trim_end_matches('0');
+        // Zero has no sign.
+        let negative = negative && !(whole.is_empty() && fraction.is_empty());
+        Some(Self {
+            negative,
+            whole,
+            fraction,
+        })
+    }
+}
+
+impl Ord for Decimal<'_> {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        // Same number of whole digits (no leading zeros): the digits
+        // compare as text; fractions without trailing zeros too.
+        let magnitude = self
+            .whole
+            .len()
+            .cmp(&other.whole.len())
+            .then_with(|| self.whole.cmp(other.whole))
+            .then_with(|| self.fraction.cmp(other.fraction));
+        match (self.negative, other.negative) {
+            (false, false) => magnitude,
+            (true, true) => magnitude.reverse(),
+            (false, true) => core::cmp::Ordering::Greater,
+            (true, false) => core::cmp::Ordering::Less,
+        }
+    }
+}
+
+impl PartialOrd for Decimal<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 fn parse_date(text: &str) -> Option<Timestamp> {
     Timestamp::parse_iso8601(text).or_else(|| text.parse::<u64>().ok().map(Timestamp))
 }
@@ -424,7 +487,7 @@ fn check_values(label: &str, op: &Operator, key: &str, values: &Values) -> Resul
     };
     for v in &values.items {
         match op.base.family() {
-            Family::Numeric if v.trim().parse::<f64>().is_err() => return Err(bad("numbers", v)),
+            Family::Numeric if Decimal::parse(v).is_none() => return Err(bad("numbers", v)),
             Family::Date if parse_date(v).is_none() => {
                 return Err(bad("dates (ISO 8601 or epoch seconds)", v));
             }
@@ -462,6 +525,26 @@ pub struct ConditionTrace {
 mod tests {
     use super::*;
     use alloc::vec;
+
+    #[test]
+    fn numbers_compare_exactly_as_decimals() {
+        use core::cmp::Ordering::*;
+        let cmp = |a: &str, b: &str| Decimal::parse(a).unwrap().cmp(&Decimal::parse(b).unwrap());
+        assert_eq!(cmp("10", "9"), Greater);
+        assert_eq!(cmp("010", "10.000"), Equal);
+        assert_eq!(cmp("-0", "+0.0"), Equal);
+        assert_eq!(cmp("0.5", "0.49"), Greater);
+        assert_eq!(cmp(".5", "0.50"), Equal);
+        assert_eq!(cmp("-2", "-10"), Greater);
+        assert_eq!(cmp("-0.1", "0"), Less);
+        assert_eq!(cmp(" 7. ", "7"), Equal);
+        // A binary float rounds both of these to the same number.
+        assert_eq!(cmp("9007199254740993", "9007199254740992"), Greater);
+        assert_eq!(cmp("0.30000000000000001", "0.3"), Greater);
+        for bad in ["", "-", ".", "1e3", "inf", "NaN", "1 2", "0x10", "1.2.3", "--1"] {
+            assert_eq!(Decimal::parse(bad), None, "{bad:?}");
+        }
+    }
 
     fn condition(op: &str, key: &str, values: &[&str]) -> Condition {
         let json = serde_json::json!({ op: { key: values } });
