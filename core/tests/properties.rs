@@ -76,9 +76,10 @@ proptest! {
 /// Texts the hostile-input sweep mutates: every built-in scenario, the
 /// docs example, a world exported from one, a request and a policy.
 fn seeds() -> Vec<String> {
-    let mut seeds: Vec<String> = kms_core::scenario::builtin::SCENARIOS
+    let mut seeds: Vec<String> = kms_core::scenario::builtin::INDEX
         .iter()
-        .map(|(_, text)| text.to_string())
+        .filter_map(|e| kms_core::scenario::builtin::text(e.id))
+        .map(str::to_string)
         .collect();
     seeds.push(include_str!("../../docs/example-scenario.json").to_string());
     seeds.push(common::entries::base_world().export_json());

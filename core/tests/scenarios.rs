@@ -5,7 +5,7 @@ use kms_core::scenario::{Scenario, ScenarioRun, builtin};
 #[test]
 fn every_builtin_scenario_passes_every_step() {
     let all = builtin::all().unwrap_or_else(|e| panic!("a built-in scenario does not parse: {e}"));
-    assert_eq!(all.len(), builtin::SCENARIOS.len());
+    assert_eq!(all.len(), builtin::INDEX.len());
     for scenario in &all {
         let mut run =
             ScenarioRun::start(scenario).unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
@@ -32,10 +32,14 @@ fn every_builtin_scenario_passes_every_step() {
 #[test]
 fn builtin_ids_match_their_files_and_are_unique() {
     let mut seen = std::collections::BTreeSet::new();
-    for (id, text) in builtin::SCENARIOS {
-        let scenario = Scenario::parse(text).unwrap();
-        assert_eq!(&scenario.id, id);
-        assert!(seen.insert(*id), "duplicate id {id}");
+    for entry in builtin::INDEX {
+        let id = entry.id;
+        let scenario = Scenario::parse(builtin::text(id).unwrap()).unwrap();
+        assert_eq!(scenario.id, id);
+        // The index the playground lists is the files' own title and tag.
+        assert_eq!(scenario.title, entry.title, "{id}");
+        assert_eq!(scenario.story.as_deref(), entry.story, "{id}");
+        assert!(seen.insert(id), "duplicate id {id}");
         assert!(
             !scenario.summary.is_empty() && scenario.steps.iter().all(|s| !s.narration.is_empty()),
             "{id}: every step is narrated"
@@ -53,14 +57,11 @@ fn every_scenario_file_is_registered() {
         .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    let mut registered: Vec<String> = builtin::SCENARIOS
-        .iter()
-        .map(|(id, _)| id.to_string())
-        .collect();
+    let mut registered: Vec<String> = builtin::INDEX.iter().map(|e| e.id.to_string()).collect();
     registered.sort();
     assert_eq!(
         files, registered,
-        "core/scenarios/*.json and builtin::SCENARIOS must list the same scenarios"
+        "core/scenarios/*.json and the ORDER of core/build.rs must list the same scenarios"
     );
 }
 

@@ -710,3 +710,55 @@ async fn repeated_events_of_an_interval_are_counted_not_listed() {
     assert!(lines.length() <= 3, "{} lines", lines.length());
     assert!(inner_text(&card, "[data-testid=interval]").contains(" times:"));
 }
+
+/// The world panel and the audit trail are keyed lists too: a key policy
+/// or an event the learner opened stays open while the story goes on, and
+/// an event's JSON is written only once it is opened.
+#[wasm_bindgen_test]
+async fn the_world_and_the_trail_keep_what_the_learner_opened() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    // CreateKey, CreateAlias; then GenerateDataKey changes nothing the key's card shows.
+    play(&root, "envelope-encryption", 2).await;
+    let details = |selector: &str| -> web_sys::HtmlDetailsElement {
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap_or_else(|| panic!("no {selector}"))
+            .dyn_into()
+            .unwrap()
+    };
+    let policy = details("[data-testid=key-card] details.policy");
+    policy.set_open(true);
+    details("details.audit").set_open(true);
+    settle().await;
+    let event = details("[data-testid=audit-event-row] details");
+    assert!(
+        event.query_selector("pre").unwrap().is_none(),
+        "a closed event has no JSON yet"
+    );
+    event.set_open(true);
+    settle().await;
+    let json = event
+        .query_selector("pre")
+        .unwrap()
+        .and_then(|p| p.text_content())
+        .unwrap_or_default();
+    assert!(json.contains("\"eventName\""), "{json}");
+
+    click(&root, "next");
+    settle().await;
+    assert!(
+        policy.is_connected() && policy.open(),
+        "the key policy stays open"
+    );
+    assert!(event.is_connected() && event.open(), "the event stays open");
+    assert!(
+        count_rows(&root) > 1,
+        "the trail shows the new step's events too"
+    );
+}
+
+fn count_rows(root: &web_sys::HtmlElement) -> u32 {
+    root.query_selector_all("[data-testid=audit-event-row]")
+        .unwrap()
+        .length()
+}

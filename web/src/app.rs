@@ -3,6 +3,7 @@ use crate::browser;
 use crate::console::{Console, ConsoleView};
 use crate::envelope::DecryptDataKey;
 use crate::free::{CLOCK_STEPS, FreePlay};
+use crate::list::{Keyed, keyed};
 use crate::markdown::Narration;
 use crate::session::Session;
 use crate::share;
@@ -120,31 +121,26 @@ fn welcome() -> impl IntoView {
 /// The list of built-in stories, and free play.
 #[component]
 fn StoryList(session: Session) -> impl IntoView {
-    let picker = builtin::all()
-        .unwrap_or_default()
-        .into_iter()
+    let picker = builtin::INDEX
+        .iter()
         .enumerate()
-        .map(|(i, scenario)| {
+        .map(|(i, entry)| {
             // Stories are numbered: several tell parts of one SCENARIOS.md
             // story, whose tag is kept as the button's title.
             let tag = (i + 1).to_string();
-            let story_tag = scenario.story.clone().unwrap_or_default();
-            let title = scenario.title.clone();
-            let testid = format!("story-{}", scenario.id);
-            let id = scenario.id.clone();
+            let story_tag = entry.story.unwrap_or_default();
+            let title = entry.title;
+            let testid = format!("story-{}", entry.id);
+            let id = entry.id;
             let current = move || {
                 session
                     .story
-                    .with(|s| s.as_ref().is_some_and(|s| s.origin == Origin::Builtin(id.clone())))
+                    .with(|s| s.as_ref().is_some_and(|s| matches!(&s.origin, Origin::Builtin(i) if i == id)))
             };
             view! {
                 <li>
                     <button class="story-link" data-testid=testid title=story_tag aria-current=move || current().then_some("true")
-                        on:click=move |_| {
-                            session.banner.set(None);
-                            session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0);
-                            browser::scroll_to_stage();
-                        }>
+                        on:click=move |_| session.open_story(id)>
                         <span class="tag">{tag}</span>
                         <span>{title}</span>
                     </button>
@@ -237,7 +233,7 @@ fn SessionTools(session: Session) -> impl IntoView {
 #[component]
 fn Footer(session: Session) -> impl IntoView {
     let check = kms_core::selftest::aes256_gcm_known_answer();
-    let tag = crate::html::hex(&check.tag);
+    let tag = hex::encode(check.tag);
     let verdict = if check.passed { "passed" } else { "FAILED" };
     let open_full = session.embed.then(|| {
         view! {
@@ -390,7 +386,7 @@ fn cards(source: Cards) -> impl IntoView {
             view! { <p class="upcoming" data-testid="upcoming">"Next: " <Narration text/></p> }
         })
     };
-    let card = move |(_, index): (u64, usize)| {
+    let card = move |index: usize| {
         let card = source
             .read(false, |_, results, world| {
                 let result = results.get(index)?;
@@ -403,11 +399,17 @@ fn cards(source: Cards) -> impl IntoView {
                 Some(card_view(world, result, story, decrypt))
             })
             .flatten();
-        view! { {card} {move || upcoming(index)} }
+        view! { {card} {move || upcoming(index)} }.into_any()
+    };
+    let items = move || {
+        keys()
+            .into_iter()
+            .map(|(serial, index)| Keyed::new(&(serial, index), move || card(index)))
+            .collect()
     };
     view! {
         {move || keys().is_empty().then(|| upcoming(usize::MAX))}
-        <For each=keys key=|k| *k children=card/>
+        {keyed(items)}
     }
 }
 
@@ -448,23 +450,15 @@ fn story_view(session: Session) -> impl IntoView {
         let (recap, next) = story.with(|s| {
             let s = s.as_ref().filter(|s| s.run().finished())?;
             let next = match &s.origin {
-                Origin::Builtin(id) => builtin::SCENARIOS
-                    .iter()
-                    .position(|(i, _)| i == id)
-                    .and_then(|i| {
-                        Some((i + 2, builtin::get(builtin::SCENARIOS.get(i + 1)?.0).ok()?))
-                    }),
+                Origin::Builtin(id) => builtin::next(id),
                 _ => None,
             };
             Some((s.scenario().recap.clone(), next))
         })?;
-        let next = next.map(|(number, scenario)| {
-            let label = format!("Next story: {number}. {} →", scenario.title);
+        let next = next.map(|(number, entry)| {
+            let label = format!("Next story: {number}. {} →", entry.title);
             view! {
-                <button class="primary" data-testid="next-story" on:click=move |_| {
-                    session.show_story(&scenario, Origin::Builtin(scenario.id.clone()), 0);
-                    browser::scroll_to_stage();
-                }>{label}</button>
+                <button class="primary" data-testid="next-story" on:click=move |_| session.open_story(entry.id)>{label}</button>
             }
         });
         Some(view! {

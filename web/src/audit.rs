@@ -3,7 +3,7 @@
 //! filtered trail downloadable as a CloudTrail log file.
 
 use crate::browser;
-use crate::html::Html;
+use crate::list::{Keyed, keyed};
 use crate::session::Session;
 use kms_core::audit::{AuditEvent, AuditQuery, AuditTrail};
 use leptos::prelude::*;
@@ -43,7 +43,9 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
             .with_world(|w| format!("Audit trail ({} events)", w.audit().recorded()))
             .unwrap_or_default()
     };
-    let body = move || {
+    // The filters and the count are rebuilt when the trail grows; the
+    // events are a keyed list, so an event the learner opened stays open.
+    let filters = move || {
         let query = query();
         session.with_world(|w| {
             let trail = w.audit();
@@ -64,13 +66,7 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
                     })
                     .collect_view()
             };
-            let matching: Vec<&AuditEvent> = trail.query(&query).collect();
-            let total = matching.len();
-            let mut rows = Html::new();
-            for e in matching.into_iter().rev().take(SHOWN) {
-                event_row(&mut rows, e);
-            }
-            let rows = rows.finish();
+            let total = trail.query(&query).count();
             let dropped = trail.dropped();
             view! {
                 <div class="filters" role="group" aria-label="Filter the trail">
@@ -95,57 +91,102 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
                     {(total > SHOWN).then(|| format!(", the newest {SHOWN} shown"))}
                     {(dropped > 0).then(|| format!("; {dropped} oldest events dropped"))}
                 </p>
-                <ol class="events" reversed inner_html=rows></ol>
             }
         })
+    };
+    let events = move || {
+        let query = query();
+        session
+            .with_world(|w| {
+                let matching: Vec<&AuditEvent> = w.audit().query(&query).collect();
+                matching
+                    .into_iter()
+                    .rev()
+                    .take(SHOWN)
+                    .map(|e| {
+                        let row = Row::of(e);
+                        // The id tells this event from the one at the same
+                        // place in another story's trail.
+                        Keyed::new(&(e.sequence, e.event_id), move || {
+                            event_row(session, row.clone())
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     move || {
         has_world.get().then(|| {
             view! {
                 <details class="audit" data-testid="audit">
                     <summary><h3>{title}</h3></summary>
-                    {body}
+                    {filters}
+                    <ol class="events" reversed>{keyed(events)}</ol>
                 </details>
             }
         })
     }
 }
 
-/// One event as HTML (see [`crate::html`]): a summary line, and the event's
-/// CloudTrail JSON when expanded.
-fn event_row(h: &mut Html, e: &AuditEvent) {
-    let who = e
-        .user_identity
-        .arn
-        .as_deref()
-        .map(String::from)
-        .or_else(|| e.user_identity.invoked_by.map(String::from))
-        .unwrap_or_else(|| e.user_identity.kind.unwrap_or_default().into());
-    let via = match (&e.user_identity.arn, &e.user_identity.invoked_by) {
-        (Some(_), Some(service)) => format!(" via {service}"),
-        _ => String::new(),
-    };
-    let failed = if e.error_code.is_some() {
-        " failed"
-    } else {
-        ""
-    };
-    h.raw(&format!(
-        "<li class=\"event{failed}\" data-testid=\"audit-event-row\"><details><summary>"
-    ))
-    .el("code", "", &e.event_time)
-    .raw(" ")
-    .el("strong", "", e.event_name)
-    .raw(" ")
-    .el("span", "who", &format!("{who}{via}"));
-    if let Some(code) = &e.error_code {
-        h.raw(" ").el("span", "badge", code);
+/// What an event's line shows; its JSON is written when the learner opens it.
+#[derive(Clone)]
+struct Row {
+    sequence: u64,
+    time: String,
+    name: &'static str,
+    who: String,
+    error: Option<&'static str>,
+}
+
+impl Row {
+    fn of(e: &AuditEvent) -> Self {
+        let who = e
+            .user_identity
+            .arn
+            .as_deref()
+            .map(String::from)
+            .or_else(|| e.user_identity.invoked_by.map(String::from))
+            .unwrap_or_else(|| e.user_identity.kind.unwrap_or_default().into());
+        let via = match (&e.user_identity.arn, &e.user_identity.invoked_by) {
+            (Some(_), Some(service)) => format!(" via {service}"),
+            _ => String::new(),
+        };
+        Self {
+            sequence: e.sequence,
+            time: e.event_time.to_string(),
+            name: e.event_name,
+            who: format!("{who}{via}"),
+            error: e.error_code,
+        }
     }
-    h.raw("</summary>")
-        .el(
-            "pre",
-            "",
-            &serde_json::to_string_pretty(e).unwrap_or_default(),
-        )
-        .raw("</details></li>");
+}
+
+/// One event: a summary line, and the event's CloudTrail JSON once opened
+/// (a trail of 200 events is not serialized at every step).
+fn event_row(session: Session, r: Row) -> AnyView {
+    let open = RwSignal::new(false);
+    let sequence = r.sequence;
+    let json = move || {
+        open.get().then(|| {
+            let text = session.with_world(|w| {
+                w.audit()
+                    .events()
+                    .find(|e| e.sequence == sequence)
+                    .and_then(|e| serde_json::to_string_pretty(e).ok())
+            });
+            view! { <pre>{text.flatten().unwrap_or_default()}</pre> }
+        })
+    };
+    view! {
+        <li class="event" class:failed=r.error.is_some() data-testid="audit-event-row">
+            <details on:toggle=move |ev| open.set(event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open())>
+                <summary>
+                    <code>{r.time}</code>" "<strong>{r.name}</strong>" "<span class="who">{r.who}</span>
+                    {r.error.map(|code| view! { " " <span class="badge">{code}</span> })}
+                </summary>
+                {json}
+            </details>
+        </li>
+    }
+    .into_any()
 }

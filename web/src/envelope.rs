@@ -5,7 +5,7 @@
 //! field of its format labelled. And for a Decrypt that KMS allowed but
 //! whose blob did not open: the context given beside the context bound.
 
-use crate::html::{hex, short_id};
+use crate::ids::short_id;
 use kms_core::crypto::context::EncryptionContext;
 use kms_core::crypto::data::DataCipher;
 use kms_core::kms::envelope::{Envelope, EnvelopeCall};
@@ -39,9 +39,9 @@ fn readable(bytes: &[u8]) -> impl IntoView + use<> {
         .ok()
         .filter(|t| !t.is_empty() && t.chars().all(|c| !c.is_control() || c == '\n'));
     let hex_toggle = text.is_some().then(|| {
-        view! { <details class="hex"><summary>"hex"</summary><code class="wrap">{hex(bytes)}</code></details> }
+        view! { <details class="hex"><summary>"hex"</summary><code class="wrap">{hex::encode(bytes)}</code></details> }
     });
-    let shown = text.map_or_else(|| hex(bytes), str::to_string);
+    let shown = text.map_or_else(|| hex::encode(bytes), str::to_string);
     view! { <code class="secret">{shown}</code> {hex_toggle} }
 }
 
@@ -86,7 +86,7 @@ fn rows(e: &Envelope) -> impl IntoView + use<> {
     };
     let data_key_box = data_key.then(|| {
         let (secret, note) = match &plaintext {
-            Some(p) => (Some(hex(p)), "kept in memory only, then discarded"),
+            Some(p) => (Some(hex::encode(p)), "kept in memory only, then discarded"),
             None => (None, "no plaintext: WithoutPlaintext"),
         };
         let secret = secret.map(|h| {
@@ -142,9 +142,9 @@ fn fields(e: &Envelope) -> impl IntoView + use<> {
         .map(|(i, f)| {
             let part = &bytes[f.range.clone()];
             let shown = if part.len() > 24 {
-                format!("{}…", hex(&part[..24]))
+                format!("{}…", hex::encode(&part[..24]))
             } else {
-                hex(part)
+                hex::encode(part)
             };
             view! {
                 <tr class=format!("f{}", i % 5)>

@@ -38,6 +38,11 @@ pub struct Session {
     pub embed: bool,
     written: StoredValue<String>,
     generation: StoredValue<u64>,
+    /// Built-in stories already fetched, so opening one again is instant.
+    fetched: StoredValue<Vec<Scenario>>,
+    /// Counts what the learner opened: a story that arrives after the
+    /// learner opened something else is dropped.
+    opened: StoredValue<u64>,
 }
 
 impl Session {
@@ -51,6 +56,8 @@ impl Session {
             embed,
             written: StoredValue::new(String::new()),
             generation: StoredValue::new(0),
+            fetched: StoredValue::new(Vec::new()),
+            opened: StoredValue::new(0),
         }
     }
 
@@ -99,6 +106,7 @@ impl Session {
 
     /// Shows a free-play world.
     pub fn show_free(&self, free: FreePlay) {
+        self.opening();
         self.story.set(None);
         self.free.set(Some(free));
     }
@@ -121,27 +129,78 @@ impl Session {
         }
     }
 
-    /// Opens a target; links that need fetching or unpacking finish later.
+    /// A new number for what is being opened; [`Session::current`] says
+    /// whether it is still what the learner asked for last.
+    fn opening(&self) -> u64 {
+        let n = self.opened.get_value() + 1;
+        self.opened.set_value(n);
+        n
+    }
+
+    fn current(&self, opened: u64) -> bool {
+        self.opened.get_value() == opened
+    }
+
+    /// Opens a target; links that need fetching or unpacking finish later,
+    /// unless the learner opened something else meanwhile.
     pub fn open(&self, target: Target) {
+        self.open_then(target, || ());
+    }
+
+    /// Opens a built-in story at its first step, and brings it into view
+    /// once it is on screen.
+    pub fn open_story(&self, id: &str) {
+        self.open_then(
+            Target::Scenario {
+                id: id.to_string(),
+                step: 0,
+            },
+            browser::scroll_to_stage,
+        );
+    }
+
+    fn open_then(&self, target: Target, shown: fn()) {
         self.banner.set(None);
+        let opened = self.opening();
         let session = *self;
         match target {
-            Target::Scenario { id, step } => match builtin::get(&id) {
-                Ok(scenario) => self.show_story(&scenario, Origin::Builtin(id), step),
-                Err(_) => self.say(
-                    true,
-                    format!(
-                        "There is no built-in story `{id}`. Pick one from the list: {}.",
-                        builtin::SCENARIOS
-                            .iter()
-                            .map(|(id, _)| *id)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-            },
+            Target::Scenario { id, step } => {
+                let Some(entry) = builtin::INDEX.iter().find(|e| e.id == id) else {
+                    return self.say(true, builtin::unknown(&id).0);
+                };
+                let fetched = self
+                    .fetched
+                    .with_value(|f| f.iter().find(|s| s.id == entry.id).cloned());
+                if let Some(scenario) = fetched.or_else(|| bundled(entry.id)) {
+                    self.show_story(&scenario, Origin::Builtin(id), step);
+                    return shown();
+                }
+                spawn_local(async move {
+                    let loaded = browser::fetch(&format!("scenarios/{}.json", entry.id))
+                        .await
+                        .and_then(|text| Scenario::parse(&text).map_err(|e| e.0));
+                    if !session.current(opened) {
+                        return;
+                    }
+                    match loaded {
+                        Ok(scenario) => {
+                            session.fetched.update_value(|f| f.push(scenario.clone()));
+                            session.show_story(&scenario, Origin::Builtin(id), step);
+                            shown();
+                        }
+                        Err(e) => session.say(
+                            true,
+                            format!("The story \"{}\" could not be loaded: {e}.", entry.title),
+                        ),
+                    }
+                })
+            }
             Target::ScenarioUrl { url, step } => spawn_local(async move {
-                match browser::fetch(&url).await {
+                let loaded = browser::fetch(&url).await;
+                if !session.current(opened) {
+                    return;
+                }
+                match loaded {
                     Ok(text) => session.open_scenario_text(&text, Origin::Url(url), step),
                     Err(e) => {
                         session.say(true, format!("The scenario file could not be loaded: {e}."))
@@ -149,13 +208,21 @@ impl Session {
                 }
             }),
             Target::PackedScenario { payload, step } => spawn_local(async move {
-                match share::unpack(&payload).await {
+                let unpacked = share::unpack(&payload).await;
+                if !session.current(opened) {
+                    return;
+                }
+                match unpacked {
                     Ok(text) => session.open_scenario_text(&text.clone(), Origin::Text(text), step),
                     Err(e) => session.say(true, format!("This link could not be opened: {e}")),
                 }
             }),
             Target::World { payload } => spawn_local(async move {
-                match share::unpack(&payload).await {
+                let unpacked = share::unpack(&payload).await;
+                if !session.current(opened) {
+                    return;
+                }
+                match unpacked {
                     Ok(text) => session.open_world_text(&text, "This link"),
                     Err(e) => session.say(true, format!("This link could not be opened: {e}")),
                 }
@@ -184,6 +251,7 @@ impl Session {
     /// exported world.
     pub fn open_file(&self, text: &str) {
         self.banner.set(None);
+        self.opening();
         let scenario = serde_json::from_str::<serde_json::Value>(text)
             .map(|v| v.get("Steps").is_some())
             .unwrap_or(false);
@@ -285,4 +353,18 @@ enum Plan {
     Ready(Target),
     PackStory(String, usize),
     PackWorld(String),
+}
+
+/// A built-in story compiled into the page: only where the page has no
+/// server beside it to fetch `scenarios/<id>.json` from (the wasm tests).
+/// The playground fetches them: their text would cost 12 KB of gzipped
+/// wasm on first load.
+#[cfg(feature = "bundled-stories")]
+fn bundled(id: &str) -> Option<Scenario> {
+    builtin::get(id).ok()
+}
+
+#[cfg(not(feature = "bundled-stories"))]
+fn bundled(_: &str) -> Option<Scenario> {
+    None
 }

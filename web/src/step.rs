@@ -4,7 +4,7 @@
 //! list), so what a learner opened stays open.
 
 use crate::envelope::{DecryptDataKey, EnvelopeView, IntegrityView, LocalEnvelope};
-use crate::html::short_id;
+use crate::ids::short_id;
 use crate::markdown::Narration;
 use crate::why::{AccountNames, Why};
 use kms_core::World;

@@ -5,7 +5,7 @@
 //! considered on request.
 
 use crate::envelope::pairs_text;
-use crate::html::short_id;
+use crate::ids::short_id;
 use kms_core::policy::{
     AuthorizationView, ContextConstraint, DecidingRule, GrantBlocker, GrantTrace, PolicySource,
     PolicyTrace, PrincipalMatch, Purpose, StatementTrace,

@@ -5,15 +5,14 @@
 //! request sent through the console.
 
 use crate::console::Console;
-use crate::html::{Html, esc, short_id};
+use crate::ids::short_id;
+use crate::list::{Keyed, keyed};
 use crate::session::Session;
 use kms_core::World;
 use kms_core::clock::{DAY, HOUR, MINUTE};
 use kms_core::kms::api::{KeyManager, KeyState};
-use kms_core::kms::key::KmsKey;
 use kms_core::kms::policy_text::pretty_text;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 
 /// "6 d 23 h", "12 min": a duration for a countdown.
 pub fn duration(seconds: u64) -> String {
@@ -41,9 +40,11 @@ struct Psql {
     output: RwSignal<Option<(bool, String)>>,
 }
 
-/// The world panel: read-only HTML for what the world holds (see
-/// [`crate::html`]), Leptos views for the controls. Its buttons are handled
-/// by one listener reading their `data-` attributes.
+/// The world panel. Each list is keyed by what a row shows: a row the world
+/// did not change is not rebuilt, so a key policy the learner opened stays
+/// open while the story goes on. Every list is one [`Row`] enum shown by one
+/// function, so the view code is compiled once for all of them (a keyed
+/// list and a view per row type cost about 20 KB of gzipped wasm).
 #[component]
 pub fn WorldPanel(session: Session, console: Console) -> impl IntoView {
     let editor = Editor {
@@ -58,46 +59,362 @@ pub fn WorldPanel(session: Session, console: Console) -> impl IntoView {
     };
     let has_world = Memo::new(move |_| session.with_world(|_| ()).is_some());
     let free = Memo::new(move |_| session.free.with(Option::is_some));
-    let body = move || {
-        let free = free.get();
-        session.with_world(|w| render(w, free)).unwrap_or_default()
-    };
-    let clicked = move |ev: leptos::ev::MouseEvent| {
-        let Some(button) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-            .and_then(|e| e.closest("button").ok().flatten())
-        else {
-            return;
-        };
-        if let Some(arn) = button.get_attribute("data-act-as") {
-            console.actor.set(arn);
-        } else if let Some(key) = button.get_attribute("data-edit-key") {
-            let policy = session.with_world(|w| {
-                w.state()
-                    .kms
-                    .keys
-                    .values()
-                    .find(|k| k.id.to_string() == key)
-                    .map(|k| pretty_text(&k.policy.text))
-            });
-            editor.draft.set(policy.flatten().unwrap_or_default());
-            editor.error.set(None);
-            editor.key.set(Some(key));
-        }
-    };
+    let world = Reader(session, free);
+    let controls = Controls { console, editor };
     move || {
         has_world.get().then(|| {
             view! {
-                <aside class="world" aria-label="The world" on:click=clicked>
+                <aside class="world" aria-label="The world">
                     <h3>"World"</h3>
-                    <div inner_html=body></div>
+                    <p class="clock">"Virtual clock: "<span data-testid="clock">{world.text(|w| w.now().iso8601())}</span></p>
+                    {section(world.text(|_| "Accounts and principals".into()), "accounts", list("list", world.rows(accounts), controls))}
+                    {section(world.text(keys_title), "keys", list("cards", world.rows(keys), controls))}
+                    {section(world.text(|w| format!("Grants ({})", w.state().kms.grants.values().map(|g| g.len()).sum::<usize>())), "grants", list("list", world.rows(grants), controls))}
+                    {section(world.text(|w| format!("Aurora clusters ({})", w.state().rds.clusters.len())), "clusters", list("list", world.rows(clusters), controls))}
+                    {section(world.text(|w| format!("Snapshots ({})", w.state().rds.snapshots.len())), "snapshots", list("list", world.rows(snapshots), controls))}
+                    {section(world.text(|w| format!("Parameter Store ({})", w.state().ssm.parameters.len())), "parameters", list("list", world.rows(parameters), controls))}
                     {move || editor.key.get().map(|key| policy_editor(key, session, console, editor))}
                     {move || free.get().then(|| psql_prompt(session, console, psql))}
                 </aside>
             }
         })
     }
+}
+
+/// Reads the world on screen, and whether it is free play (where
+/// principals and key policies are controls).
+#[derive(Clone, Copy)]
+struct Reader(Session, Memo<bool>);
+
+impl Reader {
+    fn text(self, f: fn(&World) -> String) -> Signal<String> {
+        Signal::derive(move || self.0.with_world(f).unwrap_or_default())
+    }
+
+    fn rows(self, f: fn(&World, bool) -> Vec<Row>) -> Signal<Vec<Row>> {
+        Signal::derive(move || {
+            let free = self.1.get();
+            self.0.with_world(|w| f(w, free)).unwrap_or_default()
+        })
+    }
+}
+
+/// What the rows' buttons act on.
+#[derive(Clone, Copy)]
+struct Controls {
+    console: Console,
+    editor: Editor,
+}
+
+/// A folding section of the panel, its title counting what it lists.
+fn section(title: Signal<String>, testid: &'static str, body: AnyView) -> AnyView {
+    view! {
+        <details class="panel" open data-testid=testid>
+            <summary><h4>{title}</h4></summary>
+            {body}
+        </details>
+    }
+    .into_any()
+}
+
+/// A list whose rows are rebuilt only when what they show changes.
+fn list(class: &'static str, each: Signal<Vec<Row>>, controls: Controls) -> AnyView {
+    let items = move || {
+        each.get()
+            .into_iter()
+            .map(|r| Keyed::of(r, move |r| row(r, controls)))
+            .collect()
+    };
+    view! { <ul class=class>{keyed(items)}</ul> }.into_any()
+}
+
+/// One row of the panel, as it shows.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Row {
+    Account {
+        id: String,
+        name: String,
+        /// (ARN, name in the account).
+        principals: Vec<(String, String)>,
+        free: bool,
+    },
+    Key(KeyRow),
+    Grant {
+        name: String,
+        grantee: String,
+        operations: String,
+        key: String,
+        constraints: String,
+    },
+    Cluster {
+        id: String,
+        account: String,
+        status: &'static str,
+        broken: bool,
+        rows: usize,
+        key: String,
+    },
+    Snapshot {
+        id: String,
+        account: String,
+        cluster: String,
+        note: String,
+    },
+    Parameter {
+        name: String,
+        account: String,
+        kind: String,
+        note: String,
+    },
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct KeyRow {
+    id: String,
+    arn: String,
+    state: &'static str,
+    manager: &'static str,
+    countdown: Option<String>,
+    description: String,
+    aliases: String,
+    note: String,
+    policy: String,
+    editable: bool,
+}
+
+fn row(r: Row, controls: Controls) -> AnyView {
+    match r {
+        Row::Account { id, name, principals, free } => {
+            let principals = principals
+                .into_iter()
+                .map(|(arn, label)| {
+                    if free {
+                        let title = format!("Act as {arn} in the console");
+                        view! { <li><button class="link" title=title on:click=move |_| controls.console.actor.set(arn.clone())>{label}</button></li> }.into_any()
+                    } else {
+                        view! { <li><code title=arn>{label}</code></li> }.into_any()
+                    }
+                })
+                .collect_view();
+            view! {
+                <li><strong>{name}</strong>" "<code>{id}</code><ul class="principals">{principals}</ul></li>
+            }
+            .into_any()
+        }
+        Row::Key(k) => key_card(k, controls.editor),
+        Row::Grant { name, grantee, operations, key, constraints } => view! {
+            <li data-testid="grant"><code>{name}</code>": "<code>{grantee}</code>{format!(" may {operations} on ")}<code>{key}</code>{constraints}</li>
+        }
+        .into_any(),
+        Row::Cluster { id, account, status, broken, rows, key } => view! {
+            <li class="cluster" class:broken=broken>
+                <code>{id}</code>{format!(" ({account}) ")}
+                <span class="badge status" class:broken=broken data-testid="cluster-status">{status}</span>
+                {broken.then(|| view! { <p class="alarm" role="status">"The cluster cannot use its KMS key: every query fails until the key is usable again and RDS recovers."</p> })}
+                <p class="note">{format!("{rows} encrypted row(s) under key {key}")}</p>
+            </li>
+        }
+        .into_any(),
+        Row::Snapshot { id, account, cluster, note } => view! {
+            <li data-testid="snapshot"><code>{id}</code>{format!(" ({account}) of ")}<code>{cluster}</code><span class="note">{note}</span></li>
+        }
+        .into_any(),
+        Row::Parameter { name, account, kind, note } => view! {
+            <li data-testid="parameter"><code>{name}</code>{format!(" ({account}) ")}<span class="badge ok">{kind}</span><span class="note">{note}</span></li>
+        }
+        .into_any(),
+    }
+}
+
+fn key_card(k: KeyRow, editor: Editor) -> AnyView {
+    let edit = k.editable.then(|| {
+        let (id, policy) = (k.id.clone(), k.policy.clone());
+        view! {
+            <button data-testid="policy-edit" on:click=move |_| {
+                editor.draft.set(policy.clone());
+                editor.error.set(None);
+                editor.key.set(Some(id.clone()));
+            }>"Edit policy"</button>
+        }
+    });
+    view! {
+        <li class="key-card" data-testid="key-card">
+            <div class="key-head">
+                <span class=format!("badge state {}", k.state.to_ascii_lowercase()) data-testid="key-state">{k.state}</span>" "
+                <code title=k.arn>{short_id(&k.id).to_string()}</code>" "
+                <span class="manager">{k.manager}</span>
+            </div>
+            {k.countdown.map(|c| view! { <p class="countdown" data-testid="countdown">{c}</p> })}
+            {(!k.description.is_empty()).then(|| view! { <p class="note">{k.description}</p> })}
+            {(!k.aliases.is_empty()).then(|| view! { <p><code>{k.aliases}</code></p> })}
+            <p class="note">{k.note}</p>
+            <details class="policy"><summary>"Key policy"</summary><pre class="policy-text">{k.policy}</pre>{edit}</details>
+        </li>
+    }
+    .into_any()
+}
+
+fn accounts(w: &World, free: bool) -> Vec<Row> {
+    w.state()
+        .iam
+        .accounts
+        .iter()
+        .map(|(id, account)| Row::Account {
+            id: id.to_string(),
+            name: account.name.clone(),
+            principals: account
+                .principals(id)
+                .iter()
+                .map(|p| (p.arn(), p.name_in_account()))
+                .collect(),
+            free,
+        })
+        .collect()
+}
+
+fn keys_title(w: &World) -> String {
+    let kms = &w.state().kms;
+    match kms.deleted.len() {
+        0 => format!("KMS keys ({})", kms.keys.len()),
+        deleted => format!("KMS keys ({}; {deleted} deleted for good)", kms.keys.len()),
+    }
+}
+
+fn keys(w: &World, free: bool) -> Vec<Row> {
+    let kms = &w.state().kms;
+    kms.keys
+        .values()
+        .map(|k| {
+            let rotation = if k.rotation.enabled {
+                format!(
+                    "rotation every {} days{}",
+                    k.rotation.period_days,
+                    k.rotation
+                        .next
+                        .map(|n| format!(", next {}", n.iso8601()))
+                        .unwrap_or_default()
+                )
+            } else {
+                "automatic rotation off".into()
+            };
+            let grants = kms.grants.get(&k.id).map(|g| g.len()).unwrap_or(0);
+            Row::Key(KeyRow {
+                id: k.id.to_string(),
+                arn: k.arn().to_string(),
+                state: match k.state {
+                    KeyState::Enabled => "Enabled",
+                    KeyState::Disabled => "Disabled",
+                    KeyState::PendingDeletion => "PendingDeletion",
+                },
+                manager: match k.manager {
+                    KeyManager::AWS => "AWS managed",
+                    KeyManager::CUSTOMER => "customer managed",
+                },
+                countdown: k
+                    .deletion_date
+                    .map(|d| format!("deleted in {}", duration(d.since(w.now())))),
+                description: k.description.clone(),
+                aliases: kms
+                    .aliases_of(k.id)
+                    .map(|a| a.name.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                note: format!(
+                    "{rotation}; {} backing key version(s); {grants} grant(s)",
+                    k.backing_keys.len()
+                ),
+                policy: pretty_text(&k.policy.text),
+                editable: free && k.manager == KeyManager::CUSTOMER,
+            })
+        })
+        .collect()
+}
+
+fn grants(w: &World, _: bool) -> Vec<Row> {
+    w.state()
+        .kms
+        .grants
+        .values()
+        .flat_map(|g| g.iter())
+        .map(|g| Row::Grant {
+            name: g
+                .name
+                .as_deref()
+                .unwrap_or_else(|| short_id(&g.id))
+                .to_string(),
+            grantee: g.grantee.to_string(),
+            operations: g.operations.join(", "),
+            key: short_id(&g.key.to_string()).to_string(),
+            constraints: g
+                .constraints
+                .as_ref()
+                .and_then(|c| serde_json::to_string(c).ok())
+                .map(|c| format!(" with {c}"))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn clusters(w: &World, _: bool) -> Vec<Row> {
+    w.state()
+        .rds
+        .clusters
+        .values()
+        .map(|c| Row::Cluster {
+            id: c.id.clone(),
+            account: c.account.to_string(),
+            status: c.status.as_str(),
+            broken: c.status.is_inaccessible(),
+            rows: c.storage.tables.values().map(|t| t.rows.len()).sum(),
+            key: short_id(&c.storage.key.to_string()).to_string(),
+        })
+        .collect()
+}
+
+fn snapshots(w: &World, _: bool) -> Vec<Row> {
+    w.state()
+        .rds
+        .snapshots
+        .values()
+        .map(|s| {
+            let shared = if s.shared_with.is_empty() {
+                String::new()
+            } else {
+                let with: Vec<String> = s.shared_with.iter().map(|a| a.to_string()).collect();
+                format!("; shared with {}", with.join(", "))
+            };
+            Row::Snapshot {
+                id: s.id.clone(),
+                account: s.account.to_string(),
+                cluster: s.cluster_id.clone(),
+                note: format!(
+                    " under key {}{shared}",
+                    short_id(&s.storage.key.to_string())
+                ),
+            }
+        })
+        .collect()
+}
+
+fn parameters(w: &World, _: bool) -> Vec<Row> {
+    w.state()
+        .ssm
+        .parameters
+        .iter()
+        .map(|((account, _, name), p)| Row::Parameter {
+            name: name.to_string(),
+            account: account.to_string(),
+            kind: format!("{:?}", p.kind),
+            note: format!(
+                " v{}{}",
+                p.version,
+                p.key_arn
+                    .as_ref()
+                    .map(|k| format!(" under {k}"))
+                    .unwrap_or_default()
+            ),
+        })
+        .collect()
 }
 
 fn policy_editor(key: String, session: Session, console: Console, editor: Editor) -> impl IntoView {
@@ -205,274 +522,4 @@ fn psql_prompt(session: Session, console: Console, psql: Psql) -> impl IntoView 
             }
         })
     }
-}
-
-fn section(h: &mut Html, title: &str, testid: &str, body: impl FnOnce(&mut Html)) {
-    h.raw(&format!(
-        "<details class=\"panel\" open data-testid=\"{testid}\"><summary><h4>"
-    ))
-    .text(title)
-    .raw("</h4></summary>");
-    body(h);
-    h.raw("</details>");
-}
-
-/// The world as read-only HTML.
-fn render(w: &World, free: bool) -> String {
-    let mut h = Html::new();
-    h.raw("<p class=\"clock\">Virtual clock: <span data-testid=\"clock\">")
-        .text(&w.now().iso8601())
-        .raw("</span></p>");
-    accounts(&mut h, w, free);
-    keys(&mut h, w, free);
-    clusters(&mut h, w);
-    snapshots(&mut h, w);
-    parameters(&mut h, w);
-    h.finish()
-}
-
-fn accounts(h: &mut Html, w: &World, free: bool) {
-    section(h, "Accounts and principals", "accounts", |h| {
-        h.raw("<ul class=\"list\">");
-        for (id, account) in &w.state().iam.accounts {
-            let principals: Vec<(String, String)> = account
-                .principals(id)
-                .iter()
-                .map(|p| (p.arn(), p.name_in_account()))
-                .collect();
-            h.raw("<li>")
-                .el("strong", "", &account.name)
-                .raw(" ")
-                .el("code", "", &id.to_string());
-            h.raw("<ul class=\"principals\">");
-            for (arn, label) in principals {
-                let arn = esc(&arn);
-                if free {
-                    h.raw(&format!(
-                        "<li><button class=\"link\" data-act-as=\"{arn}\" title=\"Act as {arn} in the console\">"
-                    ))
-                    .text(&label)
-                    .raw("</button></li>");
-                } else {
-                    h.raw(&format!("<li><code title=\"{arn}\">"))
-                        .text(&label)
-                        .raw("</code></li>");
-                }
-            }
-            h.raw("</ul></li>");
-        }
-        h.raw("</ul>");
-    });
-}
-
-fn key_card(h: &mut Html, w: &World, k: &KmsKey, free: bool) {
-    let kms = &w.state().kms;
-    let id = k.id.to_string();
-    let state = match k.state {
-        KeyState::Enabled => "Enabled",
-        KeyState::Disabled => "Disabled",
-        KeyState::PendingDeletion => "PendingDeletion",
-    };
-    let manager = match k.manager {
-        KeyManager::AWS => "AWS managed",
-        KeyManager::CUSTOMER => "customer managed",
-    };
-    h.raw(&format!(
-        "<li class=\"key-card\" data-testid=\"key-card\"><div class=\"key-head\"><span class=\"badge state {}\" data-testid=\"key-state\">{state}</span> <code title=\"{}\">{}</code> <span class=\"manager\">{manager}</span></div>",
-        state.to_lowercase(),
-        esc(k.arn()),
-        short_id(&id),
-    ));
-    if let Some(d) = k.deletion_date {
-        h.raw("<p class=\"countdown\" data-testid=\"countdown\">")
-            .text(&format!("deleted in {}", duration(d.since(w.now()))))
-            .raw("</p>");
-    }
-    if !k.description.is_empty() {
-        h.el("p", "note", &k.description);
-    }
-    let aliases: Vec<String> = kms.aliases_of(k.id).map(|a| a.name.to_string()).collect();
-    if !aliases.is_empty() {
-        h.raw("<p>").el("code", "", &aliases.join(", ")).raw("</p>");
-    }
-    let rotation = if k.rotation.enabled {
-        format!(
-            "rotation every {} days{}",
-            k.rotation.period_days,
-            k.rotation
-                .next
-                .map(|n| format!(", next {}", n.iso8601()))
-                .unwrap_or_default()
-        )
-    } else {
-        "automatic rotation off".into()
-    };
-    let grants = kms.grants.get(&k.id).map(|g| g.len()).unwrap_or(0);
-    h.el(
-        "p",
-        "note",
-        &format!(
-            "{rotation}; {} backing key version(s); {grants} grant(s)",
-            k.backing_keys.len()
-        ),
-    );
-    h.raw("<details class=\"policy\"><summary>Key policy</summary>")
-        .el("pre", "policy-text", &pretty_text(&k.policy.text));
-    if free && k.manager == KeyManager::CUSTOMER {
-        h.raw(&format!(
-            "<button data-edit-key=\"{}\" data-testid=\"policy-edit\">Edit policy</button>",
-            esc(&id)
-        ));
-    }
-    h.raw("</details></li>");
-}
-
-fn keys(h: &mut Html, w: &World, free: bool) {
-    let kms = &w.state().kms;
-    section(h, &format!("KMS keys ({})", kms.keys.len()), "keys", |h| {
-        h.raw("<ul class=\"cards\">");
-        for k in kms.keys.values() {
-            key_card(h, w, k, free);
-        }
-        h.raw("</ul>");
-        if !kms.deleted.is_empty() {
-            h.el(
-                "p",
-                "note",
-                &format!("{} key(s) deleted for good", kms.deleted.len()),
-            );
-        }
-    });
-    let grants: Vec<_> = kms.grants.values().flat_map(|g| g.iter()).collect();
-    section(h, &format!("Grants ({})", grants.len()), "grants", |h| {
-        h.raw("<ul class=\"list\">");
-        for g in grants {
-            let name = g
-                .name
-                .as_deref()
-                .unwrap_or_else(|| short_id(&g.id))
-                .to_string();
-            let constraints = g
-                .constraints
-                .as_ref()
-                .and_then(|c| serde_json::to_string(c).ok())
-                .map(|c| format!(" with {c}"))
-                .unwrap_or_default();
-            h.raw("<li data-testid=\"grant\">")
-                .el("code", "", &name)
-                .text(": ")
-                .el("code", "", &g.grantee)
-                .text(&format!(" may {} on ", g.operations.join(", ")))
-                .el("code", "", short_id(&g.key.to_string()))
-                .text(&constraints)
-                .raw("</li>");
-        }
-        h.raw("</ul>");
-    });
-}
-
-fn clusters(h: &mut Html, w: &World) {
-    let rds = &w.state().rds;
-    section(
-        h,
-        &format!("Aurora clusters ({})", rds.clusters.len()),
-        "clusters",
-        |h| {
-            h.raw("<ul class=\"list\">");
-            for c in rds.clusters.values() {
-                let status = c.status.as_str();
-                let broken = if c.status.is_inaccessible() {
-                    " broken"
-                } else {
-                    ""
-                };
-                let rows: usize = c.storage.tables.values().map(|t| t.rows.len()).sum();
-                h.raw(&format!("<li class=\"cluster{broken}\">"))
-                .el("code", "", &c.id)
-                .text(&format!(" ({}) ", c.account))
-                .raw(&format!(
-                    "<span class=\"badge status{broken}\" data-testid=\"cluster-status\">{status}</span>"
-                ));
-                if !broken.is_empty() {
-                    h.raw("<p class=\"alarm\" role=\"status\">The cluster cannot use its KMS key: every query fails until the key is usable again and RDS recovers.</p>");
-                }
-                h.el(
-                    "p",
-                    "note",
-                    &format!(
-                        "{rows} encrypted row(s) under key {}",
-                        short_id(&c.storage.key.to_string())
-                    ),
-                )
-                .raw("</li>");
-            }
-            h.raw("</ul>");
-        },
-    );
-}
-
-fn snapshots(h: &mut Html, w: &World) {
-    let rds = &w.state().rds;
-    section(
-        h,
-        &format!("Snapshots ({})", rds.snapshots.len()),
-        "snapshots",
-        |h| {
-            h.raw("<ul class=\"list\">");
-            for s in rds.snapshots.values() {
-                let shared = if s.shared_with.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; shared with {}",
-                        s.shared_with
-                            .iter()
-                            .map(|a| a.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                h.raw("<li data-testid=\"snapshot\">")
-                    .el("code", "", &s.id)
-                    .text(&format!(" ({}) of ", s.account))
-                    .el("code", "", &s.cluster_id)
-                    .el(
-                        "span",
-                        "note",
-                        &format!(
-                            " under key {}{shared}",
-                            short_id(&s.storage.key.to_string())
-                        ),
-                    )
-                    .raw("</li>");
-            }
-            h.raw("</ul>");
-        },
-    );
-}
-
-fn parameters(h: &mut Html, w: &World) {
-    let ssm = &w.state().ssm;
-    section(
-        h,
-        &format!("Parameter Store ({})", ssm.parameters.len()),
-        "parameters",
-        |h| {
-            h.raw("<ul class=\"list\">");
-            for ((account, _, name), p) in &ssm.parameters {
-                let key = p
-                    .key_arn
-                    .as_ref()
-                    .map(|k| format!(" under {k}"))
-                    .unwrap_or_default();
-                h.raw("<li data-testid=\"parameter\">")
-                    .el("code", "", name)
-                    .text(&format!(" ({account}) "))
-                    .el("span", "badge ok", &format!("{:?}", p.kind))
-                    .el("span", "note", &format!(" v{}{key}", p.version))
-                    .raw("</li>");
-            }
-            h.raw("</ul>");
-        },
-    );
 }

@@ -125,8 +125,10 @@ fn stat(log: &str, name: &str) -> Option<u64> {
 /// Writes every seed; returns how many.
 fn seed(dir: &Path) -> Result<usize, String> {
     let mut seeds: Vec<(&str, Vec<u8>)> = Vec::new();
-    for (_, text) in builtin::SCENARIOS {
-        seeds.push(("scenario", text.as_bytes().to_vec()));
+    for entry in builtin::INDEX {
+        if let Some(text) = builtin::text(entry.id) {
+            seeds.push(("scenario", text.as_bytes().to_vec()));
+        }
     }
     let root = crate::workspace_root();
     if let Ok(text) = std::fs::read(root.join("docs").join("example-scenario.json")) {

@@ -113,12 +113,10 @@ impl BaseOperator {
             | NumericLessThan
             | NumericLessThanEquals
             | NumericGreaterThan
-            | NumericGreaterThanEquals => {
-                match (Decimal::parse(request), Decimal::parse(policy)) {
-                    (Some(r), Some(p)) => compare(self, Some(r.cmp(&p))),
-                    _ => false,
-                }
-            }
+            | NumericGreaterThanEquals => match (Decimal::parse(request), Decimal::parse(policy)) {
+                (Some(r), Some(p)) => compare(self, Some(r.cmp(&p))),
+                _ => false,
+            },
             DateEquals
             | DateLessThan
             | DateLessThanEquals
@@ -541,7 +539,9 @@ mod tests {
         // A binary float rounds both of these to the same number.
         assert_eq!(cmp("9007199254740993", "9007199254740992"), Greater);
         assert_eq!(cmp("0.30000000000000001", "0.3"), Greater);
-        for bad in ["", "-", ".", "1e3", "inf", "NaN", "1 2", "0x10", "1.2.3", "--1"] {
+        for bad in [
+            "", "-", ".", "1e3", "inf", "NaN", "1 2", "0x10", "1.2.3", "--1",
+        ] {
             assert_eq!(Decimal::parse(bad), None, "{bad:?}");
         }
     }

@@ -1,44 +1,54 @@
-//! The built-in scenarios, compiled in from `core/scenarios/<id>.json`.
+//! The built-in scenarios, `core/scenarios/<id>.json`.
+//!
+//! [`INDEX`] lists them (id, title, story tag) without their text, so a
+//! program that only lists them (the playground, which fetches a story's
+//! file when it is opened) does not carry every story in its binary. The
+//! text is compiled in only where [`text`], [`get`] or [`all`] is called.
+//! `build.rs` writes both from the files and keeps the order they are listed in.
 
 use super::{Scenario, ScenarioError};
 use alloc::vec::Vec;
 
-macro_rules! scenarios {
-    ($($id:literal),+ $(,)?) => {
-        /// Every built-in scenario: (id, JSON text), in the order the playground lists them.
-        pub const SCENARIOS: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!("../../scenarios/", $id, ".json")))),+
-        ];
-    };
+/// A built-in scenario, as a list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Its id: the file's name and the `?scenario=` of a link.
+    pub id: &'static str,
+    /// Its title.
+    pub title: &'static str,
+    /// The SCENARIOS.md story it tells (part of), such as `S4`.
+    pub story: Option<&'static str>,
 }
 
-scenarios!(
-    "envelope-encryption",
-    "encryption-context",
-    "aliases",
-    "rotation-and-deletion",
-    "key-policies",
-    "policy-lockout",
-    "grant-constraints",
-    "aurora-disable-key",
-    "snapshot-second-key",
-    "cross-account-snapshot",
-    "parameter-store",
-);
+/// Every built-in scenario, in the order the playground lists them.
+pub const INDEX: &[Entry] = include!(concat!(env!("OUT_DIR"), "/builtin_index.rs"));
+
+/// The JSON text of a built-in scenario.
+pub fn text(id: &str) -> Option<&'static str> {
+    include!(concat!(env!("OUT_DIR"), "/builtin_texts.rs"))
+}
+
+/// The scenario listed after `id`, with its number (counted from 1).
+pub fn next(id: &str) -> Option<(usize, Entry)> {
+    let i = INDEX.iter().position(|e| e.id == id)? + 1;
+    INDEX.get(i).map(|e| (i + 1, *e))
+}
+
+/// Says there is no built-in scenario `id`, and lists those there are.
+pub fn unknown(id: &str) -> ScenarioError {
+    let ids: Vec<&str> = INDEX.iter().map(|e| e.id).collect();
+    ScenarioError(alloc::format!(
+        "There is no built-in story `{id}`. Pick one from the list: {}.",
+        ids.join(", ")
+    ))
+}
 
 /// Parses one built-in scenario.
 pub fn get(id: &str) -> Result<Scenario, ScenarioError> {
-    let (_, text) = SCENARIOS
-        .iter()
-        .find(|(i, _)| *i == id)
-        .ok_or_else(|| ScenarioError(alloc::format!("There is no built-in scenario {id}")))?;
-    Scenario::parse(text)
+    Scenario::parse(text(id).ok_or_else(|| unknown(id))?)
 }
 
 /// Parses every built-in scenario.
 pub fn all() -> Result<Vec<Scenario>, ScenarioError> {
-    SCENARIOS
-        .iter()
-        .map(|(_, text)| Scenario::parse(text))
-        .collect()
+    INDEX.iter().map(|e| get(e.id)).collect()
 }
