@@ -131,7 +131,8 @@ async fn free_play_moves_the_clock_and_answers_requests() {
             .is_none(),
         "CreateKey succeeds"
     );
-    assert_eq!(text_of(&root, "rule"), "identity policy allows");
+    // The root is allowed without any IAM policy: the label says so.
+    assert_eq!(text_of(&root, "rule"), "the root user: no IAM policy needed");
 
     // Bad input is shown inline, never a panic.
     type_into(&root, "request", "{not json");
@@ -388,7 +389,18 @@ async fn cross_account_and_lockout_decisions_show_the_side_that_refused() {
         first.class_list().contains("lockout"),
         "the lockout check comes first"
     );
-    assert!(inner_text(&card, "[data-testid=headline]").contains("lockout safety check fails"));
+    let headline = inner_text(&card, "[data-testid=headline]");
+    assert!(headline.contains("lockout safety check fails"), "{headline}");
+    assert!(
+        headline.contains("the root user of production (111122223333) could no longer change it"),
+        "the headline names who would be locked out: {headline}"
+    );
+    // A refused CreateKey creates no key: the check names no key ARN.
+    let decision = inner_text(&first, ".decision");
+    assert!(
+        decision.contains("under the new key policy") && !decision.contains("arn:aws:kms"),
+        "{decision}"
+    );
     let whys = card.query_selector_all("[data-testid=why]").unwrap();
     for i in 0..whys.length() {
         let why: web_sys::Element = whys.item(i).unwrap().dyn_into().unwrap();

@@ -7,23 +7,10 @@
 use crate::envelope::pairs_text;
 use crate::ids::short_id;
 use kms_core::policy::{
-    AuthorizationView, ContextConstraint, DecidingRule, GrantBlocker, GrantTrace, PolicySource,
-    PolicyTrace, PrincipalMatch, Purpose, StatementTrace,
+    AuthorizationView, ContextConstraint, GrantBlocker, GrantTrace, PolicySource, PolicyTrace,
+    PrincipalMatch, Purpose, StatementTrace,
 };
 use leptos::prelude::*;
-
-fn rule_name(rule: DecidingRule) -> &'static str {
-    match rule {
-        DecidingRule::ExplicitDeny => "explicit deny",
-        DecidingRule::DirectAllow => "direct allow",
-        DecidingRule::DelegatedAllow => "delegated to IAM, IAM allows",
-        DecidingRule::CrossAccountAllow => "cross-account: both sides allow",
-        DecidingRule::Grant => "grant",
-        DecidingRule::IdentityAllow => "identity policy allows",
-        DecidingRule::GrantRetirement => "the grant's own rule for retiring it",
-        DecidingRule::ImplicitDeny => "implicit deny: nothing allows",
-    }
-}
 
 fn ok_class(ok: bool) -> &'static str {
     if ok { "ok" } else { "" }
@@ -47,6 +34,17 @@ impl AccountNames {
         match self.0.iter().find(|(i, _)| i == id) {
             Some((_, name)) => format!("{name} ({id})"),
             None => id.to_string(),
+        }
+    }
+
+    /// A principal by its ARN, for a sentence: "the root user of
+    /// production (111122223333)", "role/KeyAdmin of production (…)".
+    fn principal(&self, arn: &str) -> String {
+        let account = self.label(account_of(arn));
+        match arn.splitn(6, ':').nth(5) {
+            Some("root") => format!("the root user of {account}"),
+            Some(name) => format!("{name} of {account}"),
+            None => arn.to_string(),
         }
     }
 }
@@ -173,13 +171,18 @@ pub fn Why(view: AuthorizationView, names: AccountNames, call_failed: bool) -> i
                 .find_map(|g| g.blocker.as_ref().map(|b| grant_headline(g, b)))
         })
         .flatten();
+    let caller = names.principal(&a.principal);
     let (headline, compare) = match (lockout, blocked) {
         (true, _) => (
-            Some(String::from(if a.allowed {
-                "The policy lockout safety check passes: under the new policy, the caller could still change it."
+            Some(if a.allowed {
+                format!(
+                    "The policy lockout safety check passes: under the new policy, {caller} could still change it."
+                )
             } else {
-                "The policy lockout safety check fails: under the new policy, the caller could no longer change it, so KMS refuses to save it."
-            })),
+                format!(
+                    "The policy lockout safety check fails: under the new policy, {caller} could no longer change it, so KMS refuses to save it."
+                )
+            }),
             None,
         ),
         (false, Some((text, compare))) => (Some(text), compare),
@@ -216,8 +219,11 @@ pub fn Why(view: AuthorizationView, names: AccountNames, call_failed: bool) -> i
         <div class="why" class:denied=!a.allowed class:lockout=lockout class:superseded=superseded data-testid="why">
             <p class="decision">
                 <span class="verdict">{verdict}</span> " " <code>{a.action}</code>
-                " on " <code class="arn">{a.resource}</code> " · "
-                <span class="rule" data-testid="rule">{rule_name(a.rule)}</span>
+                // The lockout check asks about the draft, for a key that a
+                // refused CreateKey never creates: no ARN to show.
+                {if lockout { view! { " under the new key policy" }.into_any() } else { view! { " on " <code class="arn">{a.resource}</code> }.into_any() }}
+                " · "
+                <span class="rule" data-testid="rule">{a.rule_name}</span>
             </p>
             {headline}
             {compare}

@@ -48,6 +48,8 @@ pub struct AuthorizationView {
     pub allowed: bool,
     /// The rule that decided.
     pub rule: DecidingRule,
+    /// The rule in a few words, as the page labels the decision.
+    pub rule_name: &'static str,
     /// What the decision was for.
     pub purpose: Purpose,
     /// The decision in one sentence.
@@ -118,6 +120,25 @@ impl Authorization {
         match at {
             Some(at) => self.statement_name(at),
             None => String::from("the root user (never limited by IAM policies)"),
+        }
+    }
+
+    /// The deciding rule in a few words. The account root is allowed
+    /// without any IAM policy: its label does not say "IAM allows".
+    pub fn rule_name(&self) -> &'static str {
+        match (&self.reason, self.rule) {
+            (Reason::IdentityAllows(None), _) => "the root user: no IAM policy needed",
+            (Reason::DelegatedAllow(_, None), _) => {
+                "delegated to the account: its root user needs no IAM policy"
+            }
+            (_, DecidingRule::ExplicitDeny) => "explicit deny",
+            (_, DecidingRule::DirectAllow) => "direct allow",
+            (_, DecidingRule::DelegatedAllow) => "delegated to IAM, IAM allows",
+            (_, DecidingRule::CrossAccountAllow) => "cross-account: both sides allow",
+            (_, DecidingRule::Grant) => "grant",
+            (_, DecidingRule::IdentityAllow) => "identity policy allows",
+            (_, DecidingRule::GrantRetirement) => "the grant's own rule for retiring it",
+            (_, DecidingRule::ImplicitDeny) => "implicit deny: nothing allows",
         }
     }
 
@@ -231,6 +252,7 @@ impl Authorization {
             resource: self.resource.to_string(),
             allowed: self.allowed,
             rule: self.rule,
+            rule_name: self.rule_name(),
             purpose: self.purpose,
             explanation: self.explanation(),
             sides: self.sides(),
