@@ -217,3 +217,24 @@ fn every_story_request_has_its_cli_command() {
         }
     }
 }
+
+/// The page shows cards newest first: a narration that continues the
+/// previous step ("A new key..." then "... and UpdateAlias") reads
+/// backwards there. Every step's narration stands on its own.
+#[test]
+fn every_narration_reads_on_its_own() {
+    for scenario in builtin::all().unwrap() {
+        for (i, step) in scenario.steps.iter().enumerate() {
+            let n = step.narration.trim();
+            assert!(
+                !(n.starts_with("...")
+                    || n.starts_with('…')
+                    || n.ends_with("...")
+                    || n.ends_with('…')),
+                "{} step {}: {n}",
+                scenario.id,
+                i + 1
+            );
+        }
+    }
+}

@@ -132,7 +132,10 @@ async fn free_play_moves_the_clock_and_answers_requests() {
         "CreateKey succeeds"
     );
     // The root is allowed without any IAM policy: the label says so.
-    assert_eq!(text_of(&root, "rule"), "the root user: no IAM policy needed");
+    assert_eq!(
+        text_of(&root, "rule"),
+        "the root user: no IAM policy needed"
+    );
 
     // Bad input is shown inline, never a panic.
     type_into(&root, "request", "{not json");
@@ -390,7 +393,10 @@ async fn cross_account_and_lockout_decisions_show_the_side_that_refused() {
         "the lockout check comes first"
     );
     let headline = inner_text(&card, "[data-testid=headline]");
-    assert!(headline.contains("lockout safety check fails"), "{headline}");
+    assert!(
+        headline.contains("lockout safety check fails"),
+        "{headline}"
+    );
     assert!(
         headline.contains("the root user of production (111122223333) could no longer change it"),
         "the headline names who would be locked out: {headline}"
