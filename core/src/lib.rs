@@ -85,6 +85,7 @@ pub mod scenario;
 pub mod secret;
 pub mod selftest;
 pub mod services;
+pub mod workbench;
 #[cfg(feature = "bench")]
 pub mod workloads;
 pub mod world;
