@@ -735,8 +735,6 @@ async fn repeated_events_of_an_interval_are_counted_not_listed() {
 #[wasm_bindgen_test]
 async fn the_world_and_the_trail_keep_what_the_learner_opened() {
     let root = mount_fresh(|| view! { <kms_web::App/> });
-    // CreateKey, CreateAlias; then GenerateDataKey changes nothing the key's card shows.
-    play(&root, "envelope-encryption", 2).await;
     let details = |selector: &str| -> web_sys::HtmlDetailsElement {
         root.query_selector(selector)
             .unwrap()
@@ -744,8 +742,16 @@ async fn the_world_and_the_trail_keep_what_the_learner_opened() {
             .dyn_into()
             .unwrap()
     };
+    // CreateKey; the learner opens its policy; CreateAlias changes the key's
+    // card, which is rebuilt with its policy still open.
+    play(&root, "envelope-encryption", 1).await;
+    details("[data-testid=key-card] details.policy").set_open(true);
+    settle().await;
+    click(&root, "next");
+    settle().await;
     let policy = details("[data-testid=key-card] details.policy");
-    policy.set_open(true);
+    assert!(policy.open(), "a changed key's card keeps its policy open");
+    // Then GenerateDataKey changes nothing the key's card shows.
     details("details.audit").set_open(true);
     settle().await;
     let event = details("[data-testid=audit-event-row] details");
@@ -773,10 +779,48 @@ async fn the_world_and_the_trail_keep_what_the_learner_opened() {
         count_rows(&root) > 1,
         "the trail shows the new step's events too"
     );
+    // Events are numbered by their place in the trail, newest first.
+    let newest = root
+        .query_selector("[data-testid=audit-event-row]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        newest.get_attribute("value"),
+        Some(count_rows(&root).to_string())
+    );
+    // The key filter names keys as the world panel does, not by a cut ARN.
+    let options = text_of(&root, "audit-key");
+    assert!(options.contains("(alias/"), "{options}");
+    assert!(!options.contains("arn:aws:kms"), "{options}");
 }
 
 fn count_rows(root: &web_sys::HtmlElement) -> u32 {
     root.query_selector_all("[data-testid=audit-event-row]")
         .unwrap()
         .length()
+}
+
+/// A refused PutKeyPolicy replaced nothing: its card shows no diff.
+#[wasm_bindgen_test]
+async fn a_refused_put_key_policy_shows_no_diff() {
+    let root = mount_fresh(|| view! { <kms_web::App/> });
+    play(&root, "policy-lockout", 3).await; // step 3: the root, locked out, is refused
+    let card = newest(&root);
+    assert!(
+        card.query_selector("[data-testid=step-error]")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        card.query_selector("[data-testid=policy-diff]")
+            .unwrap()
+            .is_none()
+    );
+    play(&root, "policy-lockout", 5).await; // step 5: the administrator's PutKeyPolicy succeeds
+    assert!(
+        newest(&root)
+            .query_selector("[data-testid=policy-diff]")
+            .unwrap()
+            .is_some()
+    );
 }

@@ -3,6 +3,7 @@
 //! filtered trail downloadable as a CloudTrail log file.
 
 use crate::browser;
+use crate::ids::short_id;
 use crate::list::{Keyed, keyed};
 use crate::session::Session;
 use kms_core::audit::{AuditEvent, AuditQuery, AuditTrail};
@@ -40,7 +41,10 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
     let has_world = Memo::new(move |_| session.with_world(|_| ()).is_some());
     let title = move || {
         session
-            .with_world(|w| format!("Audit trail ({} events)", w.audit().recorded()))
+            .with_world(|w| match w.audit().recorded() {
+                1 => String::from("Audit trail (1 event)"),
+                n => format!("Audit trail ({n} events)"),
+            })
             .unwrap_or_default()
     };
     // The filters and the count are rebuilt when the trail grows; the
@@ -57,11 +61,13 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
                 principals.extend(e.user_identity.arn.as_deref().map(String::from));
                 names.insert(e.event_name.to_string());
             }
-            let options = |set: BTreeSet<String>, chosen: String| {
+            // Long ARNs differ at their end, which a select cuts off: the
+            // options read as the world panel names things.
+            let options = |set: BTreeSet<String>, chosen: String, label: &dyn Fn(&str) -> String| {
                 set.into_iter()
                     .map(|v| {
                         let selected = v == chosen;
-                        let label = v.clone();
+                        let label = label(&v);
                         view! { <option value=v selected=selected>{label}</option> }
                     })
                     .collect_view()
@@ -72,15 +78,15 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
                 <div class="filters" role="group" aria-label="Filter the trail">
                     <select aria-label="Key" data-testid="audit-key" on:change=move |ev| key.set(event_target_value(&ev))>
                         <option value="">"any key"</option>
-                        {options(keys, key.get_untracked())}
+                        {options(keys, key.get_untracked(), &|arn| key_label(w, arn))}
                     </select>
                     <select aria-label="Principal" data-testid="audit-principal" on:change=move |ev| principal.set(event_target_value(&ev))>
                         <option value="">"any principal"</option>
-                        {options(principals, principal.get_untracked())}
+                        {options(principals, principal.get_untracked(), &principal_label)}
                     </select>
                     <select aria-label="Event" data-testid="audit-event" on:change=move |ev| event.set(event_target_value(&ev))>
                         <option value="">"any event"</option>
-                        {options(names, event.get_untracked())}
+                        {options(names, event.get_untracked(), &str::to_string)}
                     </select>
                     <label><input type="checkbox" data-testid="audit-errors" prop:checked=errors.get_untracked()
                         on:change=move |ev| errors.set(event_target_checked(&ev))/>" errors only"</label>
@@ -121,7 +127,7 @@ pub fn AuditPanel(session: Session) -> impl IntoView {
                 <details class="audit" data-testid="audit">
                     <summary><h3>{title}</h3></summary>
                     {filters}
-                    <ol class="events" reversed>{keyed(events)}</ol>
+                    <ol class="events">{keyed(events)}</ol>
                 </details>
             }
         })
@@ -178,7 +184,7 @@ fn event_row(session: Session, r: Row) -> AnyView {
         })
     };
     view! {
-        <li class="event" class:failed=r.error.is_some() data-testid="audit-event-row">
+        <li class="event" class:failed=r.error.is_some() data-testid="audit-event-row" value=r.sequence + 1>
             <details on:toggle=move |ev| open.set(event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary>
                     <code>{r.time}</code>" "<strong>{r.name}</strong>" "<span class="who">{r.who}</span>
@@ -189,4 +195,28 @@ fn event_row(session: Session, r: Row) -> AnyView {
         </li>
     }
     .into_any()
+}
+
+/// A key as the world panel names it: its short id, and its aliases.
+fn key_label(w: &kms_core::World, arn: &str) -> String {
+    let kms = &w.state().kms;
+    let aliases: Vec<String> = kms
+        .keys
+        .values()
+        .find(|k| &**k.arn() == arn)
+        .map(|k| kms.aliases_of(k.id).map(|a| a.name.to_string()).collect())
+        .unwrap_or_default();
+    match aliases.is_empty() {
+        true => short_id(arn).to_string(),
+        false => format!("{} ({})", short_id(arn), aliases.join(", ")),
+    }
+}
+
+/// `role/App in 111122223333` for `arn:aws:iam::111122223333:role/App`.
+fn principal_label(arn: &str) -> String {
+    let mut parts = arn.splitn(6, ':');
+    match (parts.nth(4), parts.next()) {
+        (Some(account), Some(name)) => format!("{name} in {account}"),
+        _ => arn.to_string(),
+    }
 }

@@ -47,9 +47,9 @@ export function editing() {
   const a = document.activeElement;
   return !!a && (/^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName) || a.isContentEditable);
 }
-export function scroll_stage_into_view() {
+export function scroll_into_view(selector) {
   requestAnimationFrame(() => {
-    const el = document.querySelector('[data-testid=story]');
+    const el = document.querySelector(selector);
     if (!el) return;
     const top = el.getBoundingClientRect().top;
     if (top < 0 || top > window.innerHeight * 0.4) el.scrollIntoView({ block: 'start' });
@@ -95,7 +95,7 @@ extern "C" {
     fn page_address() -> String;
     fn set_hash(fragment: &str);
     fn editing() -> bool;
-    fn scroll_stage_into_view();
+    fn scroll_into_view(selector: &str);
     fn stored(key: &str) -> Option<String>;
     fn store(key: &str, value: &str);
     fn download(name: &str, text: &str);
@@ -176,7 +176,13 @@ pub fn typing(_: &leptos::ev::KeyboardEvent) -> bool {
 /// Brings the story just opened into view when it is out of sight (on a
 /// phone it renders below the story list).
 pub fn scroll_to_stage() {
-    scroll_stage_into_view()
+    scroll_into_view("[data-testid=story]")
+}
+
+/// Brings the element `selector` finds into view, on the next frame (once
+/// it is rendered), when it is out of sight.
+pub fn reveal(selector: &str) {
+    scroll_into_view(selector)
 }
 
 /// Reads localStorage (nothing if storage is unavailable).

@@ -322,7 +322,8 @@ pub fn StepCard(
             </div>
         }
     });
-    let policy_change = r.policy_change.clone().map(|c| {
+    // A refused PutKeyPolicy replaced nothing: no diff.
+    let policy_change = r.policy_change.clone().filter(|_| r.error.is_none()).map(|c| {
         let lines = diff_lines(c.lines);
         view! {
             <details class="policy-diff" open data-testid="policy-diff">

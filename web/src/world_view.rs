@@ -60,7 +60,11 @@ pub fn WorldPanel(session: Session, console: Console) -> impl IntoView {
     let has_world = Memo::new(move |_| session.with_world(|_| ()).is_some());
     let free = Memo::new(move |_| session.free.with(Option::is_some));
     let world = Reader(session, free);
-    let controls = Controls { console, editor };
+    let controls = Controls {
+        console,
+        editor,
+        opened: RwSignal::new(Default::default()),
+    };
     move || {
         has_world.get().then(|| {
             view! {
@@ -104,6 +108,9 @@ impl Reader {
 struct Controls {
     console: Console,
     editor: Editor,
+    /// The keys whose policy the learner opened: a card rebuilt because
+    /// its key changed (a new policy, an alias) opens it again.
+    opened: RwSignal<std::collections::BTreeSet<String>>,
 }
 
 /// A folding section of the panel, its title counting what it lists.
@@ -201,7 +208,7 @@ fn row(r: Row, controls: Controls) -> AnyView {
             }
             .into_any()
         }
-        Row::Key(k) => key_card(k, controls.editor),
+        Row::Key(k) => key_card(k, controls),
         Row::Grant { name, grantee, operations, key, constraints } => view! {
             <li data-testid="grant"><code>{name}</code>": "<code>{grantee}</code>{format!(" may {operations} on ")}<code>{key}</code>{constraints}</li>
         }
@@ -226,7 +233,20 @@ fn row(r: Row, controls: Controls) -> AnyView {
     }
 }
 
-fn key_card(k: KeyRow, editor: Editor) -> AnyView {
+fn key_card(k: KeyRow, controls: Controls) -> AnyView {
+    let Controls { editor, opened, .. } = controls;
+    let open = opened.with_untracked(|o| o.contains(&k.id));
+    let id = k.id.clone();
+    let toggled = move |ev: leptos::ev::Event| {
+        let now = event_target::<leptos::web_sys::HtmlDetailsElement>(&ev).open();
+        opened.update(|o| {
+            if now {
+                o.insert(id.clone());
+            } else {
+                o.remove(&id);
+            }
+        });
+    };
     let edit = k.editable.then(|| {
         let (id, policy) = (k.id.clone(), k.policy.clone());
         view! {
@@ -234,6 +254,7 @@ fn key_card(k: KeyRow, editor: Editor) -> AnyView {
                 editor.draft.set(policy.clone());
                 editor.error.set(None);
                 editor.key.set(Some(id.clone()));
+                crate::browser::reveal("[data-testid=policy-editor]");
             }>"Edit policy"</button>
         }
     });
@@ -248,7 +269,7 @@ fn key_card(k: KeyRow, editor: Editor) -> AnyView {
             {(!k.description.is_empty()).then(|| view! { <p class="note">{k.description}</p> })}
             {(!k.aliases.is_empty()).then(|| view! { <p><code>{k.aliases}</code></p> })}
             <p class="note">{k.note}</p>
-            <details class="policy"><summary>"Key policy"</summary><pre class="policy-text">{k.policy}</pre>{edit}</details>
+            <details class="policy" open=open on:toggle=toggled><summary>"Key policy"</summary><pre class="policy-text">{k.policy}</pre>{edit}</details>
         </li>
     }
     .into_any()
