@@ -15,6 +15,8 @@
 //!   [`what_an_edit_opens`]: the cells a draft changes, like Access
 //!   Analyzer's CheckNoNewAccess, explained per cell.
 
+pub mod advisor;
+
 use crate::crypto::context::EncryptionContext;
 use crate::error::KmsError;
 use crate::ids::{KeyId, Region};

@@ -1,0 +1,174 @@
+//! The advisor: each finding has a policy that triggers it and one that
+//! does not, and its fix (when it offers one) no longer triggers it.
+
+mod common;
+
+use common::*;
+use kms_core::policy::PolicyKind;
+use kms_core::workbench::advisor::{Concern, advise, advise_key_policy, concerns};
+use serde_json::{Value, json};
+
+const APP: &str = "arn:aws:iam::111122223333:role/App";
+const ADMIN: &str = "arn:aws:iam::111122223333:role/KeyAdmin";
+
+fn key_policy(statements: Value) -> String {
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+fn root_statement() -> Value {
+    json!({"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+           "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"})
+}
+
+fn found(text: &str) -> Vec<Concern> {
+    concerns(&advise(text, PolicyKind::Key).unwrap())
+}
+
+/// `text` triggers `concern`, and its fix (if any) does not.
+fn triggers_and_fix_clears(text: &str, concern: Concern) {
+    let findings = advise(text, PolicyKind::Key).unwrap();
+    let finding = findings
+        .iter()
+        .find(|f| f.concern == concern)
+        .unwrap_or_else(|| panic!("{concern:?} not found in {text}"));
+    assert!(!finding.why.is_empty());
+    if let Some(fix) = &finding.fix {
+        assert!(
+            !found(fix).contains(&concern),
+            "{concern:?} still after the fix:\n{fix}"
+        );
+    }
+}
+
+#[test]
+fn the_classic_four_statements_are_clean() {
+    let text = four_statement_policy(PROD, ADMIN, APP).to_string();
+    // Its administrators hold kms:Disable*, but they do not use the key.
+    assert_eq!(found(&text), vec![]);
+}
+
+#[test]
+fn users_who_may_disable_or_delete() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP},
+         "Action": ["kms:Decrypt", "kms:Encrypt", "kms:DisableKey"], "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::UsersMayDisableOrDelete);
+    let good = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*"}]));
+    assert!(!found(&good).contains(&Concern::UsersMayDisableOrDelete));
+}
+
+#[test]
+fn one_principal_administers_and_uses() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP},
+         "Action": ["kms:Decrypt", "kms:Put*"], "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::NoSeparation);
+    let good = four_statement_policy(PROD, ADMIN, APP).to_string();
+    assert!(!found(&good).contains(&Concern::NoSeparation));
+}
+
+#[test]
+fn full_access_beyond_the_root() {
+    // The practitioner's article: kms:* for a user.
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:user/CPI-HIGA"}, "Action": "kms:*", "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::FullAccessBeyondRoot);
+    let good = key_policy(json!([root_statement()]));
+    assert_eq!(
+        found(&good),
+        vec![],
+        "kms:* for the root is the delegation statement"
+    );
+}
+
+#[test]
+fn open_to_anyone_without_an_account_condition() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::OpenToAnyone);
+    let good = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}}}]));
+    assert!(!found(&good).contains(&Concern::OpenToAnyone));
+}
+
+#[test]
+fn a_deny_for_everyone_that_stops_the_services() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::DenyStopsServices);
+    let outsiders = key_policy(json!([root_statement(),
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"kms:CallerAccount": "111122223333"}}}]));
+    assert!(!found(&outsiders).contains(&Concern::DenyStopsServices));
+    let disable_only = key_policy(json!([root_statement(),
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:DisableKey", "Resource": "*"}]));
+    assert!(
+        !found(&disable_only).contains(&Concern::DenyStopsServices),
+        "services never disable"
+    );
+}
+
+#[test]
+fn for_all_values_on_the_context_keys() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]}}}]));
+    triggers_and_fix_clears(&bad, Concern::ForAllValuesOnEmptyContext);
+    let any = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]}}}]));
+    assert!(!found(&any).contains(&Concern::ForAllValuesOnEmptyContext));
+}
+
+#[test]
+fn grants_not_only_for_aws_resources() {
+    let bad = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": ["kms:CreateGrant", "kms:ListGrants"], "Resource": "*"}]));
+    triggers_and_fix_clears(&bad, Concern::GrantsNotOnlyForServices);
+    let good = four_statement_policy(PROD, ADMIN, APP).to_string();
+    assert!(!found(&good).contains(&Concern::GrantsNotOnlyForServices));
+}
+
+#[test]
+fn a_policy_that_locks_its_author_out() {
+    let mut world = world();
+    add_role(
+        &mut world,
+        PROD,
+        "KeyAdmin",
+        "arn:aws:iam::111122223333:root",
+        None,
+    );
+    let key = create_key(&mut world, &root(PROD)).arn;
+    let before = world.export_json();
+    let only_admin = key_policy(json!([
+        {"Effect": "Allow", "Principal": {"AWS": ADMIN}, "Action": "kms:*", "Resource": "*"}]));
+    let findings =
+        advise_key_policy(&world, &key, "arn:aws:iam::111122223333:root", &only_admin).unwrap();
+    let lockout = findings
+        .iter()
+        .find(|f| f.concern == Concern::LocksOutAuthor)
+        .expect("the root would be locked out");
+    let fixed = lockout.fix.as_ref().unwrap();
+    let after = advise_key_policy(&world, &key, "arn:aws:iam::111122223333:root", fixed).unwrap();
+    assert!(
+        !concerns(&after).contains(&Concern::LocksOutAuthor),
+        "{fixed}"
+    );
+    // The administrator it names is not locked out.
+    let admin = advise_key_policy(&world, &key, ADMIN, &only_admin).unwrap();
+    assert!(!concerns(&admin).contains(&Concern::LocksOutAuthor));
+    assert_eq!(world.export_json(), before, "advice changes nothing");
+}
+
+#[test]
+fn an_identity_policy_is_advised_too() {
+    let text = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:ScheduleKeyDeletion"], "Resource": "*"}]})
+    .to_string();
+    let findings = advise(&text, PolicyKind::Identity).unwrap();
+    assert_eq!(concerns(&findings), vec![Concern::UsersMayDisableOrDelete]);
+    assert!(advise("{not json", PolicyKind::Key).is_err());
+}
