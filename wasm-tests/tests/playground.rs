@@ -112,6 +112,27 @@ async fn deep_links_open_a_story_at_a_step_and_reload_keeps_it() {
         saved_session().as_deref() == Some("scenario=aurora-disable-key&step=4")
     })
     .await;
+    // A step past the end opens the story at its end, and says so.
+    forget_session();
+    let past = mount_at("?scenario=aliases&step=999", app);
+    settle().await;
+    assert!(text_of(&past, "progress").starts_with(&{
+        let n = kms_core::scenario::builtin::get("aliases")
+            .unwrap()
+            .steps
+            .len();
+        format!("{n} of {n} steps")
+    }));
+    assert!(text_of(&past, "banner").contains("shown at its end"));
+    forget_session();
+    let root = mount_at("?scenario=aurora-disable-key&step=3", app);
+    settle().await;
+    click(&root, "next");
+    settle().await;
+    wait_for("the session saved", || {
+        saved_session().as_deref() == Some("scenario=aurora-disable-key&step=4")
+    })
+    .await;
     // A reload (a new page at a bare address) opens the saved session.
     let reloaded = mount_at("", app);
     settle().await;

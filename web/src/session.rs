@@ -96,6 +96,13 @@ impl Session {
             Ok(story) => {
                 self.free.set(None);
                 self.story.set(Some(story));
+                let steps = scenario.steps.len();
+                if step > steps {
+                    self.say(
+                        false,
+                        format!("This link asks for step {step}; the story has {steps} steps, so it is shown at its end."),
+                    );
+                }
             }
             Err(e) => self.say(
                 true,
