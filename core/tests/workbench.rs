@@ -32,15 +32,20 @@ fn setup() -> (World, String) {
     (world, key.arn)
 }
 
+/// The question of `principal` doing `action` on `key`, without a context.
+fn question<'a>(principal: &'a str, action: &'a str, key: &'a str) -> Question<'a> {
+    Question {
+        principal,
+        via: None,
+        action,
+        key,
+        encryption_context: None,
+    }
+}
+
 fn ask(bench: &Bench<'_>, principal: &str, action: &str, key: &str) -> (bool, DecidingRule) {
     let answer = bench
-        .ask(&Question {
-            principal,
-            via: None,
-            action,
-            key,
-            encryption_context: None,
-        })
+        .ask(&question(principal, action, key))
         .unwrap_or_else(|e| panic!("{principal} {action}: {e}"));
     (answer.authorization.allowed, answer.authorization.rule)
 }
@@ -63,13 +68,7 @@ fn a_question_is_answered_by_the_real_evaluation_and_changes_nothing() {
         (true, DecidingRule::DirectAllow)
     );
     let trace = bench
-        .ask(&Question {
-            principal: APP,
-            via: None,
-            action: "kms:Decrypt",
-            key: &key,
-            encryption_context: None,
-        })
+        .ask(&question(APP, "kms:Decrypt", &key))
         .unwrap()
         .authorization
         .view();
@@ -87,13 +86,7 @@ fn a_bad_question_gets_the_error_a_request_would() {
     let bench = Bench::new(&world);
     let error = |principal: &str, action: &str, key: &str| {
         bench
-            .ask(&Question {
-                principal,
-                via: None,
-                action,
-                key,
-                encryption_context: None,
-            })
+            .ask(&question(principal, action, key))
             .unwrap_err()
             .name()
     };
@@ -118,13 +111,7 @@ fn a_disabled_key_allows_yet_refuses_by_its_state() {
         Request::DisableKey(key_request(&key)),
     );
     let answer = Bench::new(&world)
-        .ask(&Question {
-            principal: APP,
-            via: None,
-            action: "kms:Decrypt",
-            key: &key,
-            encryption_context: None,
-        })
+        .ask(&question(APP, "kms:Decrypt", &key))
         .unwrap();
     assert!(answer.authorization.allowed);
     assert_eq!(
