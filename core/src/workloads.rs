@@ -185,6 +185,28 @@ fn simulate(policy: String, grants: usize) -> Box<dyn FnMut()> {
     })
 }
 
+/// The workbench's access matrix of the S4 key: the root, App, KeyAdmin
+/// and 17 more roles, against every KMS action on a key (issue 15's target:
+/// 20 principals x 40 actions under 50 ms in the browser).
+fn matrix() -> Box<dyn FnMut()> {
+    let mut world = world();
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}]});
+    for i in 0..17 {
+        let _ = world.call(
+            root(),
+            Request::CreateRole(crate::iam::CreateRoleRequest {
+                role_name: format!("Role{i}"),
+                assume_role_policy_document: trust.to_string(),
+            }),
+        );
+    }
+    let key = create_key(&mut world, Some(four_statement_policy()));
+    Box::new(move || {
+        let matrix = crate::workbench::Bench::new(&world).matrix(&key, None);
+        debug_assert!(matrix.is_ok_and(|m| m.principals.len() == 20));
+    })
+}
+
 fn bulk(size: usize) -> Box<dyn FnMut()> {
     let cipher = DataCipher::new(&SecretBytes::new(vec![9; 32]))
         .unwrap_or_else(|_| unreachable!("a 32-byte key"));
@@ -401,6 +423,11 @@ pub fn all() -> Vec<Workload> {
                     50_000,
                 )
             },
+        },
+        Workload {
+            name: "Access matrix, 20 principals x every KMS action",
+            bytes_per_op: None,
+            prepare: matrix,
         },
         Workload {
             name: "Bulk AES-256-GCM, 1 MiB",
