@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use kms_core::policy::PolicyKind;
+use kms_core::prelude::*;
 use kms_core::workbench::advisor::{Concern, advise, advise_key_policy, concerns};
 use serde_json::{Value, json};
 
@@ -171,4 +172,58 @@ fn an_identity_policy_is_advised_too() {
     let findings = advise(&text, PolicyKind::Identity).unwrap();
     assert_eq!(concerns(&findings), vec![Concern::UsersMayDisableOrDelete]);
     assert!(advise("{not json", PolicyKind::Key).is_err());
+}
+
+/// The Deny finding's fix keeps the owning account's Aurora cluster
+/// working, where the Deny as written breaks it minutes later.
+#[test]
+fn the_deny_fix_keeps_aurora_working() {
+    use kms_core::clock::MINUTE;
+    use kms_core::services::rds::api::CreateDBClusterRequest;
+    let deny_all = key_policy(json!([root_statement(),
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"}]));
+    let fix = advise(&deny_all, PolicyKind::Key)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.concern == Concern::DenyStopsServices)
+        .and_then(|f| f.fix)
+        .unwrap();
+    let status_after = |policy: &str| {
+        let mut world = world();
+        let key = create_key(&mut world, &root(PROD)).key_id;
+        ok(
+            &mut world,
+            &root(PROD),
+            Request::CreateDBCluster(CreateDBClusterRequest {
+                db_cluster_identifier: "db".into(),
+                kms_key_id: Some(key.clone()),
+                ..Default::default()
+            }),
+        );
+        ok(
+            &mut world,
+            &root(PROD),
+            Request::PutKeyPolicy(kms_core::kms::api::PutKeyPolicyRequest {
+                key_id: key,
+                policy: policy.into(),
+                bypass_policy_lockout_safety_check: Some(true),
+                ..Default::default()
+            }),
+        );
+        world.advance(30 * MINUTE).unwrap();
+        world
+            .state()
+            .rds
+            .clusters
+            .values()
+            .next()
+            .unwrap()
+            .status
+            .as_str()
+    };
+    assert_eq!(
+        status_after(&deny_all),
+        "inaccessible-encryption-credentials-recoverable"
+    );
+    assert_eq!(status_after(&fix), "available", "{fix}");
 }

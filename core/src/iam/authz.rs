@@ -49,6 +49,17 @@ pub fn caller_context(
         _ => Text::Shared(principal_arn.clone()),
     };
     c.insert_new("aws:PrincipalArn", principal_arn);
+    // True only when a service principal itself calls (RDS's background
+    // checks through its grant); a service acting with the caller's
+    // credentials (kms:ViaService) is not one.
+    c.insert_new(
+        "aws:PrincipalIsAWSService",
+        if matches!(principal, Principal::Service(_)) {
+            "true"
+        } else {
+            "false"
+        },
+    );
     c.insert_new("aws:CurrentTime", now_iso.clone());
     if let Some(service) = caller.via_service {
         c.insert_new(

@@ -26,6 +26,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "kms:resourcealiases",
     "aws:principalarn",
     "aws:principalaccount",
+    "aws:principalisawsservice",
     "aws:sourceaccount",
     "aws:sourcearn",
     "aws:currenttime",

@@ -297,9 +297,17 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
                 Concern::DenyStopsServices,
                 i,
                 "This Deny applies to the owning account too, and to the services that use the key for it (Aurora's background Decrypt): an explicit deny always wins.",
+                // AWS's data-perimeter pattern: deny other accounts, but not
+                // a service principal working for this one.
                 account.as_ref().and_then(|a| {
                     fix(i, &|s| {
-                        add_condition(s, "StringNotEquals", "kms:CallerAccount", json!(a))
+                        add_condition(s, "StringNotEquals", "kms:CallerAccount", json!(a));
+                        add_condition(
+                            s,
+                            "BoolIfExists",
+                            "aws:PrincipalIsAWSService",
+                            json!("false"),
+                        );
                     })
                 }),
             );
