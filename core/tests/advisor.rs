@@ -9,9 +9,6 @@ use kms_core::prelude::*;
 use kms_core::workbench::advisor::{Concern, advise, advise_key_policy, concerns};
 use serde_json::{Value, json};
 
-const APP: &str = "arn:aws:iam::111122223333:role/App";
-const ADMIN: &str = "arn:aws:iam::111122223333:role/KeyAdmin";
-
 fn key_policy(statements: Value) -> String {
     json!({"Version": "2012-10-17", "Statement": statements}).to_string()
 }

@@ -8,9 +8,6 @@ use kms_core::policy::DecidingRule;
 use kms_core::prelude::*;
 use kms_core::workbench::{Bench, Draft, Question, what_an_edit_opens};
 
-const APP: &str = "arn:aws:iam::111122223333:role/App";
-const ADMIN: &str = "arn:aws:iam::111122223333:role/KeyAdmin";
-
 /// Production with the four-statement key, its administrator and its user.
 fn setup() -> (World, String) {
     let mut world = world();

@@ -3,7 +3,7 @@
 //! filtered trail downloadable as a CloudTrail log file.
 
 use crate::browser;
-use crate::ids::short_id;
+use crate::ids::{principal_parts, short_id};
 use crate::list::{Keyed, keyed};
 use crate::session::Session;
 use kms_core::audit::{AuditEvent, AuditQuery, AuditTrail};
@@ -214,9 +214,8 @@ fn key_label(w: &kms_core::World, arn: &str) -> String {
 
 /// `role/App in 111122223333` for `arn:aws:iam::111122223333:role/App`.
 fn principal_label(arn: &str) -> String {
-    let mut parts = arn.splitn(6, ':');
-    match (parts.nth(4), parts.next()) {
-        (Some(account), Some(name)) => format!("{name} in {account}"),
-        _ => arn.to_string(),
+    match principal_parts(arn) {
+        Some((name, account)) => format!("{name} in {account}"),
+        None => arn.to_string(),
     }
 }

@@ -5,7 +5,7 @@
 //! considered on request.
 
 use crate::envelope::pairs_text;
-use crate::ids::short_id;
+use crate::ids::{principal_parts, short_id};
 use kms_core::policy::{
     AuthorizationView, ContextConstraint, GrantBlocker, GrantTrace, PolicySource, PolicyTrace,
     PrincipalMatch, Purpose, StatementTrace,
@@ -40,10 +40,11 @@ impl AccountNames {
     /// A principal by its ARN, for a sentence: "the root user of
     /// production (111122223333)", "role/KeyAdmin of production (…)".
     fn principal(&self, arn: &str) -> String {
-        let account = self.label(account_of(arn));
-        match arn.splitn(6, ':').nth(5) {
-            Some("root") => format!("the root user of {account}"),
-            Some(name) => format!("{name} of {account}"),
+        match principal_parts(arn) {
+            Some((name, account)) if name == "root" => {
+                format!("the root user of {}", self.label(&account))
+            }
+            Some((name, account)) => format!("{name} of {}", self.label(&account)),
             None => arn.to_string(),
         }
     }

@@ -208,6 +208,9 @@ fn drop_actions(statement: &mut Value, actions: &[&str], instead: &[&str]) {
             .collect(),
         _ => return set_actions(statement, instead),
     };
+    // A broad wildcard (`kms:*`, `kms:Schedule*`) cannot be narrowed by
+    // removing it without taking other actions away: the statement gets
+    // `instead`. `kms:Disable*` covers only disabling, so it just goes.
     let hit = |item: &str| {
         actions
             .iter()

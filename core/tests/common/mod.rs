@@ -6,6 +6,9 @@ pub mod entries;
 use kms_core::prelude::*;
 
 pub const PROD: &str = "111122223333";
+/// S4's key user and key administrator in production, by ARN.
+pub const APP: &str = "arn:aws:iam::111122223333:role/App";
+pub const ADMIN: &str = "arn:aws:iam::111122223333:role/KeyAdmin";
 pub const STAGING: &str = "444455556666";
 pub const REGION: &str = "eu-west-1";
 
