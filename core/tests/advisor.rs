@@ -224,3 +224,41 @@ fn the_deny_fix_keeps_aurora_working() {
     );
     assert_eq!(status_after(&fix), "available", "{fix}");
 }
+
+#[test]
+fn one_principal_in_both_the_admin_and_the_user_statements() {
+    // The Terraform seed's mistake: the four classic statements, with the
+    // same user as administrator and as user.
+    let text = four_statement_policy(PROD, APP, APP).to_string();
+    let findings = advise(&text, PolicyKind::Key).unwrap();
+    let concerns = concerns(&findings);
+    for concern in [
+        Concern::UsersMayDisableOrDelete,
+        Concern::NoSeparation,
+        Concern::GrantsNotOnlyForServices,
+    ] {
+        let finding = findings.iter().find(|f| f.concern == concern).unwrap();
+        assert_eq!(
+            finding.statements.len(),
+            2,
+            "{concern:?}: {:?}",
+            finding.statements
+        );
+    }
+    assert_eq!(concerns.len(), 3, "{concerns:?}");
+    // The fix takes disabling and deletion from the administrators'
+    // statement; the user keeps using the key.
+    let fix = findings[0].fix.as_ref().unwrap();
+    assert_eq!(findings[0].concern, Concern::UsersMayDisableOrDelete);
+    assert!(
+        !found(fix).contains(&Concern::UsersMayDisableOrDelete),
+        "{fix}"
+    );
+    assert!(!fix.contains("kms:Disable*") && !fix.contains("kms:ScheduleKeyDeletion"));
+    assert!(fix.contains("kms:Decrypt"));
+    // With distinct principals the same statements are clean.
+    assert_eq!(
+        found(&four_statement_policy(PROD, ADMIN, APP).to_string()),
+        vec![]
+    );
+}

@@ -160,9 +160,16 @@ impl Written {
     }
 
     /// The policy with `edit` applied to statement `i`, pretty-printed.
-    fn fixed(&self, i: usize, edit: impl FnOnce(&mut Value)) -> Option<String> {
+    fn fixed(&self, i: usize, edit: impl Fn(&mut Value)) -> Option<String> {
+        self.fixed_all(&[i], edit)
+    }
+
+    /// The policy with `edit` applied to each statement of `indices`.
+    fn fixed_all(&self, indices: &[usize], edit: impl Fn(&mut Value)) -> Option<String> {
         let mut copy = self.0.clone();
-        edit(copy.get_mut("Statement")?.get_mut(i)?);
+        for &i in indices {
+            edit(copy.get_mut("Statement")?.get_mut(i)?);
+        }
         serde_json::to_string_pretty(&copy).ok()
     }
 
@@ -366,7 +373,97 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
             );
         }
     }
+    across_statements(&document, written.as_ref(), key_policy, &mut findings);
     Ok(findings)
+}
+
+/// The same findings when one principal gets the dangerous combination
+/// from several statements (a user named both in "Allow use of the key"
+/// and in "Allow access for Key Administrators").
+fn across_statements(
+    document: &PolicyDocument,
+    written: Option<&Written>,
+    key_policy: bool,
+    findings: &mut Vec<Finding>,
+) {
+    let statements = &document.statements;
+    // Each principal (the identity itself for an identity policy) and the
+    // Allow statements that name it.
+    let mut named: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, s) in statements.iter().enumerate() {
+        if s.effect != Effect::Allow {
+            continue;
+        }
+        let whom = if key_policy {
+            principals(s)
+        } else {
+            vec!["(the identity)"]
+        };
+        for p in whom.into_iter().filter(|p| *p != "*" && !is_root(p)) {
+            match named.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, list)) => list.push(i),
+                None => named.push((p, vec![i])),
+            }
+        }
+    }
+    let pick = |list: &[usize], test: &dyn Fn(&Statement) -> bool| -> Vec<usize> {
+        list.iter()
+            .copied()
+            .filter(|&i| test(&statements[i]))
+            .collect()
+    };
+    for (_, list) in named.iter().filter(|(_, list)| list.len() > 1) {
+        let users = pick(list, &|s| USE.iter().any(|a| allows(s, a)));
+        if users.is_empty() {
+            continue;
+        }
+        let destroyers = pick(list, &|s| DESTROY.iter().any(|a| allows(s, a)));
+        let admins = pick(list, &|s| allows(s, "kms:PutKeyPolicy"));
+        let granters = pick(list, &|s| {
+            allows(s, "kms:CreateGrant") && !has_key(s, &["kms:grantisforawsresource"])
+        });
+        let mut found = |concern, others: &[usize], why, fix: Option<String>| {
+            // One statement holding both is the finding of that statement.
+            if others.is_empty() || others.iter().any(|i| users.contains(i)) {
+                return;
+            }
+            let mut concerned: Vec<usize> = users.iter().chain(others).copied().collect();
+            concerned.sort_unstable();
+            let labels: Vec<String> = concerned.iter().map(|&i| statements[i].label(i)).collect();
+            if findings
+                .iter()
+                .any(|f| f.concern == concern && f.statements == labels)
+            {
+                return;
+            }
+            findings.push(Finding {
+                concern,
+                statements: labels,
+                why,
+                fix,
+            });
+        };
+        found(
+            Concern::UsersMayDisableOrDelete,
+            &destroyers,
+            "This principal uses the key and, through another statement, may also disable it or schedule its deletion: one mistake under a running database breaks it (the Aurora story).",
+            written.and_then(|w| {
+                w.fixed_all(&destroyers, |s| drop_actions(s, &DESTROY, &ADMIN_ACTIONS))
+            }),
+        );
+        found(
+            Concern::NoSeparation,
+            &admins,
+            "This principal is named both as a key user and as a key administrator: give the two roles to different principals, so neither can do the other's work.",
+            None,
+        );
+        found(
+            Concern::GrantsNotOnlyForServices,
+            &granters,
+            "This key user may also call CreateGrant without kms:GrantIsForAWSResource (kms:Create* covers it), so it can hand the key's use to anyone, outside the key policy's sight.",
+            None,
+        );
+    }
 }
 
 /// [`advise`] for a key policy about to replace `key`'s, written by
