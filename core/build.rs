@@ -12,6 +12,7 @@ const ORDER: &[&str] = &[
     "rotation-and-deletion",
     "key-policies",
     "policy-lockout",
+    "terraform-kms-key",
     "grant-constraints",
     "aurora-disable-key",
     "snapshot-second-key",

@@ -93,6 +93,9 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
                         "kms-web",
                         "-p",
                         "kms-wasm-tests",
+                        // The Terraform translation runs in the browser too.
+                        "-p",
+                        "kms-terraform",
                         "--all-targets",
                         // Also checks the browser benchmark, so it cannot rot.
                         "--features",

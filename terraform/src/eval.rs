@@ -1,0 +1,600 @@
+//! The configuration's blocks, and the evaluation of expressions: literals,
+//! strings with `${...}` interpolation, heredocs, lists, objects,
+//! references between blocks, and `jsonencode(...)`. Anything else is
+//! refused at its place.
+
+use crate::value::Val;
+use crate::{Location, MAX_DEPTH, MAX_NESTING, MAX_TEXT, MAX_WORK, Options, TerraformError};
+use hcl_edit::Span;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::template::{Element, Template};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// A `resource` or `data` block.
+pub struct Item<'a> {
+    /// `resource` or `data`.
+    pub data: bool,
+    /// `aws_kms_key`.
+    pub kind: String,
+    /// `app`.
+    pub name: String,
+    /// The block.
+    pub block: &'a Block,
+}
+
+impl Item<'_> {
+    /// `aws_kms_key.app` or `data.aws_iam_policy_document.app`.
+    pub fn address(&self) -> String {
+        if self.data {
+            format!("data.{}.{}", self.kind, self.name)
+        } else {
+            format!("{}.{}", self.kind, self.name)
+        }
+    }
+}
+
+/// A parsed configuration.
+pub struct Config<'a> {
+    pub text: &'a str,
+    pub options: Options,
+    pub body: Body,
+    /// Work done so far (evaluations, and bytes written), bounded by
+    /// [`MAX_WORK`]: references may repeat a block's value many times.
+    work: core::cell::Cell<usize>,
+    /// Where each `resource` and `data` block is in the body, by
+    /// (data, type, name).
+    index: std::collections::BTreeMap<(bool, String, String), usize>,
+    _marker: core::marker::PhantomData<&'a ()>,
+}
+
+/// What an evaluation depends on, and how deep it went.
+#[derive(Default)]
+pub struct Scope {
+    /// Addresses of the resources it refers to.
+    pub deps: BTreeSet<String>,
+    depth: usize,
+}
+
+impl<'a> Config<'a> {
+    /// Checks the text's size and nesting, then parses it.
+    pub fn parse(text: &'a str, options: &Options) -> Result<Config<'a>, TerraformError> {
+        if text.len() > MAX_TEXT {
+            return Err(TerraformError {
+                at: None,
+                message: format!(
+                    "the configuration is {} bytes; the playground translates at most {MAX_TEXT}",
+                    text.len()
+                ),
+            });
+        }
+        check_nesting(text)?;
+        let body = hcl_edit::parser::parse_body(text).map_err(|e| TerraformError {
+            at: Some(Location {
+                line: e.location().line(),
+                column: Location::of(text, e.location().offset()).column,
+            }),
+            message: format!("this is not valid HCL: {}", e.message()),
+        })?;
+        let index = body
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let item = item(s.as_block()?)?;
+                Some(((item.data, item.kind, item.name), i))
+            })
+            .collect();
+        Ok(Config {
+            text,
+            options: options.clone(),
+            body,
+            work: core::cell::Cell::new(0),
+            index,
+            _marker: core::marker::PhantomData,
+        })
+    }
+
+    /// The location of byte `offset`.
+    pub fn at(&self, offset: usize) -> Location {
+        Location::of(self.text, offset)
+    }
+
+    /// An error at the start of `span`.
+    pub fn error(&self, span: Option<Range<usize>>, message: impl Into<String>) -> TerraformError {
+        TerraformError {
+            at: span.map(|s| self.at(s.start)),
+            message: message.into(),
+        }
+    }
+
+    /// Every `resource` and `data` block, in the order written.
+    pub fn items(&self) -> Vec<Item<'_>> {
+        self.body.blocks().filter_map(item).collect()
+    }
+
+    fn find(&self, data: bool, kind: &str, name: &str) -> Option<&Block> {
+        let at = *self
+            .index
+            .get(&(data, kind.to_string(), name.to_string()))?;
+        self.body.get(at)?.as_block()
+    }
+
+    /// Evaluates an attribute of a block, if present.
+    pub fn attr(
+        &self,
+        block: &Block,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<Val>, TerraformError> {
+        match block.body.get_attribute(name) {
+            Some(attribute) => self.eval(&attribute.value, scope).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// An attribute that must be a string.
+    pub fn string(
+        &self,
+        block: &Block,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<String>, TerraformError> {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            return Ok(None);
+        };
+        let value = self.eval(&attribute.value, scope)?;
+        match value {
+            Val::Null => Ok(None),
+            other => other.as_string().map(Some).ok_or_else(|| {
+                self.error(
+                    attribute.value.span(),
+                    format!("`{name}` must be a string, not {}", other.kind()),
+                )
+            }),
+        }
+    }
+
+    /// An attribute that must be a bool (or the strings `true`/`false`).
+    pub fn bool(
+        &self,
+        block: &Block,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<bool>, TerraformError> {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            return Ok(None);
+        };
+        match self.eval(&attribute.value, scope)? {
+            Val::Null => Ok(None),
+            Val::Bool(b) => Ok(Some(b)),
+            Val::Str(s) if s == "true" || s == "false" => Ok(Some(s == "true")),
+            other => Err(self.error(
+                attribute.value.span(),
+                format!("`{name}` must be true or false, not {}", other.kind()),
+            )),
+        }
+    }
+
+    /// An attribute that must be a whole number in `range`.
+    pub fn number(
+        &self,
+        block: &Block,
+        name: &str,
+        range: core::ops::RangeInclusive<u64>,
+        scope: &mut Scope,
+    ) -> Result<Option<u64>, TerraformError> {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            return Ok(None);
+        };
+        let value = self.eval(&attribute.value, scope)?;
+        if value == Val::Null {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|n| range.contains(n))
+            .map(Some)
+            .ok_or_else(|| {
+                self.error(
+                    attribute.value.span(),
+                    format!(
+                        "`{name}` must be a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+            })
+    }
+
+    /// An attribute that must be a list of strings.
+    pub fn strings(
+        &self,
+        block: &Block,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<Vec<String>>, TerraformError> {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            return Ok(None);
+        };
+        let fail = || {
+            self.error(
+                attribute.value.span(),
+                format!("`{name}` must be a list of strings"),
+            )
+        };
+        match self.eval(&attribute.value, scope)? {
+            Val::Null => Ok(None),
+            Val::List(items) => items
+                .iter()
+                .map(|v| v.as_string().ok_or_else(fail))
+                .collect::<Result<_, _>>()
+                .map(Some),
+            _ => Err(fail()),
+        }
+    }
+
+    /// An attribute that must be a map of strings.
+    pub fn string_map(
+        &self,
+        block: &Block,
+        name: &str,
+        scope: &mut Scope,
+    ) -> Result<Option<Vec<(String, String)>>, TerraformError> {
+        let Some(attribute) = block.body.get_attribute(name) else {
+            return Ok(None);
+        };
+        let fail = || {
+            self.error(
+                attribute.value.span(),
+                format!("`{name}` must be a map of strings"),
+            )
+        };
+        match self.eval(&attribute.value, scope)? {
+            Val::Null => Ok(None),
+            Val::Object(fields) => fields
+                .into_iter()
+                .map(|(k, v)| v.as_string().map(|v| (k, v)).ok_or_else(fail))
+                .collect::<Result<_, _>>()
+                .map(Some),
+            _ => Err(fail()),
+        }
+    }
+
+    /// Refuses arguments and blocks the translation does not know.
+    pub fn only(
+        &self,
+        block: &Block,
+        address: &str,
+        attributes: &[&str],
+        blocks: &[&str],
+    ) -> Result<(), TerraformError> {
+        const META: [&str; 3] = ["depends_on", "lifecycle", "provider"];
+        for structure in block.body.iter() {
+            if let Some(attribute) = structure.as_attribute() {
+                let key = attribute.key.as_str();
+                if key == "count" || key == "for_each" {
+                    return Err(self.error(
+                        attribute.span(),
+                        format!("`{key}` is not supported: write each {address} out"),
+                    ));
+                }
+                if !attributes.contains(&key) && !META.contains(&key) {
+                    return Err(self.error(
+                        attribute.span(),
+                        format!(
+                            "`{key}` is not an argument of {} that the playground simulates (it knows {})",
+                            address.split('.').next().unwrap_or(address),
+                            attributes.join(", ")
+                        ),
+                    ));
+                }
+            }
+            if let Some(inner) = structure.as_block() {
+                let ident = inner.ident.as_str();
+                if !blocks.contains(&ident) && !META.contains(&ident) && ident != "timeouts" {
+                    return Err(self.error(
+                        inner.span(),
+                        format!("a `{ident}` block is not supported in {address}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts `amount` of work; refuses once the budget is spent.
+    fn spend(&self, amount: usize, span: Option<Range<usize>>) -> Result<(), TerraformError> {
+        let total = self.work.get().saturating_add(amount);
+        self.work.set(total);
+        if total > MAX_WORK {
+            return Err(self.error(
+                span,
+                "evaluating the configuration takes too much work (references repeat values too many times); the playground refuses it",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Evaluates an expression.
+    pub fn eval(&self, expr: &Expression, scope: &mut Scope) -> Result<Val, TerraformError> {
+        self.spend(1, expr.span())?;
+        match expr {
+            Expression::Null(_) => Ok(Val::Null),
+            Expression::Bool(b) => Ok(Val::Bool(*b.value())),
+            Expression::Number(n) => Ok(Val::Number(n.value().to_string())),
+            Expression::String(s) => {
+                self.literal(s.value(), expr.span())?;
+                Ok(Val::Str(s.value().clone()))
+            }
+            Expression::StringTemplate(t) => self.template(t, scope),
+            Expression::HeredocTemplate(h) => self.template(&h.template, scope),
+            Expression::Array(items) => items
+                .iter()
+                .map(|item| self.eval(item, scope))
+                .collect::<Result<_, _>>()
+                .map(Val::List),
+            Expression::Object(object) => {
+                let mut fields: Vec<(String, Val)> = Vec::new();
+                for (key, value) in object.iter() {
+                    let name = match key {
+                        ObjectKey::Ident(ident) => ident.as_str().to_string(),
+                        ObjectKey::Expression(e) => {
+                            let k = self.eval(e, scope)?;
+                            k.as_string().ok_or_else(|| {
+                                self.error(e.span(), format!("an object key must be a string, not {}", k.kind()))
+                            })?
+                        }
+                    };
+                    let value = self.eval(value.expr(), scope)?;
+                    fields.retain(|(k, _)| *k != name);
+                    fields.push((name, value));
+                }
+                Ok(Val::Object(fields))
+            }
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope),
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                if call.name.is_namespaced() || name != "jsonencode" {
+                    return Err(self.error(
+                        expr.span(),
+                        format!("the function `{name}` is not supported: the playground evaluates only jsonencode(...)"),
+                    ));
+                }
+                if call.args.len() != 1 || call.args.expand_final() {
+                    return Err(self.error(expr.span(), "jsonencode takes exactly one argument"));
+                }
+                let Some(arg) = call.args.get(0) else {
+                    return Err(self.error(expr.span(), "jsonencode takes exactly one argument"));
+                };
+                let json = self.eval(arg, scope)?.jsonencode();
+                self.spend(json.len() / 16, expr.span())?;
+                Ok(Val::Str(json))
+            }
+            Expression::Traversal(traversal) => self.reference(traversal, expr.span(), scope),
+            Expression::Variable(v) => Err(self.error(
+                expr.span(),
+                format!("`{}` alone is not a value the playground knows: refer to an attribute, such as aws_kms_key.name.arn", v.as_str()),
+            )),
+            Expression::Conditional(_) => Err(self.unsupported(expr, "a conditional (`? :`)")),
+            Expression::UnaryOp(_) | Expression::BinaryOp(_) => {
+                Err(self.unsupported(expr, "an operator"))
+            }
+            Expression::ForExpr(_) => Err(self.unsupported(expr, "a `for` expression")),
+        }
+    }
+
+    fn unsupported(&self, expr: &Expression, what: &str) -> TerraformError {
+        self.error(
+            expr.span(),
+            format!("{what} is not supported: write the value it gives"),
+        )
+    }
+
+    /// A string as written: an ARN in it must name a 12-digit account (an
+    /// article's placeholder is refused where it stands), and a literal
+    /// `${` (written `$${`) would be taken for a reference.
+    fn literal(&self, value: &str, span: Option<Range<usize>>) -> Result<(), TerraformError> {
+        let raw = span
+            .clone()
+            .and_then(|s| self.text.get(s))
+            .unwrap_or_default();
+        let at = |needle: &str| -> Option<Range<usize>> {
+            let start = span.as_ref()?.start + raw.find(needle)?;
+            Some(start..start + needle.len())
+        };
+        if value.contains("${") {
+            return Err(self.error(
+                at("$${").or(span.clone()),
+                "a literal `${` is not supported here: the playground uses it for references",
+            ));
+        }
+        let mut rest = value;
+        while let Some(i) = rest.find("arn:") {
+            let arn = &rest[i..];
+            let arn = &arn[..arn
+                .find(|c: char| c == '"' || c.is_whitespace() || c == ',')
+                .unwrap_or(arn.len())];
+            let fields: Vec<&str> = arn.splitn(6, ':').collect();
+            if let Some(account) = fields.get(4).filter(|_| fields.len() == 6) {
+                let valid = account.is_empty()
+                    || *account == "aws"
+                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+                if !valid {
+                    let place = at(&format!(":{account}:")).map(|r| r.start + 1..r.end - 1);
+                    return Err(self.error(
+                        place.or(span.clone()),
+                        format!(
+                            "`{account}` in `{arn}` is not an account id: put the 12-digit id of the account there"
+                        ),
+                    ));
+                }
+            }
+            rest = &rest[i + 4..];
+        }
+        Ok(())
+    }
+
+    fn template(&self, template: &Template, scope: &mut Scope) -> Result<Val, TerraformError> {
+        let mut out = String::new();
+        for element in template.iter() {
+            match element {
+                Element::Literal(text) => {
+                    self.literal(text.value(), text.span())?;
+                    out.push_str(text.value());
+                }
+                Element::Interpolation(i) => {
+                    let value = self.eval(&i.expr, scope)?;
+                    if let Val::Str(s) = &value {
+                        self.spend(s.len() / 16, i.expr.span())?;
+                    }
+                    out.push_str(&value.as_string().ok_or_else(|| {
+                        self.error(
+                            i.expr.span(),
+                            format!("{} cannot be written into a string", value.kind()),
+                        )
+                    })?);
+                }
+                Element::Directive(d) => {
+                    return Err(self.error(
+                        d.span(),
+                        "template directives (%{ if }, %{ for }) are not supported",
+                    ));
+                }
+            }
+        }
+        Ok(Val::Str(out))
+    }
+
+    fn reference(
+        &self,
+        traversal: &hcl_edit::expr::Traversal,
+        span: Option<Range<usize>>,
+        scope: &mut Scope,
+    ) -> Result<Val, TerraformError> {
+        let Expression::Variable(root) = &traversal.expr else {
+            return Err(self.error(
+                span,
+                "only references such as aws_kms_key.name.arn are supported",
+            ));
+        };
+        let mut names = vec![root.as_str().to_string()];
+        for operator in &traversal.operators {
+            match operator.value() {
+                TraversalOperator::GetAttr(ident) => names.push(ident.as_str().to_string()),
+                _ => {
+                    return Err(self.error(
+                        span,
+                        "indexes and splats ([0], [*]) are not supported: refer to one attribute",
+                    ));
+                }
+            }
+        }
+        let text = names.join(".");
+        let (data, kind, name, attribute) = match names.as_slice() {
+            [d, kind, name, attribute] if d == "data" => (true, kind, name, attribute),
+            [kind, name, attribute] if kind.starts_with("aws_") => (false, kind, name, attribute),
+            [first, ..] if first == "var" || first == "local" || first == "module" => {
+                return Err(self.error(
+                    span,
+                    format!(
+                        "`{text}`: variables, locals and modules are not supported: write the value"
+                    ),
+                ));
+            }
+            _ => {
+                return Err(self.error(
+                    span,
+                    format!(
+                        "`{text}` is not a reference the playground knows (resource.name.attribute)"
+                    ),
+                ));
+            }
+        };
+        let block = self.find(data, kind, name).ok_or_else(|| {
+            self.error(
+                span.clone(),
+                format!("`{text}` refers to a block that is not in the configuration"),
+            )
+        })?;
+        if scope.depth >= MAX_DEPTH {
+            return Err(self.error(
+                span,
+                format!(
+                    "`{text}`: references lead more than {MAX_DEPTH} blocks deep, or in a circle"
+                ),
+            ));
+        }
+        scope.depth += 1;
+        let value = crate::resources::attribute(self, data, kind, name, block, attribute, scope)
+            .map_err(|e| match e {
+                Missing::Attribute => self.error(
+                    span.clone(),
+                    format!(
+                        "`{text}`: {kind} has no attribute `{attribute}` that the playground knows"
+                    ),
+                ),
+                Missing::Error(e) => e,
+            });
+        scope.depth -= 1;
+        if !data {
+            scope.deps.insert(format!("{kind}.{name}"));
+        }
+        value
+    }
+}
+
+/// A `resource` or `data` block with its two labels.
+fn item(block: &Block) -> Option<Item<'_>> {
+    let data = match block.ident.as_str() {
+        "resource" => false,
+        "data" => true,
+        _ => return None,
+    };
+    Some(Item {
+        data,
+        kind: block.labels.first()?.as_str().to_string(),
+        name: block.labels.get(1)?.as_str().to_string(),
+        block,
+    })
+}
+
+/// Why an attribute of a block has no value.
+pub enum Missing {
+    /// The block type has no such attribute.
+    Attribute,
+    /// Evaluating it failed.
+    Error(TerraformError),
+}
+
+impl From<TerraformError> for Missing {
+    fn from(e: TerraformError) -> Self {
+        Missing::Error(e)
+    }
+}
+
+/// Refuses text whose brackets nest deeper than [`MAX_NESTING`] (counted
+/// over the whole text, strings and comments included: a bound, not a
+/// parse).
+fn check_nesting(text: &str) -> Result<(), TerraformError> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(TerraformError {
+                        at: Some(Location::of(text, i)),
+                        message: format!(
+                            "brackets nest more than {MAX_NESTING} deep here; the playground refuses deeper nesting"
+                        ),
+                    });
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}

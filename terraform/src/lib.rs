@@ -1,0 +1,168 @@
+//! Terraform in, a world out.
+//!
+//! [`translate`] reads a Terraform configuration (HCL, parsed by
+//! `hcl-edit`, which keeps every expression's place in the text) and writes
+//! the scenario that creates the same resources through the ordinary
+//! requests: `aws_kms_key` becomes `kms:CreateKey` (then `DisableKey`,
+//! `EnableKeyRotation`), `aws_kms_alias` becomes `kms:CreateAlias`, and so
+//! on, in the order Terraform would apply them. The world is therefore
+//! built, audited, replayed and shared like any other; each step is named
+//! by the resource's Terraform address.
+//!
+//! What the playground cannot translate is refused with its line and
+//! column, never guessed: an unknown resource type or argument, a function
+//! other than `jsonencode`, a variable, an ARN whose account is not 12
+//! digits (such as an article's `[account id]` placeholder).
+//!
+//! Untrusted input: the text is at most [`MAX_TEXT`] bytes and its brackets
+//! nest at most [`MAX_NESTING`] deep (checked before parsing, so the parser
+//! cannot exhaust the stack); references are followed at most
+//! [`MAX_DEPTH`] deep, a reference cycle is refused, and the whole
+//! evaluation is bounded by [`MAX_WORK`] (references that double a string
+//! at each step would otherwise take exponential time and memory).
+
+mod document;
+mod eval;
+mod principals;
+mod resources;
+mod value;
+
+use kms_core::scenario::format::Scenario;
+use kms_core::scenario::runner::ScenarioRun;
+pub use value::Val;
+
+/// The most bytes of Terraform translated at once.
+pub const MAX_TEXT: usize = 256 * 1024;
+/// How deep `(`, `[` and `{` may nest.
+pub const MAX_NESTING: usize = 64;
+/// How deep references may lead from one block to another.
+pub const MAX_DEPTH: usize = 32;
+/// How much evaluation one configuration may take: one unit per expression
+/// evaluated and per 16 bytes interpolated or encoded.
+pub const MAX_WORK: usize = 4_000_000;
+
+/// A place in the Terraform text: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, counted in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` of `text`.
+    pub fn of(text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Location {
+            line: before.matches('\n').count() + 1,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+}
+
+/// Why a configuration cannot be translated, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerraformError {
+    /// Where, if the error has a place.
+    pub at: Option<Location>,
+    /// What is wrong, in a sentence.
+    pub message: String,
+}
+
+impl core::fmt::Display for TerraformError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.at {
+            Some(at) => write!(
+                f,
+                "line {}, column {}: {}",
+                at.line, at.column, self.message
+            ),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for TerraformError {}
+
+/// One resource (or data source) of the configuration and the steps that
+/// create it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    /// Its Terraform address: `aws_kms_key.app`.
+    pub address: String,
+    /// Where its block starts.
+    pub at: Location,
+    /// The steps of the scenario it became (indices into `Steps`).
+    pub steps: core::ops::Range<usize>,
+}
+
+/// A translated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    /// The scenario that builds the world: principals the policies name but
+    /// the configuration does not create are made in `Setup`; each resource
+    /// is one or more `Steps`, in apply order.
+    pub scenario: Scenario,
+    /// The resources, in apply order.
+    pub resources: Vec<Resource>,
+}
+
+/// Options of a translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The account Terraform applies in (`data.aws_caller_identity`).
+    pub account: String,
+    /// The Region, unless a `provider "aws"` block sets one.
+    pub region: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            account: "111122223333".into(),
+            region: "eu-west-1".into(),
+        }
+    }
+}
+
+/// The name of the applying account in the scenario (`${main}`).
+pub const ACCOUNT_NAME: &str = "main";
+
+/// Translates a configuration into the scenario that builds it.
+pub fn translate(text: &str, options: &Options) -> Result<Translation, TerraformError> {
+    eval::Config::parse(text, options)?.translate()
+}
+
+/// Translates and plays a configuration: the world it builds, or the first
+/// request AWS would refuse, with the line of the resource that sent it.
+pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun), TerraformError> {
+    let translation = translate(text, options)?;
+    let mut run = ScenarioRun::start(&translation.scenario).map_err(|e| TerraformError {
+        at: None,
+        message: e.0,
+    })?;
+    while let Some(result) = run.step() {
+        if !result.passed {
+            let index = result.index;
+            let failure = result.failures.join("; ");
+            let resource = translation
+                .resources
+                .iter()
+                .find(|r| r.steps.contains(&index));
+            return Err(TerraformError {
+                at: resource.map(|r| r.at),
+                message: match resource {
+                    Some(r) => format!("{}: {failure}", r.address),
+                    None => failure,
+                },
+            });
+        }
+    }
+    Ok((translation, run))
+}

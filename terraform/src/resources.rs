@@ -1,0 +1,725 @@
+//! Each supported resource type: the requests that create it, and the
+//! attributes other blocks may refer to.
+
+use crate::eval::{Config, Item, Missing, Scope};
+use crate::value::Val;
+use crate::{ACCOUNT_NAME, Resource, TerraformError, Translation};
+use hcl_edit::Span;
+use hcl_edit::structure::Block;
+use kms_core::scenario::format::{Scenario, ScenarioAccount, Step};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The resource types translated, and the data sources read.
+pub const RESOURCES: [&str; 10] = [
+    "aws_kms_key",
+    "aws_kms_alias",
+    "aws_kms_key_policy",
+    "aws_kms_grant",
+    "aws_iam_role",
+    "aws_iam_user",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_ssm_parameter",
+    "aws_rds_cluster",
+];
+/// The data sources read.
+pub const DATA_SOURCES: [&str; 2] = ["aws_caller_identity", "aws_iam_policy_document"];
+
+/// What only exists once a resource is created: `${address.attribute}`,
+/// saved from the response by the step that creates it.
+fn later(address: &str, attribute: &str) -> Val {
+    Val::Str(format!("${{{address}.{attribute}}}"))
+}
+
+/// The value of `kind.name.attribute` (or `data.kind.name.attribute`).
+pub fn attribute(
+    config: &Config<'_>,
+    data: bool,
+    kind: &str,
+    name: &str,
+    block: &Block,
+    attribute: &str,
+    scope: &mut Scope,
+) -> Result<Val, Missing> {
+    let account = &config.options.account;
+    let region = &config.options.region;
+    let address = format!("{kind}.{name}");
+    let string = |scope: &mut Scope, field: &str| -> Result<String, Missing> {
+        config
+            .string(block, field, scope)?
+            .ok_or(Missing::Attribute)
+    };
+    Ok(match (data, kind, attribute) {
+        (true, "aws_caller_identity", "account_id" | "id") => Val::Str(account.clone()),
+        (true, "aws_caller_identity", "arn") => Val::Str(format!("arn:aws:iam::{account}:root")),
+        (true, "aws_iam_policy_document", "json" | "minified_json") => Val::Str(
+            crate::document::render(config, block, scope)?
+                .to_json()
+                .to_string(),
+        ),
+        (false, "aws_kms_key", "key_id" | "id") => later(&address, "key_id"),
+        (false, "aws_kms_key", "arn") => later(&address, "arn"),
+        (false, "aws_kms_alias", "name" | "id") => {
+            Val::Str(alias_name(config, block, name, scope)?)
+        }
+        (false, "aws_kms_alias", "arn") => Val::Str(format!(
+            "arn:aws:kms:{region}:{account}:{}",
+            alias_name(config, block, name, scope)?
+        )),
+        (false, "aws_kms_grant", "grant_id") => later(&address, "grant_id"),
+        (false, "aws_kms_grant", "grant_token") => later(&address, "grant_token"),
+        (false, "aws_iam_role", "name" | "id") => Val::Str(string(scope, "name")?),
+        (false, "aws_iam_role", "arn") => Val::Str(format!(
+            "arn:aws:iam::{account}:role/{}",
+            string(scope, "name")?
+        )),
+        (false, "aws_iam_user", "name" | "id") => Val::Str(string(scope, "name")?),
+        (false, "aws_iam_user", "arn") => Val::Str(format!(
+            "arn:aws:iam::{account}:user/{}",
+            string(scope, "name")?
+        )),
+        (false, "aws_ssm_parameter", "name" | "id") => Val::Str(string(scope, "name")?),
+        (false, "aws_ssm_parameter", "arn") => Val::Str(format!(
+            "arn:aws:ssm:{region}:{account}:parameter/{}",
+            string(scope, "name")?.trim_start_matches('/')
+        )),
+        (false, "aws_rds_cluster", "cluster_identifier" | "id") => {
+            Val::Str(string(scope, "cluster_identifier")?)
+        }
+        (false, "aws_rds_cluster", "arn") => Val::Str(format!(
+            "arn:aws:rds:{region}:{account}:cluster:{}",
+            string(scope, "cluster_identifier")?
+        )),
+        // An argument written in the block reads back as written.
+        _ => config
+            .attr(block, attribute, scope)?
+            .ok_or(Missing::Attribute)?,
+    })
+}
+
+/// An alias's name: `name`, or `name_prefix` and a suffix unique in the
+/// configuration (Terraform appends a timestamp and a counter).
+fn alias_name(
+    config: &Config<'_>,
+    block: &Block,
+    label: &str,
+    scope: &mut Scope,
+) -> Result<String, TerraformError> {
+    if let Some(name) = config.string(block, "name", scope)? {
+        return Ok(name);
+    }
+    if let Some(prefix) = config.string(block, "name_prefix", scope)? {
+        // Deterministic, so the same text builds the same world.
+        let n = config
+            .items()
+            .iter()
+            .position(|i| !i.data && i.kind == "aws_kms_alias" && i.name == label)
+            .unwrap_or(0);
+        return Ok(format!("{prefix}{:026}", n + 1));
+    }
+    Err(config.error(block.span(), "aws_kms_alias needs `name` or `name_prefix`"))
+}
+
+/// A step that sends `action` with `parameters`.
+fn step(narration: String, action: &str, parameters: Map<String, Value>) -> Step {
+    Step {
+        narration,
+        request: Some(json!({"Action": action, "Parameters": parameters})),
+        ..Step::default()
+    }
+}
+
+/// Parameters with the given optional fields (absent ones left out).
+fn params(fields: Vec<(&str, Option<Value>)>) -> Map<String, Value> {
+    fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
+}
+
+fn s(v: Option<String>) -> Option<Value> {
+    v.map(Value::String)
+}
+
+/// The arguments of `aws_rds_cluster` that change nothing the simulator
+/// models; they are accepted and named in the narration.
+const RDS_IGNORED: [&str; 16] = [
+    "master_username",
+    "master_password",
+    "manage_master_user_password",
+    "database_name",
+    "engine_version",
+    "engine_mode",
+    "skip_final_snapshot",
+    "final_snapshot_identifier",
+    "backup_retention_period",
+    "preferred_backup_window",
+    "availability_zones",
+    "db_subnet_group_name",
+    "vpc_security_group_ids",
+    "apply_immediately",
+    "deletion_protection",
+    "tags",
+];
+
+/// The steps of one resource.
+fn resource_steps(
+    config: &Config<'_>,
+    item: &Item<'_>,
+    scope: &mut Scope,
+) -> Result<Vec<Step>, TerraformError> {
+    let block = item.block;
+    let address = item.address();
+    let line = config.at(block.span().map_or(0, |s| s.start)).line;
+    let title = |what: &str| format!("**`{address}`** (line {line}): {what}");
+    let mut steps = Vec::new();
+    match item.kind.as_str() {
+        "aws_kms_key" => {
+            config.only(
+                block,
+                &address,
+                &[
+                    "description",
+                    "key_usage",
+                    "customer_master_key_spec",
+                    "policy",
+                    "bypass_policy_lockout_safety_check",
+                    "deletion_window_in_days",
+                    "is_enabled",
+                    "enable_key_rotation",
+                    "rotation_period_in_days",
+                    "multi_region",
+                    "tags",
+                ],
+                &[],
+            )?;
+            let window = config.number(block, "deletion_window_in_days", 7..=30, scope)?;
+            let tags = config.string_map(block, "tags", scope)?.map(|tags| {
+                Value::Array(
+                    tags.into_iter()
+                        .map(|(k, v)| json!({"TagKey": k, "TagValue": v}))
+                        .collect(),
+                )
+            });
+            let policy = config.string(block, "policy", scope)?;
+            let narration = match &policy {
+                Some(_) => "`kms:CreateKey` with the key policy written in Terraform.",
+                None => {
+                    "`kms:CreateKey` without a policy: the key gets the default key policy (the account root may do everything, so IAM policies decide)."
+                }
+            };
+            let mut create = step(
+                title(&format!(
+                    "{narration}{}",
+                    window.map_or(String::new(), |d| format!(
+                        " `deletion_window_in_days = {d}` is used only when Terraform destroys the key."
+                    ))
+                )),
+                "kms:CreateKey",
+                params(vec![
+                    ("Description", s(config.string(block, "description", scope)?)),
+                    ("KeyUsage", s(config.string(block, "key_usage", scope)?)),
+                    ("KeySpec", s(config.string(block, "customer_master_key_spec", scope)?)),
+                    ("Policy", s(policy)),
+                    (
+                        "BypassPolicyLockoutSafetyCheck",
+                        config.bool(block, "bypass_policy_lockout_safety_check", scope)?.map(Value::Bool),
+                    ),
+                    ("MultiRegion", config.bool(block, "multi_region", scope)?.map(Value::Bool)),
+                    ("Tags", tags),
+                ]),
+            );
+            create.save = BTreeMap::from([
+                (format!("{address}.key_id"), "/KeyMetadata/KeyId".into()),
+                (format!("{address}.arn"), "/KeyMetadata/Arn".into()),
+            ]);
+            steps.push(create);
+            let key = format!("${{{address}.key_id}}");
+            if config.bool(block, "is_enabled", scope)? == Some(false) {
+                steps.push(step(
+                    title("`is_enabled = false`: `kms:DisableKey`."),
+                    "kms:DisableKey",
+                    params(vec![("KeyId", Some(Value::String(key.clone())))]),
+                ));
+            }
+            let period = config.number(block, "rotation_period_in_days", 90..=2560, scope)?;
+            if config.bool(block, "enable_key_rotation", scope)? == Some(true) {
+                steps.push(step(
+                    title("`enable_key_rotation = true`: `kms:EnableKeyRotation`."),
+                    "kms:EnableKeyRotation",
+                    params(vec![
+                        ("KeyId", Some(Value::String(key))),
+                        ("RotationPeriodInDays", period.map(Value::from)),
+                    ]),
+                ));
+            }
+        }
+        "aws_kms_alias" => {
+            config.only(
+                block,
+                &address,
+                &["name", "name_prefix", "target_key_id"],
+                &[],
+            )?;
+            let name = alias_name(config, block, &item.name, scope)?;
+            let target = required(config, block, "target_key_id", scope)?;
+            steps.push(step(
+                title(&format!("`kms:CreateAlias` `{name}`.")),
+                "kms:CreateAlias",
+                params(vec![
+                    ("AliasName", Some(Value::String(name))),
+                    ("TargetKeyId", Some(Value::String(target))),
+                ]),
+            ));
+        }
+        "aws_kms_key_policy" => {
+            config.only(
+                block,
+                &address,
+                &["key_id", "policy", "bypass_policy_lockout_safety_check"],
+                &[],
+            )?;
+            steps.push(step(
+                title("`kms:PutKeyPolicy`: the key policy is replaced by this one."),
+                "kms:PutKeyPolicy",
+                params(vec![
+                    ("KeyId", s(Some(required(config, block, "key_id", scope)?))),
+                    ("PolicyName", s(Some("default".into()))),
+                    ("Policy", s(Some(required(config, block, "policy", scope)?))),
+                    (
+                        "BypassPolicyLockoutSafetyCheck",
+                        config
+                            .bool(block, "bypass_policy_lockout_safety_check", scope)?
+                            .map(Value::Bool),
+                    ),
+                ]),
+            ));
+        }
+        "aws_kms_grant" => {
+            config.only(
+                block,
+                &address,
+                &[
+                    "name",
+                    "key_id",
+                    "grantee_principal",
+                    "operations",
+                    "retiring_principal",
+                    "grant_creation_tokens",
+                    "retire_on_delete",
+                ],
+                &["constraints"],
+            )?;
+            let mut constraints = Map::new();
+            for c in block.body.get_blocks("constraints") {
+                config.only(
+                    c,
+                    "constraints",
+                    &["encryption_context_equals", "encryption_context_subset"],
+                    &[],
+                )?;
+                for (field, name) in [
+                    ("encryption_context_equals", "EncryptionContextEquals"),
+                    ("encryption_context_subset", "EncryptionContextSubset"),
+                ] {
+                    if let Some(pairs) = config.string_map(c, field, scope)? {
+                        constraints.insert(
+                            name.into(),
+                            Value::Object(
+                                pairs
+                                    .into_iter()
+                                    .map(|(k, v)| (k, Value::String(v)))
+                                    .collect(),
+                            ),
+                        );
+                    }
+                }
+            }
+            let operations = config.strings(block, "operations", scope)?.ok_or_else(|| {
+                config.error(block.span(), format!("{address} needs `operations`"))
+            })?;
+            let mut grant = step(
+                title("`kms:CreateGrant`."),
+                "kms:CreateGrant",
+                params(vec![
+                    ("KeyId", s(Some(required(config, block, "key_id", scope)?))),
+                    (
+                        "GranteePrincipal",
+                        s(Some(required(config, block, "grantee_principal", scope)?)),
+                    ),
+                    (
+                        "RetiringPrincipal",
+                        s(config.string(block, "retiring_principal", scope)?),
+                    ),
+                    ("Operations", Some(json!(operations))),
+                    (
+                        "Constraints",
+                        (!constraints.is_empty()).then_some(Value::Object(constraints)),
+                    ),
+                    (
+                        "GrantTokens",
+                        config
+                            .strings(block, "grant_creation_tokens", scope)?
+                            .map(|t| json!(t)),
+                    ),
+                    ("Name", s(config.string(block, "name", scope)?)),
+                ]),
+            );
+            grant.save = BTreeMap::from([
+                (format!("{address}.grant_id"), "/GrantId".into()),
+                (format!("{address}.grant_token"), "/GrantToken".into()),
+            ]);
+            steps.push(grant);
+        }
+        "aws_iam_role" => {
+            config.only(
+                block,
+                &address,
+                &["name", "assume_role_policy", "description", "path", "tags"],
+                &[],
+            )?;
+            path_is_root(config, block, scope)?;
+            let name = required(config, block, "name", scope)?;
+            steps.push(step(
+                title(&format!("`iam:CreateRole` `{name}`.")),
+                "iam:CreateRole",
+                params(vec![
+                    ("RoleName", s(Some(name))),
+                    (
+                        "AssumeRolePolicyDocument",
+                        s(Some(required(config, block, "assume_role_policy", scope)?)),
+                    ),
+                ]),
+            ));
+        }
+        "aws_iam_user" => {
+            config.only(
+                block,
+                &address,
+                &["name", "path", "tags", "force_destroy"],
+                &[],
+            )?;
+            path_is_root(config, block, scope)?;
+            let name = required(config, block, "name", scope)?;
+            steps.push(step(
+                title(&format!("`iam:CreateUser` `{name}`.")),
+                "iam:CreateUser",
+                params(vec![("UserName", s(Some(name)))]),
+            ));
+        }
+        "aws_iam_role_policy" | "aws_iam_user_policy" => {
+            let (owner, action, field) = if item.kind == "aws_iam_role_policy" {
+                ("role", "iam:PutRolePolicy", "RoleName")
+            } else {
+                ("user", "iam:PutUserPolicy", "UserName")
+            };
+            config.only(block, &address, &["name", owner, "policy"], &[])?;
+            let name = config
+                .string(block, "name", scope)?
+                .unwrap_or_else(|| item.name.clone());
+            steps.push(step(
+                title(&format!("`{action}`: the inline policy `{name}`.")),
+                action,
+                params(vec![
+                    (field, s(Some(required(config, block, owner, scope)?))),
+                    ("PolicyName", s(Some(name))),
+                    (
+                        "PolicyDocument",
+                        s(Some(required(config, block, "policy", scope)?)),
+                    ),
+                ]),
+            ));
+        }
+        "aws_ssm_parameter" => {
+            config.only(
+                block,
+                &address,
+                &[
+                    "name",
+                    "type",
+                    "value",
+                    "insecure_value",
+                    "key_id",
+                    "description",
+                    "overwrite",
+                    "tags",
+                ],
+                &[],
+            )?;
+            let value = match config.string(block, "value", scope)? {
+                Some(v) => v,
+                None => required(config, block, "insecure_value", scope)?,
+            };
+            steps.push(step(
+                title("`ssm:PutParameter`."),
+                "ssm:PutParameter",
+                params(vec![
+                    ("Name", s(Some(required(config, block, "name", scope)?))),
+                    ("Type", s(Some(required(config, block, "type", scope)?))),
+                    ("Value", s(Some(value))),
+                    ("KeyId", s(config.string(block, "key_id", scope)?)),
+                    (
+                        "Description",
+                        s(config.string(block, "description", scope)?),
+                    ),
+                    (
+                        "Overwrite",
+                        config.bool(block, "overwrite", scope)?.map(Value::Bool),
+                    ),
+                ]),
+            ));
+        }
+        "aws_rds_cluster" => {
+            let mut known = vec![
+                "cluster_identifier",
+                "engine",
+                "storage_encrypted",
+                "kms_key_id",
+            ];
+            known.extend(RDS_IGNORED);
+            config.only(block, &address, &known, &[])?;
+            let ignored: Vec<&str> = RDS_IGNORED
+                .iter()
+                .copied()
+                .filter(|a| block.body.get_attribute(a).is_some())
+                .collect();
+            let note = if ignored.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The simulator does not model {}: they are left out.",
+                    ignored
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            steps.push(step(
+                title(&format!("`rds:CreateDBCluster`.{note}")),
+                "rds:CreateDBCluster",
+                params(vec![
+                    (
+                        "DBClusterIdentifier",
+                        s(Some(required(config, block, "cluster_identifier", scope)?)),
+                    ),
+                    ("Engine", s(config.string(block, "engine", scope)?)),
+                    (
+                        "StorageEncrypted",
+                        config
+                            .bool(block, "storage_encrypted", scope)?
+                            .map(Value::Bool),
+                    ),
+                    ("KmsKeyId", s(config.string(block, "kms_key_id", scope)?)),
+                ]),
+            ));
+        }
+        other => {
+            return Err(config.error(
+                block.labels.first().and_then(|l| l.span()).or(block.span()),
+                format!(
+                    "the resource type {other} is not simulated; the playground translates {}",
+                    RESOURCES.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(steps)
+}
+
+/// A string argument that must be present.
+fn required(
+    config: &Config<'_>,
+    block: &Block,
+    name: &str,
+    scope: &mut Scope,
+) -> Result<String, TerraformError> {
+    config.string(block, name, scope)?.ok_or_else(|| {
+        config.error(
+            block.span(),
+            format!("this block needs the argument `{name}`"),
+        )
+    })
+}
+
+/// Paths other than `/` are not simulated (ARNs here have none).
+fn path_is_root(
+    config: &Config<'_>,
+    block: &Block,
+    scope: &mut Scope,
+) -> Result<(), TerraformError> {
+    match config.string(block, "path", scope)? {
+        Some(path) if path != "/" => Err(config.error(
+            block.body.get_attribute("path").and_then(|a| a.span()),
+            format!("the IAM path {path} is not simulated: principals here live at /"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl Config<'_> {
+    /// The whole translation.
+    pub fn translate(mut self) -> Result<Translation, TerraformError> {
+        for block in self.body.blocks() {
+            match block.ident.as_str() {
+                "resource" | "data" if block.labels.len() == 2 => {}
+                "terraform" | "output" => {}
+                "provider" => {
+                    if let Some(region) = block.body.get_attribute("region") {
+                        let value = self.eval(&region.value, &mut Scope::default())?;
+                        let region = value.as_string().ok_or_else(|| {
+                            self.error(region.value.span(), "`region` must be a string")
+                        })?;
+                        self.options.region = region;
+                    }
+                }
+                other => {
+                    return Err(self.error(
+                        block.span(),
+                        format!(
+                            "`{other}` blocks are not supported: the playground reads resource, data, provider, terraform and output blocks"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(attribute) = self.body.attributes().next() {
+            return Err(self.error(
+                attribute.span(),
+                "a top-level argument is not valid Terraform: arguments go inside blocks",
+            ));
+        }
+        let mut seen = BTreeSet::new();
+        let mut units = Vec::new();
+        for item in self.items() {
+            if !seen.insert(item.address()) {
+                return Err(self.error(
+                    item.block.span(),
+                    format!("{} is declared twice", item.address()),
+                ));
+            }
+            if item.data {
+                if !DATA_SOURCES.contains(&item.kind.as_str()) {
+                    return Err(self.error(
+                        item.block.span(),
+                        format!(
+                            "the data source {} is not simulated; the playground reads {}",
+                            item.kind,
+                            DATA_SOURCES.join(", ")
+                        ),
+                    ));
+                }
+                if item.kind == "aws_iam_policy_document" {
+                    crate::document::render(&self, item.block, &mut Scope::default())?;
+                }
+                continue;
+            }
+            let mut scope = Scope::default();
+            let steps = resource_steps(&self, &item, &mut scope)?;
+            for dep in depends_on(&self, item.block)? {
+                scope.deps.insert(dep);
+            }
+            units.push((item.address(), item.block.span(), scope.deps, steps));
+        }
+        // Apply order: a resource after those it refers to, otherwise as
+        // written.
+        let mut done: BTreeSet<String> = BTreeSet::new();
+        let mut ordered = Vec::new();
+        while !units.is_empty() {
+            let Some(next) = units.iter().position(|(address, _, deps, _)| {
+                deps.iter().all(|d| d == address || done.contains(d))
+            }) else {
+                let (address, span, deps, _) = &units[0];
+                let waiting: Vec<&String> = deps.iter().filter(|d| !done.contains(*d)).collect();
+                return Err(self.error(
+                    span.clone(),
+                    format!(
+                        "{address} waits for {}, which waits for it: Terraform refuses a cycle",
+                        waiting
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            let unit = units.remove(next);
+            done.insert(unit.0.clone());
+            ordered.push(unit);
+        }
+        let mut scenario = Scenario {
+            id: "terraform".into(),
+            title: "Your Terraform".into(),
+            story: None,
+            summary: "The world your Terraform configuration builds, resource by resource.".into(),
+            seed: None,
+            region: Some(self.options.region.clone()),
+            accounts: vec![ScenarioAccount {
+                id: self.options.account.clone(),
+                name: ACCOUNT_NAME.into(),
+            }],
+            setup: Vec::new(),
+            steps: Vec::new(),
+            recap: None,
+        };
+        let mut resources = Vec::new();
+        for (address, span, _, steps) in ordered {
+            let start = scenario.steps.len();
+            scenario.steps.extend(steps);
+            resources.push(Resource {
+                address,
+                at: self.at(span.map_or(0, |s| s.start)),
+                steps: start..scenario.steps.len(),
+            });
+        }
+        if scenario.steps.is_empty() {
+            return Err(TerraformError {
+                at: None,
+                message: format!(
+                    "the configuration creates nothing the playground simulates ({})",
+                    RESOURCES.join(", ")
+                ),
+            });
+        }
+        crate::principals::complete(&mut scenario);
+        Ok(Translation {
+            scenario,
+            resources,
+        })
+    }
+}
+
+/// The addresses of `depends_on = [aws_kms_key.x, ...]`.
+fn depends_on(config: &Config<'_>, block: &Block) -> Result<Vec<String>, TerraformError> {
+    let Some(attribute) = block.body.get_attribute("depends_on") else {
+        return Ok(Vec::new());
+    };
+    let fail = || {
+        config.error(
+            attribute.value.span(),
+            "`depends_on` must list resources, such as [aws_kms_key.app]",
+        )
+    };
+    let items = attribute.value.as_array().ok_or_else(fail)?;
+    items
+        .iter()
+        .map(|e| {
+            let t = e.as_traversal().ok_or_else(fail)?;
+            let root = t.expr.as_variable().ok_or_else(fail)?;
+            let mut names = vec![root.as_str().to_string()];
+            for op in &t.operators {
+                match op.value() {
+                    hcl_edit::expr::TraversalOperator::GetAttr(i) => {
+                        names.push(i.as_str().to_string())
+                    }
+                    _ => return Err(fail()),
+                }
+            }
+            match names.as_slice() {
+                [kind, name] => Ok(format!("{kind}.{name}")),
+                _ => Err(fail()),
+            }
+        })
+        .collect()
+}

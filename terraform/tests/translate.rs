@@ -1,0 +1,689 @@
+//! Terraform in, world out: the seed article's configuration, every
+//! supported resource and argument, and every refusal with its line and
+//! column.
+
+use kms_core::policy::PolicyKind;
+use kms_core::prelude::*;
+use kms_core::workbench::advisor::{Concern, advise, concerns};
+use kms_core::workbench::{Bench, Question};
+use kms_terraform::{Location, Options, TerraformError, build, translate};
+use serde_json::{Value, json};
+
+const SEED: &str = include_str!("seeds/terraform-kms-key.tf");
+const ACCOUNT: &str = "111122223333";
+const HIGA: &str = "arn:aws:iam::111122223333:user/CPI-HIGA";
+
+fn options() -> Options {
+    Options::default()
+}
+
+fn call(world: &mut World, actor: &str, request: Value) -> Result<Value, KmsError> {
+    call_in(world, Region::default(), actor, request)
+}
+
+fn call_in(
+    world: &mut World,
+    region: Region,
+    actor: &str,
+    request: Value,
+) -> Result<Value, KmsError> {
+    let caller = Caller::parse(actor, None, region).unwrap();
+    let request = Request::from_json(&request.to_string()).unwrap();
+    world
+        .call(caller, request)
+        .result
+        .map(|r| serde_json::to_value(r).unwrap())
+}
+
+fn root() -> String {
+    format!("arn:aws:iam::{ACCOUNT}:root")
+}
+
+fn refused(text: &str) -> TerraformError {
+    match translate(text, &options()) {
+        Ok(t) => panic!(
+            "translated, but should be refused:\n{text}\n{:?}",
+            t.scenario
+        ),
+        Err(e) => e,
+    }
+}
+
+fn at(line: usize, column: usize) -> Option<Location> {
+    Some(Location { line, column })
+}
+
+#[test]
+fn the_seed_as_written_is_refused_at_its_first_placeholder() {
+    let error = refused(SEED);
+    // Line 21: `          AWS = "arn:aws:iam::[アカウントID]:root"`; column
+    // 31 is the `[` of the placeholder.
+    assert_eq!(error.at, at(21, 31), "{error}");
+    assert!(error.message.contains("[アカウントID]"), "{error}");
+    assert!(error.message.contains("12-digit"), "{error}");
+    assert!(error.to_string().starts_with("line 21, column 31: "));
+}
+
+#[test]
+fn the_seed_with_an_account_builds_the_articles_world() {
+    let text = SEED.replace("[アカウントID]", ACCOUNT);
+    let (translation, run) = build(&text, &options()).unwrap();
+    let addresses: Vec<&str> = translation
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(
+        addresses,
+        [
+            "aws_kms_key.higa_WordPress_KMS",
+            "aws_kms_alias.higa_WordPress_KMS"
+        ]
+    );
+    assert_eq!(translation.resources[0].at, Location { line: 7, column: 1 });
+    assert_eq!(
+        translation.resources[1].at,
+        Location {
+            line: 95,
+            column: 1
+        }
+    );
+    // The user the policy names is created so the policy is valid.
+    assert_eq!(translation.scenario.setup.len(), 1);
+    assert!(
+        translation.scenario.setup[0]
+            .narration
+            .contains("user/CPI-HIGA")
+    );
+
+    let world = run.world();
+    let bench = Bench::new(world);
+    let ask = |principal: &str, action: &str| {
+        bench
+            .ask(&Question {
+                principal,
+                via: None,
+                action,
+                key: "alias/higa_WordPress_KMS",
+                encryption_context: None,
+            })
+            .unwrap()
+            .authorization
+            .allowed
+    };
+    // The user uses and administers the key...
+    for action in [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "kms:ReEncryptFrom",
+        "kms:DescribeKey",
+        "kms:DisableKey",
+        "kms:ScheduleKeyDeletion",
+        "kms:PutKeyPolicy",
+        "kms:TagResource",
+    ] {
+        assert!(ask(HIGA, action), "CPI-HIGA should be allowed {action}");
+    }
+    // ...and nothing the policy does not give.
+    for action in ["kms:RetireGrant", "kms:RotateKeyOnDemand"] {
+        assert!(!ask(HIGA, action), "CPI-HIGA should be denied {action}");
+    }
+    let matrix = bench.matrix("alias/higa_WordPress_KMS", None).unwrap();
+    let granted = [
+        "kms:Create*",
+        "kms:Describe*",
+        "kms:Enable*",
+        "kms:List*",
+        "kms:Put*",
+        "kms:Update*",
+        "kms:Revoke*",
+        "kms:Disable*",
+        "kms:Get*",
+        "kms:Delete*",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+    ];
+    for action in &matrix.actions {
+        let in_policy = granted.iter().any(|g| match g.strip_suffix('*') {
+            Some(prefix) => action.starts_with(prefix),
+            None => g == action,
+        });
+        let cell = matrix.cell(HIGA, action).unwrap();
+        assert_eq!(cell.allowed, in_policy, "{action}: {cell:?}");
+    }
+
+    // A real call, made as the user, through the alias.
+    let mut world = run.into_world();
+    let key = call(
+        &mut world,
+        HIGA,
+        json!({"Action": "kms:GenerateDataKey", "Parameters": {"KeyId": "alias/higa_WordPress_KMS", "KeySpec": "AES_256"}}),
+    );
+    assert!(key.is_ok(), "{key:?}");
+
+    // The advisor flags the article's dangers: the user also administers
+    // the key, may disable it, and may create grants for anything.
+    let policy = translation.scenario.steps[0].request.as_ref().unwrap()["Parameters"]["Policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let found = concerns(&advise(&policy, PolicyKind::Key).unwrap());
+    for concern in [
+        Concern::UsersMayDisableOrDelete,
+        Concern::NoSeparation,
+        Concern::GrantsNotOnlyForServices,
+    ] {
+        assert!(found.contains(&concern), "{concern:?} not in {found:?}");
+    }
+}
+
+#[test]
+fn jsonencode_writes_the_policy_as_terraform_does() {
+    let text = SEED.replace("[アカウントID]", ACCOUNT);
+    let translation = translate(&text, &options()).unwrap();
+    let policy = translation.scenario.steps[0].request.as_ref().unwrap()["Parameters"]["Policy"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Keys sorted, no spaces.
+    assert!(policy.starts_with(r#"{"Statement":[{"Action":"kms:*","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Resource":["*"],"Sid":"Enable IAM User Permissions"}"#), "{policy}");
+    assert!(policy.ends_with(r#""Version":"2012-10-17"}"#));
+}
+
+/// Every supported resource and argument, referring to each other in an
+/// order other than the one written.
+const EVERYTHING: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_alias" "app" {
+  name          = "alias/app"
+  target_key_id = aws_kms_key.app.key_id
+}
+
+resource "aws_kms_alias" "prefixed" {
+  name_prefix   = "alias/tmp-"
+  target_key_id = aws_kms_key.app.arn
+}
+
+resource "aws_kms_key" "app" {
+  description              = "app data"
+  key_usage                = "ENCRYPT_DECRYPT"
+  customer_master_key_spec = "SYMMETRIC_DEFAULT"
+  deletion_window_in_days  = 7
+  enable_key_rotation      = true
+  rotation_period_in_days  = 180
+  tags = {
+    team = "payments"
+  }
+}
+
+resource "aws_kms_key" "off" {
+  description = "disabled"
+  is_enabled  = false
+  policy      = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [{
+        "Sid": "Root",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"},
+        "Action": "kms:*",
+        "Resource": "*"
+      }]
+    }
+  EOT
+  bypass_policy_lockout_safety_check = false
+}
+
+resource "aws_kms_key_policy" "app" {
+  key_id = aws_kms_key.app.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Root"
+        Effect    = "Allow"
+        Principal = { AWS = data.aws_caller_identity.current.arn }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "App"
+        Effect    = "Allow"
+        Principal = { AWS = aws_iam_role.app.arn }
+        Action    = ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+        Resource  = "*"
+      }
+    ]
+  })
+  depends_on = [aws_iam_role_policy.app]
+}
+
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+data "aws_iam_policy_document" "app" {
+  statement {
+    sid       = "UseTheKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [aws_kms_key.app.arn]
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:app"
+      values   = ["orders"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "use-key"
+  role   = aws_iam_role.app.name
+  policy = data.aws_iam_policy_document.app.json
+}
+
+resource "aws_iam_user" "ops" {
+  name = "ops"
+}
+
+resource "aws_iam_user_policy" "ops" {
+  name   = "describe"
+  user   = aws_iam_user.ops.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "kms:DescribeKey", Resource = "*" }] })
+}
+
+resource "aws_kms_grant" "ops" {
+  name              = "ops-grant"
+  key_id            = aws_kms_key.app.key_id
+  grantee_principal = aws_iam_user.ops.arn
+  operations        = ["Encrypt", "Decrypt"]
+  retiring_principal = aws_iam_role.app.arn
+  constraints {
+    encryption_context_equals = {
+      app = "orders"
+    }
+  }
+}
+
+resource "aws_ssm_parameter" "secret" {
+  name   = "/app/db-password"
+  type   = "SecureString"
+  value  = "hunter2"
+  key_id = aws_kms_alias.app.name
+}
+
+resource "aws_rds_cluster" "db" {
+  cluster_identifier  = "app-db"
+  engine              = "aurora-postgresql"
+  storage_encrypted   = true
+  kms_key_id          = aws_kms_key.app.arn
+  master_username     = "admin"
+  skip_final_snapshot = true
+}
+"#;
+
+#[test]
+fn every_supported_resource_and_argument_builds() {
+    let (translation, run) = build(EVERYTHING, &options()).unwrap();
+    assert_eq!(translation.scenario.region.as_deref(), Some("us-east-1"));
+    let order: Vec<&str> = translation
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    let position = |a: &str| order.iter().position(|o| *o == a).unwrap();
+    // Apply order follows references (and depends_on), not the text.
+    assert!(position("aws_kms_key.app") < position("aws_kms_alias.app"));
+    assert!(position("aws_iam_role_policy.app") < position("aws_kms_key_policy.app"));
+    assert!(position("aws_kms_alias.app") < position("aws_ssm_parameter.secret"));
+    assert_eq!(order.len(), 12);
+    let actions: Vec<String> = translation
+        .scenario
+        .steps
+        .iter()
+        .map(|s| {
+            s.request.as_ref().unwrap()["Action"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for action in [
+        "kms:CreateKey",
+        "kms:EnableKeyRotation",
+        "kms:DisableKey",
+        "kms:CreateAlias",
+        "kms:PutKeyPolicy",
+        "kms:CreateGrant",
+        "iam:CreateRole",
+        "iam:CreateUser",
+        "iam:PutRolePolicy",
+        "iam:PutUserPolicy",
+        "ssm:PutParameter",
+        "rds:CreateDBCluster",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} not in {actions:?}"
+        );
+    }
+    // The arguments the simulator does not model are named, not hidden.
+    let rds = translation
+        .scenario
+        .steps
+        .iter()
+        .find(|s| s.narration.contains("aws_rds_cluster.db"))
+        .unwrap();
+    assert!(
+        rds.narration.contains("`master_username`"),
+        "{}",
+        rds.narration
+    );
+    assert!(
+        translation.scenario.setup.is_empty(),
+        "{:?}",
+        translation.scenario.setup
+    );
+
+    let mut world = run.into_world();
+    let root = root();
+    let east = || Region::parse("us-east-1").unwrap();
+    let app = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "kms:DescribeKey", "Parameters": {"KeyId": "alias/app"}}),
+    )
+    .unwrap();
+    let metadata = &app["KeyMetadata"];
+    assert_eq!(metadata["Description"], "app data");
+    assert!(
+        metadata["Arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:kms:us-east-1:111122223333:key/")
+    );
+    let key_id = metadata["KeyId"].as_str().unwrap().to_string();
+    let rotation = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "kms:GetKeyRotationStatus", "Parameters": {"KeyId": key_id}}),
+    )
+    .unwrap();
+    assert_eq!(rotation["KeyRotationEnabled"], true);
+    assert_eq!(rotation["RotationPeriodInDays"], 180);
+    let aliases = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "kms:ListAliases", "Parameters": {"KeyId": key_id}}),
+    )
+    .unwrap();
+    let names: Vec<&str> = aliases["Aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["AliasName"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"alias/app"));
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("alias/tmp-") && n.len() == "alias/tmp-".len() + 26),
+        "{names:?}"
+    );
+    let tags = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "kms:ListResourceTags", "Parameters": {"KeyId": key_id}}),
+    )
+    .unwrap();
+    assert_eq!(
+        tags["Tags"][0],
+        json!({"TagKey": "team", "TagValue": "payments"})
+    );
+    let off = world
+        .state()
+        .kms
+        .keys
+        .values()
+        .find(|k| k.description == "disabled")
+        .unwrap();
+    assert_eq!(format!("{:?}", off.state), "Disabled");
+    let grants = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "kms:ListGrants", "Parameters": {"KeyId": key_id}}),
+    )
+    .unwrap();
+    let grant = &grants["Grants"][0];
+    assert_eq!(grant["Name"], "ops-grant");
+    assert_eq!(
+        grant["Constraints"]["EncryptionContextEquals"]["app"],
+        "orders"
+    );
+    assert_eq!(
+        grant["GranteePrincipal"],
+        "arn:aws:iam::111122223333:user/ops"
+    );
+
+    // The role's identity policy, from the policy document, needs the
+    // context; the key policy lets the role in.
+    let role = "arn:aws:iam::111122223333:role/app";
+    let with = call_in(
+        &mut world,
+        east(),
+        role,
+        json!({"Action": "kms:GenerateDataKey", "Parameters": {"KeyId": key_id, "KeySpec": "AES_256", "EncryptionContext": {"app": "orders"}}}),
+    );
+    assert!(with.is_ok(), "{with:?}");
+    let mut bench_world = world.clone();
+    let without = call_in(
+        &mut bench_world,
+        east(),
+        role,
+        json!({"Action": "kms:GenerateDataKey", "Parameters": {"KeyId": key_id, "KeySpec": "AES_256"}}),
+    );
+    assert!(
+        without.is_ok(),
+        "the key policy alone allows it: {without:?}"
+    );
+    // The SecureString is encrypted under the key its alias names.
+    let parameter = call_in(&mut world, east(), &root, json!({"Action": "ssm:GetParameter", "Parameters": {"Name": "/app/db-password", "WithDecryption": true}})).unwrap();
+    assert_eq!(parameter["Parameter"]["Value"], "hunter2");
+    let clusters = call_in(&mut world, east(), &root, json!({"Action": "rds:DescribeDBClusters", "Parameters": {"DBClusterIdentifier": "app-db"}})).unwrap();
+    assert_eq!(clusters["DBClusters"][0]["KmsKeyId"], metadata["Arn"]);
+}
+
+#[test]
+fn what_aws_refuses_is_reported_at_the_resource() {
+    let text = r#"
+resource "aws_kms_key" "k" {}
+
+resource "aws_kms_alias" "bad" {
+  name          = "not-an-alias"
+  target_key_id = aws_kms_key.k.key_id
+}
+"#;
+    let Err(error) = build(text, &options()) else {
+        panic!("built, but AWS refuses the alias name")
+    };
+    assert_eq!(error.at, at(4, 1), "{error}");
+    assert!(error.message.starts_with("aws_kms_alias.bad: "), "{error}");
+    assert!(error.message.contains("alias/"), "{error}");
+}
+
+#[test]
+fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
+    let cases: &[(&str, Option<Location>, &str)] = &[
+        (
+            "resource \"aws_s3_bucket\" \"b\" {}\n",
+            at(1, 10),
+            "aws_s3_bucket is not simulated",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  colour = \"red\"\n}\n",
+            at(2, 3),
+            "`colour` is not an argument",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  policy = file(\"p.json\")\n}\n",
+            at(2, 12),
+            "`file` is not supported",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = var.name\n}\n",
+            at(2, 17),
+            "variables",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  is_enabled = 1 == 1 ? true : false\n}\n",
+            at(2, 16),
+            "conditional",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  count = 2\n}\n",
+            at(2, 3),
+            "`count` is not supported",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = \"a\" \n",
+            at(2, 21),
+            "not valid HCL",
+        ),
+        (
+            "resource \"aws_kms_alias\" \"a\" {\n  name = \"alias/a\"\n  target_key_id = aws_kms_key.missing.key_id\n}\n",
+            at(3, 19),
+            "not in the configuration",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  deletion_window_in_days = 3\n}\n",
+            at(2, 29),
+            "from 7 to 30",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = \"$${x}\"\n}\n",
+            at(2, 18),
+            "literal `${`",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = \"${[1]}\"\n}\n",
+            at(2, 20),
+            "cannot be written into a string",
+        ),
+        (
+            "module \"m\" {}\n",
+            at(1, 1),
+            "`module` blocks are not supported",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {}\nresource \"aws_kms_key\" \"k\" {}\n",
+            at(2, 1),
+            "declared twice",
+        ),
+        (
+            "resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n  path = \"/teams/\"\n}\n",
+            at(3, 3),
+            "IAM path",
+        ),
+        (
+            "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    effect = \"Allow\"\n    principals {\n      type = \"AWS\"\n    }\n  }\n}\nresource \"aws_kms_key\" \"k\" {}\n",
+            at(4, 5),
+            "`principals` needs",
+        ),
+        ("", None, "creates nothing"),
+    ];
+    for (text, location, message) in cases {
+        let error = refused(text);
+        assert_eq!(error.at, *location, "{text}\n{error}");
+        assert!(error.message.contains(message), "{text}\n{error}");
+    }
+}
+
+#[test]
+fn a_reference_cycle_is_refused() {
+    let text = r#"
+resource "aws_iam_role" "a" {
+  name               = aws_iam_role.b.name
+  assume_role_policy = "{}"
+}
+resource "aws_iam_role" "b" {
+  name               = aws_iam_role.a.name
+  assume_role_policy = "{}"
+}
+"#;
+    let error = refused(text);
+    assert!(error.message.contains("in a circle"), "{error}");
+    assert!(error.at.is_some());
+}
+
+#[test]
+fn hostile_input_is_bounded() {
+    let deep = format!(
+        "resource \"aws_kms_key\" \"k\" {{\n  tags = {}{}\n}}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let error = refused(&deep);
+    assert!(error.message.contains("nest more than"), "{error}");
+    let huge = format!(
+        "resource \"aws_kms_key\" \"k\" {{\n  description = \"{}\"\n}}\n",
+        "a".repeat(300_000)
+    );
+    assert!(refused(&huge).message.contains("at most"));
+    // A chain of references is bounded too.
+    let mut chain = String::from("resource \"aws_iam_user\" \"u0\" { name = \"u\" }\n");
+    for i in 1..100 {
+        chain.push_str(&format!(
+            "resource \"aws_iam_user\" \"u{i}\" {{ name = aws_iam_user.u{}.name }}\n",
+            i - 1
+        ));
+    }
+    assert!(refused(&chain).message.contains("deep"));
+    // References that double a value at each step: bounded work, not 2^30.
+    let mut doubling = String::from("resource \"aws_iam_user\" \"u0\" { name = \"ab\" }\n");
+    for i in 1..30 {
+        doubling.push_str(&format!(
+            "resource \"aws_iam_user\" \"u{i}\" {{ name = \"${{aws_iam_user.u{p}.name}}${{aws_iam_user.u{p}.name}}\" }}\n",
+            p = i - 1
+        ));
+    }
+    assert!(refused(&doubling).message.contains("too much work"));
+}
+
+#[test]
+fn the_builtin_story_starts_with_the_seeds_translation() {
+    let text = SEED.replace("[アカウントID]", ACCOUNT);
+    let translation = translate(&text, &options()).unwrap();
+    let story = kms_core::scenario::builtin::get("terraform-kms-key").unwrap();
+    let requests = |steps: &[kms_core::scenario::Step]| -> Vec<Value> {
+        steps.iter().filter_map(|s| s.request.clone()).collect()
+    };
+    assert_eq!(
+        requests(&story.steps[..2]),
+        requests(&translation.scenario.steps)
+    );
+    assert_eq!(
+        story.setup[0].request,
+        translation.scenario.setup[0].request
+    );
+}
