@@ -890,14 +890,129 @@ fn unsupported_key_specs_say_so_clearly() {
         &mut world,
         &root(PROD),
         Request::CreateKey(CreateKeyRequest {
-            key_spec: Some(KeySpec::ECC_NIST_P256),
+            key_spec: Some(KeySpec::HMAC_256),
+            key_usage: Some(KeyUsage::GENERATE_VERIFY_MAC),
             ..Default::default()
         }),
         "UnsupportedOperationException",
     );
     assert!(
-        message.contains("ECC_NIST_P256") && message.contains("SYMMETRIC_DEFAULT"),
+        message.contains("HMAC_256") && message.contains("SYMMETRIC_DEFAULT"),
         "{message}"
+    );
+}
+
+fn create_asymmetric(
+    world: &mut World,
+    spec: KeySpec,
+    usage: Option<KeyUsage>,
+) -> Result<KeyMetadata, KmsError> {
+    let outcome = world.call(
+        root(PROD),
+        Request::CreateKey(CreateKeyRequest {
+            key_spec: Some(spec),
+            key_usage: usage,
+            ..Default::default()
+        }),
+    );
+    match outcome.result? {
+        Response::KeyMetadata(m) => Ok(m.key_metadata.unwrap()),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn asymmetric_keys_exist_with_the_usages_their_spec_allows() {
+    let mut world = world();
+    // KeyUsage is required for every key but a symmetric one, and must
+    // suit the spec.
+    let error = create_asymmetric(&mut world, KeySpec::ECC_NIST_P256, None).unwrap_err();
+    assert_eq!(error.name(), "ValidationException", "{error}");
+    let error = create_asymmetric(
+        &mut world,
+        KeySpec::ECC_NIST_P256,
+        Some(KeyUsage::ENCRYPT_DECRYPT),
+    )
+    .unwrap_err();
+    assert_eq!(error.name(), "ValidationException", "{error}");
+    assert!(error.message().contains("SIGN_VERIFY"), "{error}");
+
+    let signing =
+        create_asymmetric(&mut world, KeySpec::RSA_2048, Some(KeyUsage::SIGN_VERIFY)).unwrap();
+    let json = serde_json::to_value(&signing).unwrap();
+    assert_eq!(json["KeySpec"], "RSA_2048");
+    assert_eq!(json["KeyUsage"], "SIGN_VERIFY");
+    assert!(json.get("EncryptionAlgorithms").is_none(), "{json}");
+    assert_eq!(json["SigningAlgorithms"][0], "RSASSA_PSS_SHA_256");
+    let encrypting = create_asymmetric(
+        &mut world,
+        KeySpec::RSA_3072,
+        Some(KeyUsage::ENCRYPT_DECRYPT),
+    )
+    .unwrap();
+    assert_eq!(
+        encrypting.encryption_algorithms,
+        ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+    );
+    let agreeing = create_asymmetric(
+        &mut world,
+        KeySpec::ECC_NIST_P384,
+        Some(KeyUsage::KEY_AGREEMENT),
+    )
+    .unwrap();
+    assert_eq!(agreeing.key_agreement_algorithms, ["ECDH"]);
+
+    let caller = root(PROD);
+    // No data keys, no encryption with a signing key, no rotation.
+    err(
+        &mut world,
+        &caller,
+        Request::GenerateDataKey(GenerateDataKeyRequest {
+            key_id: signing.key_id.clone(),
+            key_spec: Some(DataKeySpec::AES_256),
+            ..Default::default()
+        }),
+        "InvalidKeyUsageException",
+    );
+    err(
+        &mut world,
+        &caller,
+        Request::Encrypt(EncryptRequest {
+            key_id: signing.key_id.clone(),
+            plaintext: SecretBytes::from(&b"x"[..]),
+            ..Default::default()
+        }),
+        "InvalidKeyUsageException",
+    );
+    err(
+        &mut world,
+        &caller,
+        Request::EnableKeyRotation(EnableKeyRotationRequest {
+            key_id: signing.key_id.clone(),
+            rotation_period_in_days: None,
+        }),
+        "UnsupportedOperationException",
+    );
+    // RSA encryption is real KMS, but not simulated: it says so.
+    let message = err(
+        &mut world,
+        &caller,
+        Request::Encrypt(EncryptRequest {
+            key_id: encrypting.key_id.clone(),
+            plaintext: SecretBytes::from(&b"x"[..]),
+            ..Default::default()
+        }),
+        "UnsupportedOperationException",
+    );
+    assert!(message.contains("does not implement"), "{message}");
+    // Everything that is not cryptography works as for any key.
+    ok(
+        &mut world,
+        &caller,
+        Request::DisableKey(KeyIdRequest {
+            key_id: signing.key_id.clone(),
+            grant_tokens: None,
+        }),
     );
 }
 

@@ -8,8 +8,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-/// Key specs AWS accepts. Only `SYMMETRIC_DEFAULT` is simulated; the others
-/// parse so that using them is a clear `UnsupportedOperationException`.
+/// Key specs AWS accepts. `SYMMETRIC_DEFAULT`, RSA and ECC keys can be
+/// created (see [`crate::kms::spec`]); the others parse so that using them
+/// is a clear `UnsupportedOperationException`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[allow(non_camel_case_types, missing_docs)]
 pub enum KeySpec {
@@ -107,7 +108,12 @@ pub struct KeyMetadata {
     pub key_manager: KeyManager,
     pub customer_master_key_spec: KeySpec,
     pub key_spec: KeySpec,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub encryption_algorithms: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub signing_algorithms: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub key_agreement_algorithms: Vec<String>,
     pub multi_region: bool,
 }
 

@@ -287,6 +287,7 @@ impl Keys<'_> {
     ) -> Result<&KmsKey, KmsError> {
         let key = self.authorize_key(ctx, caller, access.action, id, extras)?;
         access.check(key.arn(), key.state)?;
+        key.check_use(access.action)?;
         Ok(key)
     }
 

@@ -1,7 +1,7 @@
 //! A KMS key: its metadata, state, backing keys (one per rotation) and
 //! rotation settings.
 
-use super::api::{KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage, SYMMETRIC_DEFAULT};
+use super::api::{KeyManager, KeyMetadata, KeySpec, KeyState, KeyUsage};
 use crate::clock::{DAY, Timestamp};
 use crate::crypto::BackingKey;
 use crate::ids::{AccountId, KeyId, Region, key_arn};
@@ -175,8 +175,19 @@ impl KmsKey {
             .count()
     }
 
+    /// Whether this key's spec and usage allow `action` (see
+    /// [`crate::kms::spec::check_use`]).
+    pub fn check_use(&self, action: &str) -> Result<(), crate::error::KmsError> {
+        crate::kms::spec::check_use(action, &self.arn, self.spec, self.usage)
+    }
+
     /// `KeyMetadata`, as `DescribeKey` returns it.
     pub fn metadata(&self) -> KeyMetadata {
+        let [
+            encryption_algorithms,
+            signing_algorithms,
+            key_agreement_algorithms,
+        ] = crate::kms::spec::algorithms(self.spec, self.usage);
         KeyMetadata {
             aws_account_id: self.account.to_string(),
             key_id: self.id.to_string(),
@@ -196,7 +207,9 @@ impl KmsKey {
             key_manager: self.manager,
             customer_master_key_spec: self.spec,
             key_spec: self.spec,
-            encryption_algorithms: vec![SYMMETRIC_DEFAULT.into()],
+            encryption_algorithms,
+            signing_algorithms,
+            key_agreement_algorithms,
             multi_region: false,
         }
     }

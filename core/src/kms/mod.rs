@@ -20,6 +20,7 @@ pub mod key;
 pub mod ops;
 pub mod policy_diff;
 pub mod policy_text;
+pub mod spec;
 pub mod state;
 pub mod timer;
 pub mod validate;

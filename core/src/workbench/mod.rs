@@ -182,7 +182,10 @@ impl<'w> Bench<'w> {
         let access = KEY_ACCESSES
             .iter()
             .find(|a| a.action.eq_ignore_ascii_case(action))?;
-        access.check(key.arn(), key.state).err()
+        access
+            .check(key.arn(), key.state)
+            .and_then(|()| key.check_use(access.action))
+            .err()
     }
 
     /// Every principal of the world (roots, users, roles) against every KMS

@@ -92,6 +92,7 @@ fn open_blob(
         (Err(e), Some(_)) => return Err(e),
     };
     access.check(key.arn(), key.state)?;
+    key.check_use(access.action)?;
     let context = extras.encryption_context.cloned().unwrap_or_default();
     let backing = key
         .backing_key(parsed.backing_version)

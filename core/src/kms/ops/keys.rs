@@ -33,18 +33,7 @@ pub fn create_key(
 ) -> Result<Response, KmsError> {
     let account = caller_account(caller)?;
     let spec = r.key_spec.unwrap_or_default();
-    if spec != KeySpec::SYMMETRIC_DEFAULT {
-        return Err(KmsError::UnsupportedOperationException(format!(
-            "KeySpec {spec:?} is a real KMS key spec, but this simulator implements only SYMMETRIC_DEFAULT (AES-256-GCM) keys. EBS, RDS and Parameter Store accept only symmetric keys."
-        )));
-    }
-    if r.key_usage.unwrap_or_default() != KeyUsage::ENCRYPT_DECRYPT {
-        return Err(validation(
-            "keyUsage",
-            format!("{:?}", r.key_usage.unwrap_or_default()),
-            "SYMMETRIC_DEFAULT keys support only ENCRYPT_DECRYPT",
-        ));
-    }
+    let usage = crate::kms::spec::check_create(spec, r.key_usage)?;
     if let Some(origin) = r.origin.as_deref().filter(|o| *o != "AWS_KMS") {
         return Err(KmsError::UnsupportedOperationException(format!(
             "Origin {origin} is not simulated: keys here always have KMS-generated material (AWS_KMS)."
@@ -99,6 +88,7 @@ pub fn create_key(
         ctx.now(),
     );
     key.tags = tags.into_iter().map(|t| (t.tag_key, t.tag_value)).collect();
+    (key.spec, key.usage) = (spec, usage);
     ctx.record.touch(&key.account, key.arn());
     let metadata = key.metadata();
     k.kms.keys.insert(id, key);
