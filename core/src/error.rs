@@ -10,19 +10,22 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 macro_rules! aws_errors {
-    ($( $(#[$doc:meta])* $name:ident ),+ $(,)?) => {
-        /// An AWS error: the variant is the exception name, the string its message.
+    (@code $name:ident) => { stringify!($name) };
+    (@code $name:ident $code:literal) => { $code };
+    ($( $(#[$doc:meta])* $name:ident $(= $code:literal)? ),+ $(,)?) => {
+        /// An AWS error: the variant is the exception name (or the code
+        /// written beside it, for EC2's dotted codes), the string its message.
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(tag = "__type", content = "message")]
         #[allow(clippy::enum_variant_names)]
         pub enum KmsError {
-            $( $(#[$doc])* $name(String), )+
+            $( $(#[$doc])* $(#[serde(rename = $code)])? $name(String), )+
         }
 
         impl KmsError {
             /// The AWS exception name, for example `NotFoundException`.
             pub fn name(&self) -> &'static str {
-                match self { $( KmsError::$name(_) => stringify!($name), )+ }
+                match self { $( KmsError::$name(_) => aws_errors!(@code $name $($code)?), )+ }
             }
 
             /// The human-readable message, as AWS words it.
@@ -115,6 +118,14 @@ aws_errors! {
     ParameterAlreadyExists,
     /// SSM: the KMS key id is not valid.
     InvalidKeyId,
+    /// EC2: the caller is not allowed to do this (EC2's access denial).
+    UnauthorizedOperation,
+    /// EC2: a parameter needs another one (KmsKeyId needs Encrypted).
+    InvalidParameterDependency,
+    /// EC2: no such volume.
+    InvalidVolumeNotFound = "InvalidVolume.NotFound",
+    /// EC2: the KMS key cannot be used (missing, not enabled, or not allowed).
+    InvalidKmsKeyInvalidState = "InvalidKMSKey.InvalidState",
 }
 
 /// `Name: message`, or the name alone for an error AWS sends without a

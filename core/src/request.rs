@@ -10,6 +10,8 @@ use crate::iam::actions::iam_table;
 use crate::iam::api::IamEntityResponse;
 use crate::kms::actions::kms_table;
 use crate::kms::api::responses::*;
+use crate::services::ebs::actions::ebs_table;
+use crate::services::ebs::api::EbsResponse;
 use crate::services::rds::actions::rds_table;
 use crate::services::rds::api::RdsResponse;
 use crate::services::ssm::actions::ssm_table;
@@ -29,6 +31,8 @@ pub enum Service {
     Rds,
     /// Systems Manager Parameter Store.
     Ssm,
+    /// Amazon EBS, through the EC2 API.
+    Ebs,
 }
 
 macro_rules! define_requests {
@@ -98,7 +102,7 @@ macro_rules! define_requests {
     };
 }
 
-kms_table!([] iam_table rds_table ssm_table define_requests);
+kms_table!([] iam_table rds_table ssm_table ebs_table define_requests);
 
 impl Request {
     /// The family the console files `action` under: KMS's keys, crypto,
@@ -119,6 +123,7 @@ impl Request {
             },
             "rds" | "rds-data" => "RDS",
             "ssm" => "SSM Parameter Store",
+            "ec2" => "EBS",
             "iam" | "sts" => "IAM and STS",
             _ => "Other",
         }
@@ -170,11 +175,11 @@ impl Request {
         self.action().split(':').next().unwrap_or("")
     }
 
-    /// Whether a service (RDS, SSM) handles it by calling KMS on the
+    /// Whether a service (RDS, SSM, EBS) handles it by calling KMS on the
     /// caller's behalf (the RDS Data API calls nothing: its cluster already
     /// holds its data key).
     pub fn is_service(&self) -> bool {
-        matches!(self.service(), "rds" | "ssm")
+        matches!(self.service(), "rds" | "ssm" | "ec2")
     }
 
     /// The operation name without prefix (`Encrypt`), CloudTrail's `eventName`.
@@ -223,6 +228,7 @@ pub enum Response {
     IamEntity(IamEntityResponse),
     Rds(RdsResponse),
     Ssm(SsmResponse),
+    Ebs(EbsResponse),
     /// Operations that return an empty body (`EnableKey`, `CreateAlias`, ...).
     Empty(EmptyResponse),
 }

@@ -15,6 +15,8 @@ use crate::kms::state::Kms;
 use crate::policy::Authorization;
 use crate::principal::Caller;
 use crate::request::{Request, Response, Service};
+use crate::services::ebs::ops::EbsCall;
+use crate::services::ebs::state::Ebs;
 use crate::services::rds::call::RdsCall;
 use crate::services::rds::state::Rds;
 use crate::services::ssm::ops::SsmCall;
@@ -31,6 +33,8 @@ pub struct State {
     pub rds: Rds,
     /// Parameter Store.
     pub ssm: Ssm,
+    /// EBS volumes.
+    pub ebs: Ebs,
 }
 
 /// KMS as the other services reach it: only through requests, each
@@ -111,6 +115,7 @@ impl State {
             kms: self.kms.clone(),
             rds: self.rds.clone(),
             ssm: self.ssm.clone(),
+            ebs: self.ebs.clone(),
         })
     }
 
@@ -119,6 +124,7 @@ impl State {
         self.kms = snapshot.kms;
         self.rds = snapshot.rds;
         self.ssm = snapshot.ssm;
+        self.ebs = snapshot.ebs;
     }
 
     /// Dry run, like AWS's policy simulator: could `caller` perform
@@ -149,6 +155,7 @@ pub struct Snapshot {
     kms: Kms,
     rds: Rds,
     ssm: Ssm,
+    ebs: Ebs,
 }
 
 /// Undoes what a failed request did on the side (an AWS managed key created
@@ -165,7 +172,13 @@ pub fn dispatch(
     request: &Request,
 ) -> Result<Response, KmsError> {
     state.iam.check_caller(caller)?;
-    let State { iam, kms, rds, ssm } = state;
+    let State {
+        iam,
+        kms,
+        rds,
+        ssm,
+        ebs,
+    } = state;
     match request.owner() {
         Service::Kms => crate::kms::handle::handle(&mut Keys { kms, iam }, ctx, caller, request),
         Service::Iam => crate::iam::handle::handle(iam, ctx, caller, request),
@@ -187,6 +200,19 @@ pub fn dispatch(
             crate::services::ssm::handle::handle(
                 &mut SsmCall {
                     ssm,
+                    iam,
+                    kms: &mut port,
+                },
+                ctx,
+                caller,
+                request,
+            )
+        }
+        Service::Ebs => {
+            let mut port = KmsPort { kms, iam };
+            crate::services::ebs::handle::handle(
+                &mut EbsCall {
+                    ebs,
                     iam,
                     kms: &mut port,
                 },

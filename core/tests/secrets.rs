@@ -73,6 +73,9 @@ const NO_SECRET: &[&str] = &[
     "iam:DeleteUserPolicy",
     "iam:DeleteRolePolicy",
     "sts:AssumeRole",
+    // EBS never sees a plaintext data key (GenerateDataKeyWithoutPlaintext).
+    "ec2:CreateVolume",
+    "ec2:DescribeVolumes",
     "rds:CreateDBCluster",
     "rds:DescribeDBClusters",
     "rds:CreateDBClusterSnapshot",

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The resource types translated, and the data sources read.
-pub const RESOURCES: [&str; 10] = [
+pub const RESOURCES: [&str; 11] = [
     "aws_kms_key",
     "aws_kms_alias",
     "aws_kms_key_policy",
@@ -22,6 +22,7 @@ pub const RESOURCES: [&str; 10] = [
     "aws_iam_user_policy",
     "aws_ssm_parameter",
     "aws_rds_cluster",
+    "aws_ebs_volume",
 ];
 /// The data sources read.
 pub const DATA_SOURCES: [&str; 2] = ["aws_caller_identity", "aws_iam_policy_document"];
@@ -87,6 +88,10 @@ pub fn attribute(
         (false, "aws_rds_cluster", "cluster_identifier" | "id") => {
             Val::Str(string(scope, "cluster_identifier")?)
         }
+        (false, "aws_ebs_volume", "id") => later(&address, "id"),
+        (false, "aws_ebs_volume", "arn") => Val::Str(format!(
+            "arn:aws:ec2:{region}:{account}:volume/${{{address}.id}}"
+        )),
         (false, "aws_rds_cluster", "arn") => Val::Str(format!(
             "arn:aws:rds:{region}:{account}:cluster:{}",
             string(scope, "cluster_identifier")?
@@ -514,6 +519,45 @@ fn resource_steps(
                     ("KmsKeyId", s(config.string(block, "kms_key_id", scope)?)),
                 ]),
             ));
+        }
+        "aws_ebs_volume" => {
+            config.only(
+                block,
+                &address,
+                &[
+                    "availability_zone",
+                    "size",
+                    "type",
+                    "encrypted",
+                    "kms_key_id",
+                    "tags",
+                ],
+                &[],
+            )?;
+            let mut volume = step(
+                title("`ec2:CreateVolume`."),
+                "ec2:CreateVolume",
+                params(vec![
+                    (
+                        "AvailabilityZone",
+                        s(Some(required(config, block, "availability_zone", scope)?)),
+                    ),
+                    (
+                        "Size",
+                        config
+                            .number(block, "size", 1..=16384, scope)?
+                            .map(Value::from),
+                    ),
+                    ("VolumeType", s(config.string(block, "type", scope)?)),
+                    (
+                        "Encrypted",
+                        config.bool(block, "encrypted", scope)?.map(Value::Bool),
+                    ),
+                    ("KmsKeyId", s(config.string(block, "kms_key_id", scope)?)),
+                ]),
+            );
+            volume.save = BTreeMap::from([(format!("{address}.id"), "/VolumeId".into())]);
+            steps.push(volume);
         }
         other => {
             return Err(config.error(

@@ -328,6 +328,14 @@ resource "aws_ssm_parameter" "secret" {
   key_id = aws_kms_alias.app.name
 }
 
+resource "aws_ebs_volume" "data" {
+  availability_zone = "us-east-1a"
+  size              = 20
+  type              = "gp3"
+  encrypted         = true
+  kms_key_id        = aws_kms_key.app.arn
+}
+
 resource "aws_rds_cluster" "db" {
   cluster_identifier  = "app-db"
   engine              = "aurora-postgresql"
@@ -352,7 +360,7 @@ fn every_supported_resource_and_argument_builds() {
     assert!(position("aws_kms_key.app") < position("aws_kms_alias.app"));
     assert!(position("aws_iam_role_policy.app") < position("aws_kms_key_policy.app"));
     assert!(position("aws_kms_alias.app") < position("aws_ssm_parameter.secret"));
-    assert_eq!(order.len(), 12);
+    assert_eq!(order.len(), 13);
     let actions: Vec<String> = translation
         .scenario
         .steps
@@ -377,6 +385,7 @@ fn every_supported_resource_and_argument_builds() {
         "iam:PutUserPolicy",
         "ssm:PutParameter",
         "rds:CreateDBCluster",
+        "ec2:CreateVolume",
     ] {
         assert!(
             actions.iter().any(|a| a == action),
@@ -512,6 +521,15 @@ fn every_supported_resource_and_argument_builds() {
     assert_eq!(parameter["Parameter"]["Value"], "hunter2");
     let clusters = call_in(&mut world, east(), &root, json!({"Action": "rds:DescribeDBClusters", "Parameters": {"DBClusterIdentifier": "app-db"}})).unwrap();
     assert_eq!(clusters["DBClusters"][0]["KmsKeyId"], metadata["Arn"]);
+    let volumes = call_in(
+        &mut world,
+        east(),
+        &root,
+        json!({"Action": "ec2:DescribeVolumes", "Parameters": {}}),
+    )
+    .unwrap();
+    assert_eq!(volumes["Volumes"][0]["KmsKeyId"], metadata["Arn"]);
+    assert_eq!(volumes["Volumes"][0]["Size"], 20);
 }
 
 #[test]
@@ -685,5 +703,35 @@ fn the_builtin_story_starts_with_the_seeds_translation() {
     assert_eq!(
         story.setup[0].request,
         translation.scenario.setup[0].request
+    );
+}
+
+#[test]
+fn an_ebs_volume_under_an_asymmetric_key_is_refused_at_the_volume() {
+    let text = r#"
+resource "aws_kms_key" "signing" {
+  customer_master_key_spec = "RSA_2048"
+  key_usage                = "SIGN_VERIFY"
+}
+
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  encrypted         = true
+  kms_key_id        = aws_kms_key.signing.arn
+}
+"#;
+    let Err(error) = build(text, &options()) else {
+        panic!("built, but EBS accepts symmetric keys only")
+    };
+    assert_eq!(error.at, at(7, 1), "{error}");
+    assert!(
+        error.message.starts_with("aws_ebs_volume.data: "),
+        "{error}"
+    );
+    assert!(
+        error
+            .message
+            .contains("does not support asymmetric KMS keys"),
+        "{error}"
     );
 }

@@ -58,6 +58,7 @@ pub fn call(
         "rds" => "rds.amazonaws.com",
         "rds-data" => "rds-data.amazonaws.com",
         "ssm" => "ssm.amazonaws.com",
+        "ec2" => "ec2.amazonaws.com",
         _ => "kms.amazonaws.com",
     };
     // IAM is a global service: its events are recorded in us-east-1.
