@@ -30,7 +30,7 @@ pub fn aws_managed(account: &AccountId, region: &Region, service: AwsService) ->
         "Id": alloc::format!("auto-{}-2", service.name()),
         "Statement": [
             {
-                "Sid": alloc::format!("Allow access through {} for all principals in the account that are authorized to use {}", service.name().to_uppercase(), service.name().to_uppercase()),
+                "Sid": alloc::format!("Allow access through {} for all principals in the account that are authorized to use {}", service.name().to_ascii_uppercase(), service.name().to_ascii_uppercase()),
                 "Effect": "Allow",
                 "Principal": {"AWS": "*"},
                 "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:ListGrants", "kms:DescribeKey"],
