@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <div>
                         <h1>"KMS Playground"</h1>
                         <p class="lede">"Learn and reason about AWS KMS: a faithful simulator that runs in your browser and explains every decision."</p>
+                        <a href="workbench/" data-testid="to-workbench">"Policy workbench: paste your Terraform"</a>
                     </div>
                     <SessionTools session/>
                 </header>

@@ -16,7 +16,7 @@ pub mod session;
 pub mod share;
 mod step;
 mod story;
-mod why;
+pub mod why;
 mod world_view;
 
 pub use app::{App, fresh_seed};

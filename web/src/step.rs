@@ -78,15 +78,7 @@ pub fn interval_events(world: &World, step: &StepResult) -> Vec<EventLine> {
 
 /// The accounts of `world`, named.
 pub fn account_names(world: &World) -> AccountNames {
-    AccountNames(
-        world
-            .state()
-            .iam
-            .accounts
-            .iter()
-            .map(|(id, a)| (id.to_string(), a.name.clone()))
-            .collect(),
-    )
+    AccountNames::of(world)
 }
 
 /// "Aurora cluster prod-db", "KMS key 1234abcd": a change's subject.

@@ -30,6 +30,19 @@ fn account_of(arn: &str) -> &str {
 pub struct AccountNames(pub Vec<(String, String)>);
 
 impl AccountNames {
+    /// The accounts of `world`, named.
+    pub fn of(world: &kms_core::World) -> Self {
+        AccountNames(
+            world
+                .state()
+                .iam
+                .accounts
+                .iter()
+                .map(|(id, a)| (id.to_string(), a.name.clone()))
+                .collect(),
+        )
+    }
+
     fn label(&self, id: &str) -> String {
         match self.0.iter().find(|(i, _)| i == id) {
             Some((_, name)) => format!("{name} ({id})"),
@@ -159,7 +172,14 @@ fn policy_view(p: PolicyTrace) -> impl IntoView {
 /// One authorization decision and everything considered. `call_failed`:
 /// whether the call it belongs to failed.
 #[component]
-pub fn Why(view: AuthorizationView, names: AccountNames, call_failed: bool) -> impl IntoView {
+pub fn Why(
+    /// The decision and everything it considered.
+    view: AuthorizationView,
+    /// The accounts' names, to say "production (111122223333)".
+    names: AccountNames,
+    /// Whether the call the decision belongs to failed afterwards.
+    call_failed: bool,
+) -> impl IntoView {
     let a = view;
     // A permission granted to a call that failed afterwards (a key state, an
     // integrity check) is not a green success.

@@ -108,6 +108,52 @@ async function everyStoryFits(browser, url, shotDir, width, problems) {
   console.log(`every story fits at ${width} px, light and dark, with every request, response and event open`);
 }
 
+// The policy workbench (its own page and wasm): the seed article's
+// Terraform is refused at its placeholder, then built and advised; a matrix
+// cell opens its trace; the built world plays as a story in the playground.
+// Screenshots at 1280 and 390 px, light and dark.
+async function workbench(browser, url, shotDir, problems) {
+  const seed = require('fs').readFileSync(path.join(__dirname, '..', '..', 'terraform', 'tests', 'seeds', 'terraform-kms-key.tf'), 'utf8');
+  for (const width of [1280, 390]) {
+    for (const scheme of ['light', 'dark']) {
+      const at = `workbench at ${width} px (${scheme})`;
+      const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
+      page.on('pageerror', (e) => problems.push(`${at}: page error: ${e.message}`));
+      page.on('console', (m) => { if (m.type() === 'error') problems.push(`${at}: console error: ${m.text()}`); });
+      await page.goto(new URL('workbench/', url).href, { waitUntil: 'load' });
+      await page.getByTestId('terraform').waitFor({ timeout: 15000 });
+      await page.getByTestId('example').click();
+      await page.getByTestId('build').click();
+      const refused = (await page.getByTestId('terraform-error').textContent()) || '';
+      if (!/line 20, column 31/.test(refused)) problems.push(`${at}: the seed as written says ${JSON.stringify(refused)}`);
+      await page.screenshot({ path: path.join(shotDir, `workbench-refused-${width}-${scheme}.png`), fullPage: false });
+      await page.getByTestId('terraform').fill(seed.replaceAll('[アカウントID]', '111122223333'));
+      await page.getByTestId('build').click();
+      await page.getByTestId('built').waitFor({ timeout: 15000 });
+      const concerns = await page.getByTestId('finding').evaluateAll((els) => els.map((e) => e.dataset.concern));
+      for (const c of ['UsersMayDisableOrDelete', 'NoSeparation', 'GrantsNotOnlyForServices']) {
+        if (!concerns.includes(c)) problems.push(`${at}: the advisor does not flag ${c} (${concerns})`);
+      }
+      await page.locator('[data-testid=cell][aria-label^="user/CPI-HIGA kms:DisableKey:"]').click();
+      await page.getByTestId('cell-trace').waitFor({ timeout: 5000 });
+      const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      if (scroll > client) problems.push(`${at}: the page is ${scroll} px wide for a ${client} px window`);
+      await page.getByTestId('cell-trace').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(shotDir, `workbench-${width}-${scheme}.png`), fullPage: false });
+      await page.screenshot({ path: path.join(shotDir, `workbench-full-${width}-${scheme}.png`), fullPage: true });
+      if (width === 1280 && scheme === 'light') {
+        const href = await page.getByTestId('play-story').getAttribute('href');
+        await page.goto(new URL(href, page.url()).href, { waitUntil: 'load' });
+        await page.getByTestId('story').waitFor({ timeout: 15000 });
+        const title = (await page.locator('.story h2').textContent()) || '';
+        if (!/Your Terraform/.test(title)) problems.push(`the built world opened as ${JSON.stringify(title)}`);
+        console.log(`workbench: the example refused at line 20, column 31; built; ${concerns.length} findings; played as "${title}"`);
+      }
+      await page.close();
+    }
+  }
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -278,6 +324,11 @@ async function main() {
     const imported = await reader.getByTestId('cluster-status').first().textContent();
     if (imported !== 'available') problems.push(`the exported world reopened with the cluster ${JSON.stringify(imported)}`);
     console.log(`exported and reopened ${file}`);
+
+    // The playground links to the workbench.
+    const toWorkbench = await page.getByTestId('to-workbench').getAttribute('href');
+    if (toWorkbench !== 'workbench/') problems.push(`the workbench link goes to ${JSON.stringify(toWorkbench)}`);
+    await workbench(browser, url, shotDir, problems);
 
     // Phone width: the console and the world panel stack.
     await narrow.goto(`${url}#scenario=aurora-disable-key&step=11`, { waitUntil: 'load' });

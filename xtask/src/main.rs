@@ -16,7 +16,8 @@ mod static_server;
 mod test;
 mod toolchain;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
@@ -60,6 +61,21 @@ pub fn workspace_root() -> PathBuf {
         .unwrap_or(manifest_dir)
 }
 
+/// Trunk's build of the policy workbench (`workbench.html`) into
+/// `target/workbench`, which the playground's build copies to `/workbench/`:
+/// a second wasm that only the workbench page loads.
+pub fn workbench_build(tools: &toolchain::Tools, root: &Path, release: bool) -> Command {
+    let mut trunk = tools.command("trunk");
+    trunk.current_dir(root).args(["build", "workbench.html"]);
+    if release {
+        trunk.arg("--release");
+    }
+    trunk
+        .args(["--offline", "--public-url", "/workbench/", "--dist"])
+        .arg(root.join("target").join("workbench"));
+    trunk
+}
+
 fn serve(args: &[String]) -> Result<(), String> {
     let mut port: u16 = 8080;
     let mut release = true;
@@ -78,6 +94,8 @@ fn serve(args: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
     let tools = toolchain::ensure(&root, toolchain::Needs::Serve)?;
+    println!("==> building the policy workbench (its own page and wasm, served at /workbench/)");
+    process::run_inherit(&mut workbench_build(&tools, &root, release))?;
     println!("==> serving the playground at http://127.0.0.1:{port}/ (Ctrl-C stops)");
     let mut trunk = tools.command("trunk");
     trunk.current_dir(&root).arg("serve");

@@ -36,6 +36,7 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
         )
         .env("CHROMEDRIVER", &tools.chromedriver)
         .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS);
+    let workbench = crate::workbench_build(tools, root, true);
     let mut trunk = tools.command("trunk");
     trunk
         .current_dir(root)
@@ -96,6 +97,8 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
                         // The Terraform translation runs in the browser too.
                         "-p",
                         "kms-terraform",
+                        "-p",
+                        "kms-workbench",
                         "--all-targets",
                         // Also checks the browser benchmark, so it cannot rot.
                         "--features",
@@ -123,7 +126,7 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
         },
         Step {
             name: "Trunk release build",
-            commands: vec![trunk],
+            commands: vec![workbench, trunk],
         },
     ]
 }

@@ -41,6 +41,24 @@ pub enum Concern {
     LocksOutAuthor,
 }
 
+impl Concern {
+    /// The finding in a few words, for a heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Concern::UsersMayDisableOrDelete => "Key users may disable or delete the key",
+            Concern::NoSeparation => "Administrators and users are not separated",
+            Concern::FullAccessBeyondRoot => "kms:* for a principal other than the account root",
+            Concern::OpenToAnyone => "Open to any AWS account",
+            Concern::DenyStopsServices => "A Deny that also stops the account's services",
+            Concern::ForAllValuesOnEmptyContext => {
+                "ForAllValues is true for a request without context"
+            }
+            Concern::GrantsNotOnlyForServices => "Grants not limited to AWS services",
+            Concern::LocksOutAuthor => "Saving it would lock its author out",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

@@ -1,0 +1,124 @@
+//! The policy workbench, mounted into a real DOM and driven as a learner
+//! would: paste the seed article's Terraform, read the refusal, fix the
+//! account id, read the advisor, open a cell of the access matrix, and ask
+//! what a draft policy would open.
+#![cfg(target_arch = "wasm32")]
+
+use kms_wasm_tests::{click, has, mount_fresh, settle, text_of, texts, type_into, wait_for};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn the_seed_is_refused_where_its_placeholder_stands_then_built_and_advised() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    click(&root, "example");
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    let error = text_of(&root, "terraform-error");
+    assert!(error.contains("line 20, column 31"), "{error}");
+    assert!(error.contains("[アカウントID]"), "{error}");
+    // The refused line is shown with a caret under the placeholder.
+    assert!(error.contains("20 |") && error.contains('^'), "{error}");
+    assert!(!has(&root, "built"));
+
+    let fixed = kms_workbench::example().replace("[アカウントID]", "111122223333");
+    type_into(&root, "terraform", &fixed);
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    assert!(!has(&root, "terraform-error"));
+    let built = text_of(&root, "built");
+    assert!(built.contains("aws_kms_key.higa_WordPress_KMS"), "{built}");
+    assert!(built.contains("kms:CreateAlias"), "{built}");
+    // The advisor names the article's three dangers.
+    let concerns: Vec<String> = {
+        let found = root
+            .query_selector_all("[data-testid=\"finding\"]")
+            .unwrap();
+        (0..found.length())
+            .filter_map(|i| {
+                found
+                    .item(i)?
+                    .dyn_into::<web_sys::Element>()
+                    .ok()?
+                    .get_attribute("data-concern")
+            })
+            .collect()
+    };
+    for concern in [
+        "UsersMayDisableOrDelete",
+        "NoSeparation",
+        "GrantsNotOnlyForServices",
+    ] {
+        assert!(
+            concerns.iter().any(|c| c == concern),
+            "{concern} not in {concerns:?}"
+        );
+    }
+    // The link to play the built world as a story is packed asynchronously.
+    wait_for("the story link", || has(&root, "play-story")).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    type_into(
+        &root,
+        "terraform",
+        &kms_workbench::example().replace("[アカウントID]", "111122223333"),
+    );
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    let cells = root.query_selector_all("[data-testid=\"cell\"]").unwrap();
+    // Two principals (the root, CPI-HIGA) by every key action.
+    assert!(cells.length() >= 60, "{} cells", cells.length());
+    let labels = texts(&root, "[data-testid=\"matrix\"] th[scope=\"row\"]");
+    assert_eq!(labels, ["root", "user/CPI-HIGA"]);
+    // CPI-HIGA's DisableKey cell: allowed, by the key policy.
+    let disable = (0..cells.length())
+        .filter_map(|i| cells.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|c| {
+            let label = c.get_attribute("aria-label").unwrap_or_default();
+            label.starts_with("user/CPI-HIGA kms:DisableKey:")
+        })
+        .expect("CPI-HIGA's DisableKey cell");
+    assert!(disable.class_name().contains("allowed"));
+    disable.click();
+    settle().await;
+    let trace = text_of(&root, "cell-trace");
+    assert!(trace.contains("kms:DisableKey"), "{trace}");
+    assert!(
+        trace.contains("Allow access for Key Administrators"),
+        "{trace}"
+    );
+
+    // A draft without the administrators' statement takes DisableKey away
+    // from CPI-HIGA, before anything is saved.
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+         "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Sid": "Allow use of the key", "Effect": "Allow",
+         "Principal": {"AWS": "arn:aws:iam::111122223333:user/CPI-HIGA"},
+         "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+         "Resource": "*"}]});
+    type_into(&root, "draft", &policy.to_string());
+    settle().await;
+    click(&root, "what-if");
+    settle().await;
+    let changes = texts(&root, "[data-testid=\"draft-changes\"] li");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.starts_with("closes: user/CPI-HIGA kms:DisableKey")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.iter().all(|c| c.starts_with("closes:")),
+        "{changes:?}"
+    );
+}
