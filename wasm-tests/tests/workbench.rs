@@ -122,3 +122,58 @@ async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
         "{changes:?}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_fix_goes_into_the_draft_and_the_what_if_answers_with_it() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    type_into(
+        &root,
+        "terraform",
+        &kms_workbench::example().replace("[アカウントID]", "111122223333"),
+    );
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    // The first finding (users may disable or delete) has a fix: it goes
+    // into the draft, without kms:Disable*.
+    click(&root, "apply-fix");
+    settle().await;
+    let draft = root
+        .query_selector("[data-testid=\"draft\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
+    assert!(
+        !draft.contains("kms:Disable*") && draft.contains("kms:Decrypt"),
+        "{draft}"
+    );
+
+    let ask = |action: &str, with_draft: bool| {
+        kms_wasm_tests::choose(&root, "what-if-action", action);
+        kms_wasm_tests::choose(
+            &root,
+            "what-if-draft",
+            if with_draft { "on" } else { "off" },
+        );
+        click(&root, "what-if-ask");
+    };
+    type_into(
+        &root,
+        "what-if-principal",
+        "arn:aws:iam::111122223333:user/CPI-HIGA",
+    );
+    ask("kms:DisableKey", false);
+    settle().await;
+    assert!(text_of(&root, "what-if-answer").starts_with("Allowed"));
+    ask("kms:DisableKey", true);
+    settle().await;
+    let answer = text_of(&root, "what-if-answer");
+    assert!(answer.starts_with("Denied"), "{answer}");
+    // A context it cannot read is said, not guessed.
+    type_into(&root, "what-if-context", "app");
+    ask("kms:Decrypt", false);
+    settle().await;
+    assert!(text_of(&root, "what-if-error").contains("not key=value"));
+}

@@ -20,6 +20,7 @@ pub mod why;
 mod world_view;
 
 pub use app::{App, fresh_seed};
+pub use step::diff_lines;
 pub use story::{Origin, Story};
 
 /// Mounts the playground into the page body. Called by the `kms-web` binary.

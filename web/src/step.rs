@@ -217,7 +217,8 @@ fn folded(lines: Vec<DiffLine>) -> Vec<(&'static str, String)> {
     shown
 }
 
-fn diff_lines(lines: Vec<DiffLine>) -> impl IntoView {
+/// A policy diff's lines, folded (inside a `.policy-diff pre`).
+pub fn diff_lines(lines: Vec<DiffLine>) -> impl IntoView {
     folded(lines)
         .into_iter()
         .map(|(class, text)| view! { <span class=class>{text}</span> })

@@ -11,6 +11,7 @@
 #![warn(missing_docs)]
 
 use kms_core::kms::api::KeyManager;
+use kms_core::kms::policy_diff::diff;
 use kms_core::prelude::*;
 use kms_core::scenario::ScenarioRun;
 use kms_core::workbench::advisor::{Finding, advise_key_policy};
@@ -251,6 +252,7 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
 
 #[component]
 fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
+    let draft = RwSignal::new(key.policy.clone());
     let findings = if key.findings.is_empty() {
         view! { <p class="note" data-testid="no-findings">"The advisor finds nothing to flag in this key policy."</p> }.into_any()
     } else {
@@ -258,15 +260,25 @@ fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
             .iter()
             .map(|f| {
                 let statements = f.statements.join("; ");
-                let fix = f.fix.clone();
+                let fix = f.fix.clone().map(|fix| {
+                    let lines = kms_web::diff_lines(diff(&key.policy, &fix));
+                    view! {
+                        <details class="policy-diff">
+                            <summary>"The fix, as a diff (−) current (+) fixed"</summary>
+                            <pre>{lines}</pre>
+                            <button data-testid="apply-fix" on:click=move |_| {
+                                draft.set(fix.clone());
+                                kms_web::browser::reveal("[data-testid=draft]");
+                            }>"Put the fix in the draft below"</button>
+                        </details>
+                    }
+                });
                 view! {
                     <li class="wb-finding" data-testid="finding" data-concern=format!("{:?}", f.concern)>
                         <strong>{f.concern.title()}</strong>
                         <span class="note">{statements}</span>
                         <p>{f.why}</p>
-                        {fix.map(|fix| view! {
-                            <details><summary>"The policy with the fix applied"</summary><pre>{fix}</pre></details>
-                        })}
+                        {fix}
                     </li>
                 }
             })
@@ -274,7 +286,11 @@ fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
             .into_any()
     };
     let matrix = Bench::new(&built.world).matrix(&key.arn, None);
-    let names = kms_web::why::AccountNames::of(&built.world);
+    let names = AccountNames::of(&built.world);
+    let principals = matrix
+        .as_ref()
+        .map(|m| m.principals.clone())
+        .unwrap_or_default();
     view! {
         <section class="wb-key" data-testid="key">
             <h2>"Key "<code>{key.label.clone()}</code></h2>
@@ -286,7 +302,8 @@ fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
                 Ok(m) => view! { <MatrixView built=built.clone() matrix=Arc::new(m) names=names.clone()/> }.into_any(),
                 Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
             }}
-            <DraftView built=built key=key/>
+            <DraftView built=built.clone() key=key.clone() draft=draft/>
+            <WhatIf built=built key=key draft=draft principals=principals names=names/>
         </section>
     }
 }
@@ -370,8 +387,7 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
 }
 
 #[component]
-fn DraftView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
-    let draft = RwSignal::new(key.policy.clone());
+fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl IntoView {
     let outcome: RwSignal<Option<Result<Vec<Change>, String>>> = RwSignal::new(None);
     let arn = key.arn.clone();
     let check = move |_| {
@@ -407,6 +423,129 @@ fn DraftView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
             Err(e) => view! { <p class="error" data-testid="draft-error">{e}</p> }.into_any(),
             Ok(list) if list.is_empty() => view! { <p data-testid="draft-changes">"No decision changes: every principal keeps exactly the access it has."</p> }.into_any(),
             Ok(list) => view! { <ul data-testid="draft-changes">{list.into_iter().map(change).collect_view()}</ul> }.into_any(),
+        })}
+    }
+}
+
+/// A what-if's answer: the decision, and the key state's refusal if any.
+type Asked = Result<(kms_core::policy::AuthorizationView, Option<String>), String>;
+
+/// The encryption context typed as `key=value, key=value`.
+fn parse_context(text: &str) -> Result<Option<EncryptionContext>, String> {
+    let pairs: Vec<(String, String)> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("`{p}` is not key=value"))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok((!pairs.is_empty()).then(|| EncryptionContext::from_pairs(pairs)))
+}
+
+/// Any principal (chosen or typed), through a service or not, any key
+/// action, any encryption context, against the world as it is or with the
+/// draft above saved: the decision and its trace, nothing changed.
+#[component]
+fn WhatIf(
+    built: Arc<Built>,
+    key: KeyRow,
+    draft: RwSignal<String>,
+    principals: Vec<String>,
+    names: AccountNames,
+) -> impl IntoView {
+    let principal = RwSignal::new(principals.last().cloned().unwrap_or_default());
+    let via = RwSignal::new(String::new());
+    let action = RwSignal::new(String::from("kms:Decrypt"));
+    let context = RwSignal::new(String::new());
+    let with_draft = RwSignal::new(false);
+    let answer: RwSignal<Option<Asked>> = RwSignal::new(None);
+    let arn = key.arn.clone();
+    let ask = move |_| {
+        let result = parse_context(&context.get_untracked()).and_then(|context| {
+            let bench = if with_draft.get_untracked() {
+                Bench::with_draft(
+                    &built.world,
+                    &Draft::KeyPolicy {
+                        key: arn.clone(),
+                        policy: draft.get_untracked(),
+                    },
+                )
+            } else {
+                Ok(Bench::new(&built.world))
+            };
+            let (principal, via, action) = (
+                principal.get_untracked(),
+                via.get_untracked(),
+                action.get_untracked(),
+            );
+            bench
+                .and_then(|bench| {
+                    bench.ask(&Question {
+                        principal: &principal,
+                        via: (!via.is_empty()).then_some(via.as_str()),
+                        action: &action,
+                        key: &arn,
+                        encryption_context: context.as_ref(),
+                    })
+                })
+                .map(|a| (a.authorization.view(), a.key_state.map(|e| e.to_string())))
+                .map_err(|e| e.to_string())
+        });
+        answer.set(Some(result));
+    };
+    let options = principals
+        .iter()
+        .map(|p| view! { <option value=p.clone()></option> })
+        .collect_view();
+    let actions = kms_core::workbench::matrix_actions()
+        .into_iter()
+        .map(|a| view! { <option value=a>{a}</option> })
+        .collect_view();
+    let list = format!(
+        "principals-{}",
+        key.arn.rsplit('/').next().unwrap_or_default()
+    );
+    view! {
+        <h3>"What if…"</h3>
+        <div class="wb-whatif">
+            <label>"Principal (choose or type an ARN) "
+                <input data-testid="what-if-principal" list=list.clone() prop:value=move || principal.get()
+                    on:input=move |ev| principal.set(event_target_value(&ev))/>
+                <datalist id=list>{options}</datalist>
+            </label>
+            <label>"through "
+                <select data-testid="what-if-via" on:change=move |ev| via.set(event_target_value(&ev))>
+                    <option value="">"(directly)"</option>
+                    <option value="rds.amazonaws.com">"RDS"</option>
+                    <option value="ssm.amazonaws.com">"Parameter Store"</option>
+                    <option value="ec2.amazonaws.com">"EBS"</option>
+                </select>
+            </label>
+            <label>"action "
+                <select data-testid="what-if-action" prop:value=move || action.get()
+                    on:change=move |ev| action.set(event_target_value(&ev))>{actions}</select>
+            </label>
+            <label>"encryption context "
+                <input data-testid="what-if-context" placeholder="app=orders, tenant=acme" prop:value=move || context.get()
+                    on:input=move |ev| context.set(event_target_value(&ev))/>
+            </label>
+            <label>
+                <input type="checkbox" data-testid="what-if-draft" on:change=move |ev| with_draft.set(event_target_checked(&ev))/>
+                " with the draft above saved"
+            </label>
+            <button class="primary" data-testid="what-if-ask" on:click=ask>"Ask"</button>
+        </div>
+        {move || answer.get().map(|a| match a {
+            Ok((view, state)) => view! {
+                <div class="wb-trace" data-testid="what-if-answer">
+                    <Why view=view names=names.clone() call_failed=false/>
+                    {state.map(|e| view! { <p class="note">"Allowed by policy, but the key's state refuses it: "{e}</p> })}
+                </div>
+            }.into_any(),
+            Err(e) => view! { <p class="error" data-testid="what-if-error">{e}</p> }.into_any(),
         })}
     }
 }
