@@ -735,3 +735,63 @@ resource "aws_ebs_volume" "data" {
         "{error}"
     );
 }
+
+#[test]
+fn the_workbench_answers_in_the_region_terraform_applied_in() {
+    let text = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+resource "aws_kms_key" "k" {}
+"#;
+    let (_, run) = build(text, &options()).unwrap();
+    let world = run.world();
+    let key = world
+        .state()
+        .kms
+        .keys
+        .values()
+        .next()
+        .unwrap()
+        .arn()
+        .to_string();
+    let matrix = Bench::new(world).matrix(&key, None).unwrap();
+    assert!(
+        matrix
+            .cell("arn:aws:iam::111122223333:root", "kms:Decrypt")
+            .unwrap()
+            .allowed
+    );
+    let answer = Bench::new(world)
+        .ask(&Question {
+            principal: "arn:aws:iam::111122223333:root",
+            via: None,
+            action: "kms:Encrypt",
+            key: &key,
+            encryption_context: None,
+        })
+        .unwrap();
+    assert!(answer.authorization.allowed);
+    // A draft is saved in the key's Region too.
+    let policy = world
+        .state()
+        .kms
+        .keys
+        .values()
+        .next()
+        .unwrap()
+        .policy
+        .text
+        .clone();
+    let changes = kms_core::workbench::what_an_edit_opens(
+        world,
+        &key,
+        &kms_core::workbench::Draft::KeyPolicy {
+            key: key.clone(),
+            policy,
+        },
+        None,
+    )
+    .unwrap();
+    assert!(changes.is_empty(), "{changes:?}");
+}

@@ -57,7 +57,7 @@ impl Draft {
     /// account's root (for a key policy, without the lockout check: a
     /// draft that would lock its author out is still worth evaluating).
     fn saving(&self, world: &World) -> Result<(Caller, Request), KmsError> {
-        let (account, json) = match self {
+        let (account, json, region) = match self {
             Draft::KeyPolicy { key, policy } => {
                 let id = find_key(world, key)?;
                 let key = &world.state().kms.keys[&id];
@@ -69,7 +69,7 @@ impl Draft {
                         "BypassPolicyLockoutSafetyCheck": true,
                     },
                 });
-                (key.account.clone(), json)
+                (key.account.clone(), json, key.region.clone())
             }
             Draft::IdentityPolicy {
                 identity,
@@ -97,14 +97,12 @@ impl Draft {
                         "PolicyDocument": policy,
                     },
                 });
-                (account, json)
+                // IAM is global.
+                (account, json, Region::default())
             }
         };
         let request = Request::from_json(&json.to_string())?;
-        Ok((
-            Caller::new(Principal::Root(account), Region::default()),
-            request,
-        ))
+        Ok((Caller::new(Principal::Root(account), region), request))
     }
 }
 
@@ -162,7 +160,7 @@ impl<'w> Bench<'w> {
     /// error a request would get.
     pub fn ask(&self, q: &Question<'_>) -> Result<Answer, KmsError> {
         let world = &*self.world;
-        let caller = Caller::parse(q.principal, q.via, Region::default())?;
+        let caller = Caller::parse(q.principal, q.via, region_for(world, q.key))?;
         world.state().iam.check_caller(&caller)?;
         let authorization = world.simulate(&caller, q.action, q.key, q.encryption_context)?;
         let key_state = if authorization.allowed {
@@ -206,11 +204,12 @@ impl<'w> Bench<'w> {
             .filter(|p| !matches!(p, Principal::AssumedRole { .. }))
             .collect();
         let id = find_key(world, key)?;
+        let region = region_for(world, key);
         let key_arn = kms.keys[&id].arn().to_string();
         let actions = matrix_actions();
         let mut cells = Vec::with_capacity(principals.len() * actions.len());
         for principal in &principals {
-            let caller = Caller::new(principal.clone(), Region::default());
+            let caller = Caller::new(principal.clone(), region.clone());
             for action in &actions {
                 let a = world.simulate(&caller, action, &key_arn, encryption_context)?;
                 cells.push(Cell {
@@ -234,13 +233,32 @@ fn find_key(world: &World, text: &str) -> Result<KeyId, KmsError> {
     let kms = &world.state().kms;
     let mut error = None;
     for account in world.state().iam.accounts.keys() {
-        let root = Caller::new(Principal::Root(account.clone()), Region::default());
+        let root = Caller::new(Principal::Root(account.clone()), region_for(world, text));
         match locate_key(kms, &root, text) {
             Ok(id) => return Ok(id),
             Err(e) => error = error.or(Some(e)),
         }
     }
     Err(error.unwrap_or_else(|| KmsError::NotFoundException("The world has no account.".into())))
+}
+
+/// The Region a question about `key` is asked in: its ARN's, else the
+/// Region the world's keys are in (where its scenario ran), else the
+/// default. KMS is regional: a caller in another Region cannot reach the key.
+fn region_for(world: &World, key: &str) -> Region {
+    key.strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').nth(2))
+        .and_then(|region| Region::parse(region).ok())
+        .or_else(|| {
+            world
+                .state()
+                .kms
+                .keys
+                .values()
+                .next()
+                .map(|k| k.region.clone())
+        })
+        .unwrap_or_default()
 }
 
 /// The KMS actions on a key, each once, in the order of KMS's table.
