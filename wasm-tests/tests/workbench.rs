@@ -177,3 +177,62 @@ async fn a_fix_goes_into_the_draft_and_the_what_if_answers_with_it() {
     settle().await;
     assert!(text_of(&root, "what-if-error").contains("not key=value"));
 }
+
+#[wasm_bindgen_test]
+async fn an_identity_policy_is_advised_and_its_draft_shows_what_it_closes() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    let text = r#"
+resource "aws_kms_key" "app" {}
+
+resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy" "app" {
+  name   = "use-key"
+  role   = aws_iam_role.app.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["kms:Decrypt", "kms:Encrypt", "kms:DisableKey"], Resource = aws_kms_key.app.arn }] })
+}
+"#;
+    type_into(&root, "terraform", text);
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    let identity = root
+        .query_selector("[data-testid=\"identity\"]")
+        .unwrap()
+        .expect("the role's policy is shown");
+    let concerns: Vec<String> = {
+        let found = identity
+            .query_selector_all("[data-testid=\"finding\"]")
+            .unwrap();
+        (0..found.length())
+            .filter_map(|i| {
+                found
+                    .item(i)?
+                    .dyn_into::<web_sys::Element>()
+                    .ok()?
+                    .get_attribute("data-concern")
+            })
+            .collect()
+    };
+    assert_eq!(concerns, ["UsersMayDisableOrDelete"]);
+    // The fix (no DisableKey) into the draft, then: what it closes.
+    identity
+        .query_selector("[data-testid=\"apply-fix\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    click(&root, "identity-what-if");
+    settle().await;
+    let changes = texts(&root, "[data-testid=\"identity-changes\"] li");
+    assert_eq!(
+        changes,
+        ["closes: role/app kms:DisableKey on aws_kms_key.app"],
+        "{changes:?}"
+    );
+}

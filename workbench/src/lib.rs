@@ -12,9 +12,10 @@
 
 use kms_core::kms::api::KeyManager;
 use kms_core::kms::policy_diff::diff;
+use kms_core::policy::PolicyKind;
 use kms_core::prelude::*;
 use kms_core::scenario::ScenarioRun;
-use kms_core::workbench::advisor::{Finding, advise_key_policy};
+use kms_core::workbench::advisor::{Finding, advise, advise_key_policy};
 use kms_core::workbench::{Bench, Change, Draft, Matrix, Question, what_an_edit_opens};
 use kms_terraform::{Options, TerraformError, Translation, build};
 use kms_web::why::{AccountNames, Why};
@@ -54,11 +55,22 @@ struct KeyRow {
     findings: Vec<Finding>,
 }
 
+/// An inline identity policy of the built world.
+#[derive(Clone)]
+struct IdentityRow {
+    /// The user's or role's ARN.
+    identity: String,
+    name: String,
+    policy: String,
+    findings: Vec<Finding>,
+}
+
 /// What a successful build produced.
 struct Built {
     translation: Translation,
     world: World,
     keys: Vec<KeyRow>,
+    identities: Vec<IdentityRow>,
     /// Each resource and the actions of its steps.
     resources: Vec<(String, usize, Vec<&'static str>)>,
 }
@@ -98,6 +110,27 @@ impl Built {
                 findings,
             });
         }
+        let mut identities = Vec::new();
+        for (id, account) in &world.state().iam.accounts {
+            let users = account
+                .users
+                .iter()
+                .map(|(n, u)| (format!("arn:aws:iam::{id}:user/{n}"), u));
+            let roles = account
+                .roles
+                .iter()
+                .map(|(n, r)| (format!("arn:aws:iam::{id}:role/{n}"), &r.identity));
+            for (identity, holder) in users.chain(roles) {
+                for (name, policy) in &holder.policies {
+                    identities.push(IdentityRow {
+                        identity: identity.clone(),
+                        name: name.clone(),
+                        policy: pretty(&policy.text),
+                        findings: advise(&policy.text, PolicyKind::Identity).unwrap_or_default(),
+                    });
+                }
+            }
+        }
         let resources = translation
             .resources
             .iter()
@@ -114,6 +147,7 @@ impl Built {
             translation,
             world,
             keys,
+            identities,
             resources,
         }
     }
@@ -237,6 +271,11 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
         .iter()
         .map(|k| view! { <KeyView built=built.clone() key=k.clone()/> })
         .collect_view();
+    let identities = built
+        .identities
+        .iter()
+        .map(|i| view! { <IdentityView built=built.clone() row=i.clone()/> })
+        .collect_view();
     view! {
         <section class="wb-built" data-testid="built">
             <h2>"The world"</h2>
@@ -247,44 +286,114 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
             })}
         </section>
         {keys}
+        {identities}
     }
+}
+
+/// A change of decision on a key (named by its label).
+type KeyChange = (String, Change);
+
+/// An inline identity policy: the advisor's findings, and what a draft of
+/// it would open or close on each key.
+#[component]
+fn IdentityView(built: Arc<Built>, row: IdentityRow) -> impl IntoView {
+    let draft = RwSignal::new(row.policy.clone());
+    let findings = findings_view(&row.findings, &row.policy, draft, "identity-draft");
+    let outcome: RwSignal<Option<Result<Vec<KeyChange>, String>>> = RwSignal::new(None);
+    let (identity, name) = (row.identity.clone(), row.name.clone());
+    let check = move |_| {
+        let candidate = Draft::IdentityPolicy {
+            identity: identity.clone(),
+            name: name.clone(),
+            policy: draft.get_untracked(),
+        };
+        let mut all = Vec::new();
+        for key in &built.keys {
+            match what_an_edit_opens(&built.world, &key.arn, &candidate, None) {
+                Ok(changes) => all.extend(changes.into_iter().map(|c| (key.label.clone(), c))),
+                Err(e) => {
+                    outcome.set(Some(Err(e.to_string())));
+                    return;
+                }
+            }
+        }
+        outcome.set(Some(Ok(all)));
+    };
+    view! {
+        <section class="wb-identity" data-testid="identity">
+            <h2>"Identity policy "<code>{row.name.clone()}</code>" of "<code>{short_principal(&row.identity).to_string()}</code></h2>
+            <h3>"Advisor"</h3>
+            {findings}
+            <h3>"What would an edit open?"</h3>
+            <textarea class="wb-draft" data-testid="identity-draft" rows="10" spellcheck="false"
+                prop:value=move || draft.get()
+                on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+            <button data-testid="identity-what-if" on:click=check>"What would this edit open?"</button>
+            {move || outcome.get().map(|o| match o {
+                Err(e) => view! { <p class="error" data-testid="identity-draft-error">{e}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p data-testid="identity-changes">"No decision changes on any key."</p> }.into_any(),
+                Ok(list) => {
+                    let items = list.into_iter().map(|(key, c)| {
+                        let opens = c.opens();
+                        view! {
+                            <li class=if opens { "opens" } else { "closes" }>
+                                {if opens { "opens: " } else { "closes: " }}
+                                <code>{short_principal(&c.principal).to_string()}</code>" "{c.action}" on "<code>{key}</code>
+                            </li>
+                        }
+                    }).collect_view();
+                    view! { <ul data-testid="identity-changes">{items}</ul> }.into_any()
+                }
+            })}
+        </section>
+    }
+}
+
+/// The advisor's findings on `policy`; each fix as a diff that can be put
+/// into `draft` (the textarea `data-testid=<draft_id>`).
+fn findings_view(
+    findings: &[Finding],
+    policy: &str,
+    draft: RwSignal<String>,
+    draft_id: &'static str,
+) -> AnyView {
+    if findings.is_empty() {
+        return view! { <p class="note" data-testid="no-findings">"The advisor finds nothing to flag in this policy."</p> }.into_any();
+    }
+    let items = findings
+        .iter()
+        .map(|f| {
+            let statements = f.statements.join("; ");
+            let fix = f.fix.clone().map(|fix| {
+                let lines = kms_web::diff_lines(diff(policy, &fix));
+                view! {
+                    <details class="policy-diff">
+                        <summary>"The fix, as a diff (−) current (+) fixed"</summary>
+                        <pre>{lines}</pre>
+                        <button data-testid="apply-fix" on:click=move |_| {
+                            draft.set(fix.clone());
+                            kms_web::browser::reveal(&format!("[data-testid={draft_id}]"));
+                        }>"Put the fix in the draft below"</button>
+                    </details>
+                }
+            });
+            view! {
+                <li class="wb-finding" data-testid="finding" data-concern=format!("{:?}", f.concern)>
+                    <strong>{f.concern.title()}</strong>
+                    <span class="note">{statements}</span>
+                    <p>{f.why}</p>
+                    {fix}
+                </li>
+            }
+        })
+        .collect_view();
+    view! { <ul class="wb-findings">{items}</ul> }.into_any()
 }
 
 #[component]
 fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
     let draft = RwSignal::new(key.policy.clone());
-    let findings = if key.findings.is_empty() {
-        view! { <p class="note" data-testid="no-findings">"The advisor finds nothing to flag in this key policy."</p> }.into_any()
-    } else {
-        key.findings
-            .iter()
-            .map(|f| {
-                let statements = f.statements.join("; ");
-                let fix = f.fix.clone().map(|fix| {
-                    let lines = kms_web::diff_lines(diff(&key.policy, &fix));
-                    view! {
-                        <details class="policy-diff">
-                            <summary>"The fix, as a diff (−) current (+) fixed"</summary>
-                            <pre>{lines}</pre>
-                            <button data-testid="apply-fix" on:click=move |_| {
-                                draft.set(fix.clone());
-                                kms_web::browser::reveal("[data-testid=draft]");
-                            }>"Put the fix in the draft below"</button>
-                        </details>
-                    }
-                });
-                view! {
-                    <li class="wb-finding" data-testid="finding" data-concern=format!("{:?}", f.concern)>
-                        <strong>{f.concern.title()}</strong>
-                        <span class="note">{statements}</span>
-                        <p>{f.why}</p>
-                        {fix}
-                    </li>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
+    let findings = findings_view(&key.findings, &key.policy, draft, "draft");
     let matrix = Bench::new(&built.world).matrix(&key.arn, None);
     let names = AccountNames::of(&built.world);
     let principals = matrix
@@ -296,7 +405,7 @@ fn KeyView(built: Arc<Built>, key: KeyRow) -> impl IntoView {
             <h2>"Key "<code>{key.label.clone()}</code></h2>
             <p class="note"><code>{key.arn.clone()}</code></p>
             <h3>"Advisor"</h3>
-            <ul class="wb-findings">{findings}</ul>
+            {findings}
             <h3>"Who may do what"</h3>
             {match matrix {
                 Ok(m) => view! { <MatrixView built=built.clone() matrix=Arc::new(m) names=names.clone()/> }.into_any(),
