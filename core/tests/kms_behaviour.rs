@@ -1119,3 +1119,19 @@ fn iam_users_and_roles_are_named_callers() {
             .any(|e| e.event_source == "iam.amazonaws.com" && e.event_name == "CreateRole")
     );
 }
+
+#[test]
+fn get_key_policy_takes_the_optional_policy_name_default() {
+    let mut world = world();
+    let caller = root(PROD);
+    let key = create_key(&mut world, &caller);
+    let get = |name: &str| {
+        Request::from_json(
+            &serde_json::json!({"Action": "kms:GetKeyPolicy", "Parameters": {"KeyId": key.key_id, "PolicyName": name}})
+                .to_string(),
+        )
+        .unwrap()
+    };
+    ok(&mut world, &caller, get("default"));
+    err(&mut world, &caller, get("other"), "NotFoundException");
+}

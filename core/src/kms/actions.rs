@@ -136,7 +136,7 @@ macro_rules! kms_table {
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::keys::cancel_key_deletion,
                 [CANCEL_KEY_DELETION = ("CancelKeyDeletion", "kms:CancelKeyDeletion", PendingDeletion, false, false, KeyOnly)]),
-            GetKeyPolicy("kms:GetKeyPolicy", crate::kms::api::KeyIdRequest, true,
+            GetKeyPolicy("kms:GetKeyPolicy", crate::kms::api::GetKeyPolicyRequest, true,
                 r#"{"KeyId": "KEY"}"#,
                 crate::kms::ops::policy::get_key_policy,
                 [GET_KEY_POLICY = ("GetKeyPolicy", "kms:GetKeyPolicy", Any, false, false, KeyOnly)]),

@@ -146,6 +146,13 @@ aws_shapes! {
         /// Grant tokens (accepted where AWS accepts them).
         #[serde(default, skip_serializing_if = "Option::is_none")] grant_tokens: Option<Vec<String>>,
     }
+    /// `GetKeyPolicy`.
+    GetKeyPolicyRequest {
+        /// The key id or key ARN.
+        key_id: String,
+        /// `default`, the only name a key policy has (optional).
+        #[serde(default, skip_serializing_if = "Option::is_none")] policy_name: Option<String>,
+    }
     /// `ListKeys`.
     ListKeysRequest {
         /// 1 to 1000, default 100.

@@ -68,8 +68,9 @@ pub fn get_key_policy(
     k: &mut Keys<'_>,
     ctx: &mut Ctx<'_>,
     caller: &Caller,
-    r: &KeyIdRequest,
+    r: &GetKeyPolicyRequest,
 ) -> Result<Response, KmsError> {
+    check_policy_name(&r.policy_name)?;
     let policy = k
         .plain_key(ctx, caller, &r.key_id, &GET_KEY_POLICY)?
         .policy
