@@ -2,6 +2,7 @@
 //! writes by hand, the built-in scenarios, and a runner that plays them.
 
 pub mod builtin;
+pub mod challenge;
 pub mod changes;
 pub mod format;
 pub mod load;

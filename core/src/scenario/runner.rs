@@ -21,6 +21,7 @@ use serde_json::Value;
 pub const DEFAULT_SEED: [u8; 32] = *b"kms-playground scenario seed v1\0";
 
 /// A scenario being played.
+#[derive(Clone)]
 pub struct ScenarioRun {
     scenario: Scenario,
     world: World,
@@ -126,7 +127,7 @@ impl ScenarioRun {
 
     /// `text` with each `${name}` replaced by its value, at most
     /// [`MAX_EXPANDED`] bytes.
-    fn substitute(&self, text: &str) -> Result<String, String> {
+    pub(super) fn substitute(&self, text: &str) -> Result<String, String> {
         expand(&self.vars, text, &mut MAX_EXPANDED.clone())
     }
 
@@ -157,7 +158,7 @@ impl ScenarioRun {
         walk(&self.vars, value, &mut MAX_EXPANDED.clone())
     }
 
-    fn account_id(&self, name: &str) -> Option<String> {
+    pub(super) fn account_id(&self, name: &str) -> Option<String> {
         self.scenario
             .accounts
             .iter()
@@ -165,7 +166,7 @@ impl ScenarioRun {
             .map(|a| a.id.clone())
     }
 
-    fn caller(&self, actor: Option<&Actor>) -> Result<Caller, String> {
+    pub(super) fn caller(&self, actor: Option<&Actor>) -> Result<Caller, String> {
         let (text, via) = match actor {
             None => (self.scenario.accounts[0].name.clone(), None),
             Some(Actor::Named(n)) => (self.substitute(n)?, None),
@@ -191,7 +192,7 @@ impl ScenarioRun {
         Ok(caller)
     }
 
-    fn play(&mut self, step: &Step, index: usize) -> StepResult {
+    pub(super) fn play(&mut self, step: &Step, index: usize) -> StepResult {
         let mut result = StepResult::new(index, step.narration.clone());
         let mut watch = Watch::start(&self.world);
         if let Some(advance) = &step.advance {

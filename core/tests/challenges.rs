@@ -1,0 +1,147 @@
+//! Every challenge: its reference solution passes every check, and a
+//! plausible wrong attempt fails with the expected check (or edit).
+
+use kms_core::scenario::{Scenario, ScenarioRun};
+use serde_json::{Value, json};
+
+fn load(id: &str) -> ScenarioRun {
+    let path = format!("{}/challenges/{id}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+    ScenarioRun::start(&scenario).unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+fn policy(statements: Value) -> String {
+    json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+const ROOT: &str = "arn:aws:iam::111122223333:root";
+const APP: &str = "arn:aws:iam::111122223333:role/App";
+const ADMIN: &str = "arn:aws:iam::111122223333:role/KeyAdmin";
+const USE: [&str; 5] = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncrypt*",
+    "kms:GenerateDataKey*",
+    "kms:DescribeKey",
+];
+
+/// The narrations of the checks that failed.
+fn failed(run: &ScenarioRun, texts: &[String]) -> Vec<String> {
+    let attempt = run.attempt(texts).unwrap();
+    assert!(
+        attempt.edits.iter().all(|e| e.passed),
+        "an edit was refused: {:?}",
+        attempt.edits
+    );
+    attempt
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.narration.clone())
+        .collect()
+}
+
+#[test]
+fn every_challenge_has_a_solution_that_passes() {
+    let dir = format!("{}/challenges", env!("CARGO_MANIFEST_DIR"));
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let id = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let run = load(&id);
+        let challenge = run.scenario().challenge.clone().unwrap();
+        assert!(!challenge.hints.is_empty(), "{id}: no hints");
+        let attempt = run.attempt(&challenge.solution).unwrap();
+        assert!(
+            attempt.passed(),
+            "{id}: the solution fails: {:?}",
+            attempt
+                .checks
+                .iter()
+                .chain(&attempt.edits)
+                .filter(|c| !c.passed)
+                .map(|c| (&c.narration, &c.failures))
+                .collect::<Vec<_>>()
+        );
+        // Each check reports the decisions that made it, so a failure teaches.
+        assert!(
+            attempt.checks.iter().any(|c| !c.authorizations.is_empty()),
+            "{id}"
+        );
+        // The editor starts from the world's text.
+        for i in 0..challenge.editable.len() {
+            assert!(
+                run.editable_text(i).is_some(),
+                "{id}: editable {i} has no text"
+            );
+        }
+        // As started, the challenge is not solved already.
+        let start: Vec<String> = (0..challenge.editable.len())
+            .map(|i| run.editable_text(i).unwrap())
+            .collect();
+        assert!(
+            !run.attempt(&start).unwrap().passed(),
+            "{id}: solved without a change"
+        );
+        count += 1;
+    }
+    assert!(count >= 3, "{count} challenges");
+}
+
+#[test]
+fn giving_the_app_disable_key_fails_the_separation_check() {
+    let run = load("challenge-app-without-disable");
+    let wrong = policy(json!([
+        {"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": ADMIN}, "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:Put*", "kms:Disable*"], "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DisableKey"], "Resource": "*"}
+    ]));
+    assert_eq!(failed(&run, &[wrong]), ["App cannot disable the key"]);
+}
+
+#[test]
+fn an_admin_without_put_key_policy_is_refused_by_the_lockout_check() {
+    let run = load("challenge-lockout-separate-admins");
+    let wrong = policy(json!([
+        {"Effect": "Allow", "Principal": {"AWS": ADMIN}, "Action": ["kms:Describe*", "kms:Get*", "kms:Disable*"], "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": USE, "Resource": "*"}
+    ]));
+    let attempt = run.attempt(&[wrong]).unwrap();
+    assert!(!attempt.passed());
+    let edit = &attempt.edits[0];
+    assert_eq!(
+        edit.error.as_ref().map(|e| e.name()),
+        Some("MalformedPolicyDocumentException"),
+        "{edit:?}"
+    );
+    assert!(attempt.checks.is_empty());
+    // The run itself is unchanged by attempts.
+    let again = run
+        .attempt(&run.scenario().challenge.clone().unwrap().solution)
+        .unwrap();
+    assert!(again.passed());
+}
+
+#[test]
+fn a_deny_on_caller_account_alone_breaks_aurora() {
+    let run = load("challenge-deny-outside-account");
+    let share = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+        "Action": ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"], "Resource": "*"});
+    let root =
+        json!({"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "kms:*", "Resource": "*"});
+    let deny_accounts = policy(json!([root, share,
+        {"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"kms:CallerAccount": "111122223333"}}}]));
+    assert_eq!(
+        failed(&run, &[deny_accounts]),
+        [
+            "An hour later the cluster is still available (RDS's own background checks are not denied)"
+        ]
+    );
+    let no_deny = policy(json!([root, share]));
+    assert_eq!(
+        failed(&run, &[no_deny]),
+        ["Staging is refused, even with the sharing statement"]
+    );
+}
