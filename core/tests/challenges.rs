@@ -145,3 +145,30 @@ fn a_deny_on_caller_account_alone_breaks_aurora() {
         ["Staging is refused, even with the sharing statement"]
     );
 }
+
+#[test]
+fn a_grant_without_a_constraint_opens_every_tenant() {
+    let run = load("challenge-grant-by-context");
+    let wrong = json!({"Action": "kms:CreateGrant", "Parameters": {"KeyId": "${key}",
+        "GranteePrincipal": APP, "Operations": ["Decrypt"]}})
+    .to_string();
+    assert_eq!(failed(&run, &[wrong]), ["App cannot decrypt globex's data"]);
+}
+
+#[test]
+fn a_decrypt_missing_a_pair_of_its_context_is_refused_when_saved() {
+    let run = load("challenge-wrong-context");
+    let start = run.editable_text(0).unwrap();
+    let attempt = run.attempt(&[start]).unwrap();
+    assert_eq!(
+        attempt.edits[0].error.as_ref().map(|e| e.name()),
+        Some("InvalidCiphertextException")
+    );
+    // Not JSON at all is said, not guessed.
+    let attempt = run.attempt(&["{".into()]).unwrap();
+    assert!(
+        attempt.edits[0].failures[0].contains("not JSON"),
+        "{:?}",
+        attempt.edits[0]
+    );
+}

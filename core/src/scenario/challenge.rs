@@ -15,6 +15,7 @@
 //!      "Request": {"Action": "kms:DisableKey", "Parameters": {"KeyId": "${key}"}},
 //!      "Expect": {"Error": "AccessDeniedException"}}
 //!   ],
+//!   "Wait": "5m",
 //!   "Hints": ["one at a time, mildest first"],
 //!   "Solution": ["the text of each editable, in order"]
 //! }
@@ -28,6 +29,7 @@
 //!   saved by `iam:PutRolePolicy`/`PutUserPolicy` as its account's root), or
 //!   a request (`{"Request": {"Actor": ..., "Start": {...}}}`, the learner
 //!   writes the whole `{"Action", "Parameters"}` and it is sent as `Actor`).
+//! - `Wait` (optional) moves the clock after the edits, before the checks.
 //! - `Checks` are steps, written like the story's: each is replayed on its
 //!   own copy of the learner's world and reported with its decisions, so a
 //!   failed attempt shows the statement that decided.
@@ -138,6 +140,20 @@ impl ScenarioRun {
             let saved = result.passed;
             edits.push(result);
             if !saved {
+                return Ok(Attempt {
+                    edits,
+                    checks: Vec::new(),
+                });
+            }
+        }
+        if let Some(wait) = &challenge.wait {
+            let step = Step {
+                advance: Some(wait.clone()),
+                ..Step::default()
+            };
+            let waited = run.play(&step, edits.len());
+            if !waited.passed {
+                edits.push(waited);
                 return Ok(Attempt {
                     edits,
                     checks: Vec::new(),

@@ -196,6 +196,10 @@ pub struct Challenge {
     pub task: String,
     /// What the learner may change, each one text.
     pub editable: Vec<Editable>,
+    /// How long the clock moves after the edits, before the checks (`5m`:
+    /// a new grant takes effect a few minutes after CreateGrant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<String>,
     /// What must happen once the learner's changes are saved.
     pub checks: Vec<Step>,
     /// Hints, mildest first, shown one at a time.

@@ -130,6 +130,13 @@ impl Scenario {
                 )));
             }
         }
+        if let Some(wait) = self.challenge.as_ref().and_then(|c| c.wait.as_ref()) {
+            parse_duration(wait).ok_or_else(|| {
+                fail(format!(
+                    "Challenge: Wait \"{wait}\" is not a duration such as 5m"
+                ))
+            })?;
+        }
         let checks = self.challenge.iter().flat_map(|c| &c.checks);
         let checks: Vec<Step> = checks.cloned().collect();
         for (setup, steps) in [(true, &self.setup), (false, &self.steps), (false, &checks)] {
