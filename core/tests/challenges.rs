@@ -65,10 +65,13 @@ fn every_challenge_has_a_solution_that_passes() {
                 .collect::<Vec<_>>()
         );
         // Each check reports the decisions that made it, so a failure teaches.
-        assert!(
-            attempt.checks.iter().any(|c| !c.authorizations.is_empty()),
-            "{id}"
-        );
+        for check in attempt.checks.iter().filter(|c| c.request.is_some()) {
+            assert!(
+                !check.authorizations.is_empty(),
+                "{id}: {}",
+                check.narration
+            );
+        }
         // The editor starts from the world's text.
         for i in 0..challenge.editable.len() {
             assert!(
@@ -86,7 +89,7 @@ fn every_challenge_has_a_solution_that_passes() {
         );
         count += 1;
     }
-    assert!(count >= 3, "{count} challenges");
+    assert!(count >= 8, "{count} challenges");
 }
 
 #[test]
@@ -170,5 +173,57 @@ fn a_decrypt_missing_a_pair_of_its_context_is_refused_when_saved() {
         attempt.edits[0].failures[0].contains("not JSON"),
         "{:?}",
         attempt.edits[0]
+    );
+}
+
+#[test]
+fn the_staging_side_alone_is_not_enough() {
+    let run = load("challenge-share-snapshot");
+    let solution = run.scenario().challenge.clone().unwrap().solution;
+    // Only staging's IAM policy: the key policy still names no one there.
+    let key_policy_as_is = run.editable_text(0).unwrap();
+    assert_eq!(
+        failed(&run, &[key_policy_as_is, solution[1].clone()]),
+        ["Staging restores the shared snapshot"]
+    );
+    // Only the key policy: staging's role has no kms permission.
+    assert_eq!(
+        failed(
+            &run,
+            &[
+                solution[0].clone(),
+                policy(json!([{"Effect": "Allow", "Action": "rds:*", "Resource": "*"}]))
+            ]
+        ),
+        ["Staging restores the shared snapshot"]
+    );
+}
+
+#[test]
+fn a_copy_still_under_the_managed_key_cannot_be_shared() {
+    let run = load("challenge-managed-key-snapshot");
+    let copy = json!({"Action": "rds:CopyDBClusterSnapshot", "Parameters": {
+        "SourceDBClusterSnapshotIdentifier": "nightly", "TargetDBClusterSnapshotIdentifier": "nightly-shared"}})
+    .to_string();
+    let share = run.editable_text(1).unwrap();
+    let attempt = run.attempt(&[copy, share]).unwrap();
+    assert!(attempt.edits[0].passed);
+    assert_eq!(
+        attempt.edits[1].error.as_ref().map(|e| e.name()),
+        Some("InvalidParameterValue")
+    );
+}
+
+#[test]
+fn describing_the_key_does_not_heal_the_cluster() {
+    let run = load("challenge-recover-cluster");
+    let describe = run.editable_text(0).unwrap();
+    let failed = failed(&run, &[describe]);
+    assert_eq!(
+        failed,
+        [
+            "An hour later the cluster is available again",
+            "The key is enabled"
+        ]
     );
 }
