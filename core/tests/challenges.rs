@@ -90,6 +90,12 @@ fn every_challenge_has_a_solution_that_passes() {
         count += 1;
     }
     assert!(count >= 8, "{count} challenges");
+    // Every file is listed once among the built-in challenges, and only those.
+    let listed: Vec<&str> = kms_core::scenario::builtin::CHALLENGES
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(listed.len(), count);
 }
 
 #[test]

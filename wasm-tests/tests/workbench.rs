@@ -236,3 +236,46 @@ resource "aws_iam_role_policy" "app" {
         "{changes:?}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_challenge_is_tried_wrong_then_solved_with_hints_and_remembered() {
+    kms_wasm_tests::forget_session();
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    click(&root, "tab-challenges");
+    click(&root, "challenge-challenge-wrong-context");
+    settle().await;
+    assert!(text_of(&root, "task").contains("purpose=invoices"));
+    // The solution is offered only after a first attempt.
+    let solution_button = root
+        .query_selector("[data-testid=\"show-solution\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlButtonElement>()
+        .unwrap();
+    assert!(solution_button.disabled());
+    // The starting request fails, and says why.
+    click(&root, "check");
+    settle().await;
+    let attempt = text_of(&root, "attempt");
+    assert!(attempt.starts_with("Not yet"), "{attempt}");
+    assert!(attempt.contains("InvalidCiphertextException"), "{attempt}");
+    // Hints, one at a time.
+    click(&root, "hint");
+    settle().await;
+    assert_eq!(texts(&root, "[data-testid=\"hints\"] li").len(), 1);
+    // Fixed by hand: solved, and remembered.
+    let fixed = r#"{"Action": "kms:Decrypt", "Parameters": {"CiphertextBlob": "${blob}",
+        "EncryptionContext": {"purpose": "invoices", "tenant": "acme"}}}"#;
+    type_into(&root, "edit-0", fixed);
+    settle().await;
+    click(&root, "check");
+    settle().await;
+    let attempt = text_of(&root, "attempt");
+    assert!(attempt.starts_with("Solved"), "{attempt}");
+    assert!(
+        kms_web::browser::load("kms-playground-challenges-solved")
+            .is_some_and(|s| s.contains("challenge-wrong-context"))
+    );
+    assert!(text_of(&root, "challenge-challenge-wrong-context").contains('✓'));
+    assert!(!solution_button.disabled());
+}

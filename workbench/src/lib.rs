@@ -10,6 +10,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod challenges;
+
 use kms_core::kms::api::KeyManager;
 use kms_core::kms::policy_diff::diff;
 use kms_core::policy::PolicyKind;
@@ -204,16 +206,30 @@ pub fn Workbench() -> impl IntoView {
         }
     };
     let example = move |_| text.set(example());
+    let first = challenges::from_address();
+    // 0: the Terraform workbench; 1: the challenges. Both stay mounted, so
+    // switching keeps what the learner typed.
+    let tab = RwSignal::new(usize::from(first.is_some()));
+    let shown = move |i: usize| move || if tab.get() == i { "" } else { "none" };
     view! {
         <main class="workbench">
             <header class="wb-header">
                 <h1>"Policy workbench"</h1>
                 <p class="note">
                     "Paste a Terraform configuration: the workbench builds the world it describes through the ordinary AWS requests, "
-                    "advises on each key policy, shows who may do what on each key and why, and what a draft policy would open before you save it."
+                    "advises on each key policy, shows who may do what on each key and why, and what a draft policy would open before you save it. "
+                    "Or take a challenge, and let the playground check your policy."
                 </p>
                 <a href="../" data-testid="to-playground">"Back to the playground"</a>
             </header>
+            <nav class="wb-tabs" aria-label="Workbench or challenges">
+                <button data-testid="tab-workbench" class:open=move || tab.get() == 0
+                    on:click=move |_| tab.set(0)>"Terraform and what-if"</button>
+                <button data-testid="tab-challenges" class:open=move || tab.get() == 1
+                    on:click=move |_| tab.set(1)>"Challenges"</button>
+            </nav>
+            <div style:display=shown(1)><challenges::Challenges start=first/></div>
+            <div class="wb-stack" style:display=shown(0)>
             <section class="wb-input">
                 <label for="terraform">"Terraform (aws_kms_key, aws_kms_alias, aws_kms_key_policy, aws_kms_grant, IAM roles, users and policies, aws_ssm_parameter, aws_rds_cluster, aws_ebs_volume)"</label>
                 <textarea id="terraform" data-testid="terraform" rows="16" spellcheck="false"
@@ -235,6 +251,7 @@ pub fn Workbench() -> impl IntoView {
                 </section>
             })}
             {move || built.get().map(|b| view! { <BuiltView built=b/> })}
+            </div>
         </main>
     }
 }

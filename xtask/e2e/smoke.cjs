@@ -154,6 +154,35 @@ async function workbench(browser, url, shotDir, problems) {
   }
 }
 
+// A challenge solved in the browser by editing its key policy, after a
+// wrong attempt; and a challenge opened by its share link.
+async function challenge(browser, url, shotDir, problems) {
+  const file = path.join(__dirname, '..', '..', 'core', 'challenges', 'challenge-app-without-disable.json');
+  const solution = JSON.parse(require('fs').readFileSync(file, 'utf8')).Challenge.Solution[0];
+  for (const [width, scheme] of [[1280, 'light'], [390, 'dark']]) {
+    const at = `challenge at ${width} px (${scheme})`;
+    const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme: scheme });
+    page.on('pageerror', (e) => problems.push(`${at}: page error: ${e.message}`));
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`${at}: console error: ${m.text()}`); });
+    await page.goto(new URL('workbench/#challenge=challenge-app-without-disable', url).href, { waitUntil: 'load' });
+    await page.getByTestId('challenge').waitFor({ timeout: 15000 });
+    await page.getByTestId('check').click();
+    const first = await page.getByTestId('attempt').getAttribute('data-passed');
+    if (first !== 'false') problems.push(`${at}: the starting policy passes (${first})`);
+    await page.getByTestId('hint').click();
+    await page.getByTestId('edit-0').fill(solution);
+    await page.getByTestId('check').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=attempt]')?.dataset.passed === 'true', null, { timeout: 5000 })
+      .catch(() => problems.push(`${at}: the edited policy does not solve the challenge`));
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    if (scroll > client) problems.push(`${at}: the page is ${scroll} px wide for a ${client} px window`);
+    await page.getByTestId('attempt').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shotDir, `challenge-${width}-${scheme}.png`), fullPage: false });
+    await page.close();
+  }
+  console.log('challenge solved in the browser by editing its key policy');
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -329,6 +358,7 @@ async function main() {
     const toWorkbench = await page.getByTestId('to-workbench').getAttribute('href');
     if (toWorkbench !== 'workbench/') problems.push(`the workbench link goes to ${JSON.stringify(toWorkbench)}`);
     await workbench(browser, url, shotDir, problems);
+    await challenge(browser, url, shotDir, problems);
 
     // Phone width: the console and the world panel stack.
     await narrow.goto(`${url}#scenario=aurora-disable-key&step=11`, { waitUntil: 'load' });

@@ -52,3 +52,40 @@ pub fn get(id: &str) -> Result<Scenario, ScenarioError> {
 pub fn all() -> Result<Vec<Scenario>, ScenarioError> {
     INDEX.iter().map(|e| get(e.id)).collect()
 }
+
+/// The built-in challenges (`core/challenges/<id>.json`), easiest first:
+/// id and text. Compiled in only where it is used (the workbench page).
+pub const CHALLENGES: &[(&str, &str)] = &[
+    (
+        "challenge-app-without-disable",
+        include_str!("../../challenges/challenge-app-without-disable.json"),
+    ),
+    (
+        "challenge-wrong-context",
+        include_str!("../../challenges/challenge-wrong-context.json"),
+    ),
+    (
+        "challenge-recover-cluster",
+        include_str!("../../challenges/challenge-recover-cluster.json"),
+    ),
+    (
+        "challenge-grant-by-context",
+        include_str!("../../challenges/challenge-grant-by-context.json"),
+    ),
+    (
+        "challenge-share-snapshot",
+        include_str!("../../challenges/challenge-share-snapshot.json"),
+    ),
+    (
+        "challenge-managed-key-snapshot",
+        include_str!("../../challenges/challenge-managed-key-snapshot.json"),
+    ),
+    (
+        "challenge-deny-outside-account",
+        include_str!("../../challenges/challenge-deny-outside-account.json"),
+    ),
+    (
+        "challenge-lockout-separate-admins",
+        include_str!("../../challenges/challenge-lockout-separate-admins.json"),
+    ),
+];

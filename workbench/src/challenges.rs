@@ -1,0 +1,210 @@
+//! Challenges the playground checks by itself: pick one, edit what it
+//! allows, check. Each check is replayed on the learner's world and shown
+//! with its decision; hints come one at a time; a solution is offered once
+//! the learner has tried; solved challenges are kept in localStorage; the
+//! address (`#challenge=<id>`) shares a challenge.
+
+use kms_core::scenario::builtin::CHALLENGES;
+use kms_core::scenario::challenge::Attempt;
+use kms_core::scenario::{Scenario, ScenarioRun, StepResult};
+use kms_web::why::{AccountNames, Why};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Where solved challenges are remembered.
+const SOLVED_KEY: &str = "kms-playground-challenges-solved";
+
+fn solved() -> Vec<String> {
+    kms_web::browser::load(SOLVED_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn mark_solved(id: &str) {
+    let mut all = solved();
+    if !all.iter().any(|s| s == id) {
+        all.push(id.to_string());
+        kms_web::browser::save(SOLVED_KEY, &serde_json::to_string(&all).unwrap_or_default());
+    }
+}
+
+/// The challenge the address names (`#challenge=<id>`), if any.
+pub fn from_address() -> Option<String> {
+    kms_web::browser::fragment()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("challenge=").map(str::to_string))
+        .filter(|id| CHALLENGES.iter().any(|(c, _)| c == id))
+}
+
+/// The list of challenges and the one open.
+#[component]
+pub fn Challenges(
+    /// The challenge to open first.
+    start: Option<String>,
+) -> impl IntoView {
+    let open = RwSignal::new(start);
+    let done = RwSignal::new(solved());
+    let list = CHALLENGES
+        .iter()
+        .filter_map(|(id, text)| Some((*id, Scenario::parse(text).ok()?)))
+        .map(|(id, scenario)| {
+            let level = scenario.challenge.as_ref().map(|c| c.level.clone()).unwrap_or_default();
+            view! {
+                <li>
+                    <button class="wb-challenge" data-testid=format!("challenge-{id}")
+                        class:open=move || open.get().as_deref() == Some(id)
+                        on:click=move |_| {
+                            open.set(Some(id.to_string()));
+                            kms_web::browser::replace_fragment(&format!("challenge={id}"));
+                            kms_web::browser::reveal("[data-testid=challenge]");
+                        }>
+                        <span class="tag">{level}</span>" "{scenario.title.clone()}
+                        {move || done.get().iter().any(|d| d == id).then(|| view! { <span class="wb-solved" title="solved">" ✓"</span> })}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="wb-challenges">
+            <h2>"Challenges"</h2>
+            <p class="note">"Make it work, and the playground checks it: each check is a request replayed on your world, shown with the decision that answered it."</p>
+            <ul class="wb-challenge-list">{list}</ul>
+        </section>
+        {move || open.get().and_then(|id| {
+            let text = CHALLENGES.iter().find(|(c, _)| *c == id)?.1;
+            let scenario = Scenario::parse(text).ok()?;
+            let run = ScenarioRun::start(&scenario).ok()?;
+            Some(view! { <ChallengeView id=id run=Arc::new(run) done=done/> })
+        })}
+    }
+}
+
+#[component]
+fn ChallengeView(id: String, run: Arc<ScenarioRun>, done: RwSignal<Vec<String>>) -> impl IntoView {
+    let Some(challenge) = run.scenario().challenge.clone() else {
+        return view! { <p class="error">"This scenario has no challenge."</p> }.into_any();
+    };
+    let texts: Vec<RwSignal<String>> = (0..challenge.editable.len())
+        .map(|i| RwSignal::new(run.editable_text(i).unwrap_or_default()))
+        .collect();
+    let hints_shown = RwSignal::new(0usize);
+    let attempts = RwSignal::new(0usize);
+    let outcome: RwSignal<Option<Result<Attempt, String>>> = RwSignal::new(None);
+    let names = AccountNames::of(run.world());
+    let editors = challenge
+        .editable
+        .iter()
+        .zip(texts.iter().copied())
+        .enumerate()
+        .map(|(i, (editable, text))| {
+            view! {
+                <label class="wb-editable">{format!("Edit {}", editable.label())}
+                    <textarea class="wb-draft" data-testid=format!("edit-{i}") rows="14" spellcheck="false"
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </label>
+            }
+        })
+        .collect_view();
+    let check = {
+        let (run, id, texts) = (run.clone(), id.clone(), texts.clone());
+        move |_| {
+            let values: Vec<String> = texts.iter().map(|t| t.get_untracked()).collect();
+            let result = run.attempt(&values).map_err(|e| e.to_string());
+            if result.as_ref().is_ok_and(Attempt::passed) {
+                mark_solved(&id);
+                done.set(solved());
+            }
+            attempts.update(|n| *n += 1);
+            outcome.set(Some(result));
+            kms_web::browser::reveal("[data-testid=attempt]");
+        }
+    };
+    let hints = challenge.hints.clone();
+    let hint_count = hints.len();
+    let solution = challenge.solution.clone();
+    let show_solution = {
+        let texts = texts.clone();
+        move |_| {
+            for (text, value) in texts.iter().zip(&solution) {
+                text.set(value.clone());
+            }
+        }
+    };
+    view! {
+        <section class="wb-challenge-open" data-testid="challenge">
+            <h2>{run.scenario().title.clone()}</h2>
+            <p>{run.scenario().summary.clone()}</p>
+            <p class="wb-task" data-testid="task"><strong>"Task: "</strong>{challenge.task.clone()}</p>
+            {editors}
+            <div class="wb-row">
+                <button class="primary" data-testid="check" on:click=check>"Check"</button>
+                <button data-testid="hint" disabled=move || { hints_shown.get() >= hint_count }
+                    on:click=move |_| hints_shown.update(|n| *n += 1)>
+                    {move || format!("A hint ({} of {hint_count})", (hints_shown.get() + 1).min(hint_count))}
+                </button>
+                <button data-testid="show-solution" disabled=move || attempts.get() == 0
+                    title="After a first attempt" on:click=show_solution>"Show a solution"</button>
+            </div>
+            <ol class="wb-hints" data-testid="hints">
+                {move || hints.iter().take(hints_shown.get()).map(|h| view! { <li>{h.clone()}</li> }).collect_view()}
+            </ol>
+            {move || outcome.get().map(|o| match o {
+                Err(e) => view! { <p class="error" data-testid="attempt">{e}</p> }.into_any(),
+                Ok(attempt) => view! { <AttemptView attempt=attempt names=names.clone()/> }.into_any(),
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AttemptView(attempt: Attempt, names: AccountNames) -> impl IntoView {
+    let passed = attempt.passed();
+    let row = move |r: StepResult, names: AccountNames| {
+        let ok = r.passed;
+        let why = r.authorizations.last().map(|a| {
+            let call_failed = r.error.is_some();
+            view! {
+                <details><summary>"The decision"</summary>
+                    <Why view=a.view() names=names.clone() call_failed=call_failed/>
+                </details>
+            }
+        });
+        let error = r
+            .error
+            .as_ref()
+            .map(|e| view! { <p class="note">{e.to_string()}</p> });
+        view! {
+            <li class=if ok { "wb-check passed" } else { "wb-check failed" } data-testid="check-result"
+                data-passed=ok.to_string()>
+                <strong>{if ok { "✓ " } else { "✗ " }}{r.narration.clone()}</strong>
+                {(!ok).then(|| view! { <p>{r.failures.join("; ")}</p> })}
+                {error}
+                {why}
+            </li>
+        }
+    };
+    let edits = attempt
+        .edits
+        .iter()
+        .filter(|e| !e.passed)
+        .cloned()
+        .map(|e| row(e, names.clone()))
+        .collect_view();
+    let checks = attempt
+        .checks
+        .iter()
+        .cloned()
+        .map(|c| row(c, names.clone()))
+        .collect_view();
+    view! {
+        <div class="wb-attempt" data-testid="attempt" data-passed=passed.to_string()>
+            <p class=if passed { "wb-verdict passed" } else { "wb-verdict failed" }>
+                {if passed { "Solved: every check passes." } else { "Not yet: read the checks below." }}
+            </p>
+            <ul>{edits}{checks}</ul>
+        </div>
+    }
+}
