@@ -1,14 +1,28 @@
 //! Every challenge: its reference solution passes every check, and a
 //! plausible wrong attempt fails with the expected check (or edit).
 
-use kms_core::scenario::{Scenario, ScenarioRun};
+use kms_core::scenario::ScenarioRun;
+use kms_core::scenario::challenge::{Challenge, ChallengeFile};
 use serde_json::{Value, json};
 
-fn load(id: &str) -> ScenarioRun {
+/// A challenge's run, with its challenge (`.1`).
+struct Loaded(ScenarioRun, Challenge);
+
+impl Loaded {
+    fn attempt(&self, texts: &[String]) -> kms_core::scenario::challenge::Attempt {
+        self.0.attempt(&self.1, texts).unwrap()
+    }
+    fn editable_text(&self, i: usize) -> Option<String> {
+        self.0.editable_text(&self.1, i)
+    }
+}
+
+fn load(id: &str) -> Loaded {
     let path = format!("{}/challenges/{id}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap();
-    let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
-    ScenarioRun::start(&scenario).unwrap_or_else(|e| panic!("{id}: {e}"))
+    let file = ChallengeFile::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
+    let run = file.start().unwrap_or_else(|e| panic!("{id}: {e}"));
+    Loaded(run, file.challenge)
 }
 
 fn policy(statements: Value) -> String {
@@ -27,8 +41,8 @@ const USE: [&str; 5] = [
 ];
 
 /// The narrations of the checks that failed.
-fn failed(run: &ScenarioRun, texts: &[String]) -> Vec<String> {
-    let attempt = run.attempt(texts).unwrap();
+fn failed(run: &Loaded, texts: &[String]) -> Vec<String> {
+    let attempt = run.attempt(texts);
     assert!(
         attempt.edits.iter().all(|e| e.passed),
         "an edit was refused: {:?}",
@@ -50,9 +64,9 @@ fn every_challenge_has_a_solution_that_passes() {
         let path = entry.unwrap().path();
         let id = path.file_stem().unwrap().to_str().unwrap().to_string();
         let run = load(&id);
-        let challenge = run.scenario().challenge.clone().unwrap();
+        let challenge = run.1.clone();
         assert!(!challenge.hints.is_empty(), "{id}: no hints");
-        let attempt = run.attempt(&challenge.solution).unwrap();
+        let attempt = run.attempt(&challenge.solution);
         assert!(
             attempt.passed(),
             "{id}: the solution fails: {:?}",
@@ -84,7 +98,7 @@ fn every_challenge_has_a_solution_that_passes() {
             .map(|i| run.editable_text(i).unwrap())
             .collect();
         assert!(
-            !run.attempt(&start).unwrap().passed(),
+            !run.attempt(&start).passed(),
             "{id}: solved without a change"
         );
         count += 1;
@@ -116,7 +130,7 @@ fn an_admin_without_put_key_policy_is_refused_by_the_lockout_check() {
         {"Effect": "Allow", "Principal": {"AWS": ADMIN}, "Action": ["kms:Describe*", "kms:Get*", "kms:Disable*"], "Resource": "*"},
         {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": USE, "Resource": "*"}
     ]));
-    let attempt = run.attempt(&[wrong]).unwrap();
+    let attempt = run.attempt(&[wrong]);
     assert!(!attempt.passed());
     let edit = &attempt.edits[0];
     assert_eq!(
@@ -126,9 +140,7 @@ fn an_admin_without_put_key_policy_is_refused_by_the_lockout_check() {
     );
     assert!(attempt.checks.is_empty());
     // The run itself is unchanged by attempts.
-    let again = run
-        .attempt(&run.scenario().challenge.clone().unwrap().solution)
-        .unwrap();
+    let again = run.attempt(&run.1.solution.clone());
     assert!(again.passed());
 }
 
@@ -168,13 +180,13 @@ fn a_grant_without_a_constraint_opens_every_tenant() {
 fn a_decrypt_missing_a_pair_of_its_context_is_refused_when_saved() {
     let run = load("challenge-wrong-context");
     let start = run.editable_text(0).unwrap();
-    let attempt = run.attempt(&[start]).unwrap();
+    let attempt = run.attempt(&[start]);
     assert_eq!(
         attempt.edits[0].error.as_ref().map(|e| e.name()),
         Some("InvalidCiphertextException")
     );
     // Not JSON at all is said, not guessed.
-    let attempt = run.attempt(&["{".into()]).unwrap();
+    let attempt = run.attempt(&["{".into()]);
     assert!(
         attempt.edits[0].failures[0].contains("not JSON"),
         "{:?}",
@@ -185,7 +197,7 @@ fn a_decrypt_missing_a_pair_of_its_context_is_refused_when_saved() {
 #[test]
 fn the_staging_side_alone_is_not_enough() {
     let run = load("challenge-share-snapshot");
-    let solution = run.scenario().challenge.clone().unwrap().solution;
+    let solution = run.1.solution.clone();
     // Only staging's IAM policy: the key policy still names no one there.
     let key_policy_as_is = run.editable_text(0).unwrap();
     assert_eq!(
@@ -212,7 +224,7 @@ fn a_copy_still_under_the_managed_key_cannot_be_shared() {
         "SourceDBClusterSnapshotIdentifier": "nightly", "TargetDBClusterSnapshotIdentifier": "nightly-shared"}})
     .to_string();
     let share = run.editable_text(1).unwrap();
-    let attempt = run.attempt(&[copy, share]).unwrap();
+    let attempt = run.attempt(&[copy, share]);
     assert!(attempt.edits[0].passed);
     assert_eq!(
         attempt.edits[1].error.as_ref().map(|e| e.name()),

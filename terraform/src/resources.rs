@@ -706,7 +706,6 @@ impl Config<'_> {
             setup: Vec::new(),
             steps: Vec::new(),
             recap: None,
-            challenge: None,
         };
         let mut resources = Vec::new();
         for (address, span, _, steps) in ordered {

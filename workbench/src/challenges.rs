@@ -5,8 +5,8 @@
 //! address (`#challenge=<id>`) shares a challenge.
 
 use kms_core::scenario::builtin::CHALLENGES;
-use kms_core::scenario::challenge::Attempt;
-use kms_core::scenario::{Scenario, ScenarioRun, StepResult};
+use kms_core::scenario::challenge::{Attempt, Challenge, ChallengeFile};
+use kms_core::scenario::{ScenarioRun, StepResult};
 use kms_web::why::{AccountNames, Why};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -46,9 +46,9 @@ pub fn Challenges(
     let done = RwSignal::new(solved());
     let list = CHALLENGES
         .iter()
-        .filter_map(|(id, text)| Some((*id, Scenario::parse(text).ok()?)))
-        .map(|(id, scenario)| {
-            let level = scenario.challenge.as_ref().map(|c| c.level.clone()).unwrap_or_default();
+        .filter_map(|(id, text)| Some((*id, ChallengeFile::parse(text).ok()?)))
+        .map(|(id, file)| {
+            let level = file.challenge.level.clone();
             view! {
                 <li>
                     <button class="wb-challenge" data-testid=format!("challenge-{id}")
@@ -58,7 +58,7 @@ pub fn Challenges(
                             kms_web::browser::replace_fragment(&format!("challenge={id}"));
                             kms_web::browser::reveal("[data-testid=challenge]");
                         }>
-                        <span class="tag">{level}</span>" "{scenario.title.clone()}
+                        <span class="tag">{level}</span>" "{file.scenario.title.clone()}
                         {move || done.get().iter().any(|d| d == id).then(|| view! { <span class="wb-solved" title="solved">" ✓"</span> })}
                     </button>
                 </li>
@@ -73,20 +73,22 @@ pub fn Challenges(
         </section>
         {move || open.get().and_then(|id| {
             let text = CHALLENGES.iter().find(|(c, _)| *c == id)?.1;
-            let scenario = Scenario::parse(text).ok()?;
-            let run = ScenarioRun::start(&scenario).ok()?;
-            Some(view! { <ChallengeView id=id run=Arc::new(run) done=done/> })
+            let file = ChallengeFile::parse(text).ok()?;
+            let run = file.start().ok()?;
+            Some(view! { <ChallengeView id=id run=Arc::new(run) challenge=Arc::new(file.challenge) done=done/> })
         })}
     }
 }
 
 #[component]
-fn ChallengeView(id: String, run: Arc<ScenarioRun>, done: RwSignal<Vec<String>>) -> impl IntoView {
-    let Some(challenge) = run.scenario().challenge.clone() else {
-        return view! { <p class="error">"This scenario has no challenge."</p> }.into_any();
-    };
+fn ChallengeView(
+    id: String,
+    run: Arc<ScenarioRun>,
+    challenge: Arc<Challenge>,
+    done: RwSignal<Vec<String>>,
+) -> impl IntoView {
     let texts: Vec<RwSignal<String>> = (0..challenge.editable.len())
-        .map(|i| RwSignal::new(run.editable_text(i).unwrap_or_default()))
+        .map(|i| RwSignal::new(run.editable_text(&challenge, i).unwrap_or_default()))
         .collect();
     let hints_shown = RwSignal::new(0usize);
     let attempts = RwSignal::new(0usize);
@@ -108,10 +110,11 @@ fn ChallengeView(id: String, run: Arc<ScenarioRun>, done: RwSignal<Vec<String>>)
         })
         .collect_view();
     let check = {
-        let (run, id, texts) = (run.clone(), id.clone(), texts.clone());
+        let (run, id, texts, challenge) =
+            (run.clone(), id.clone(), texts.clone(), challenge.clone());
         move |_| {
             let values: Vec<String> = texts.iter().map(|t| t.get_untracked()).collect();
-            let result = run.attempt(&values).map_err(|e| e.to_string());
+            let result = run.attempt(&challenge, &values).map_err(|e| e.to_string());
             if result.as_ref().is_ok_and(Attempt::passed) {
                 mark_solved(&id);
                 done.set(solved());
@@ -156,7 +159,6 @@ fn ChallengeView(id: String, run: Arc<ScenarioRun>, done: RwSignal<Vec<String>>)
             })}
         </section>
     }
-    .into_any()
 }
 
 #[component]

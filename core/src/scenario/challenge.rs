@@ -1,7 +1,8 @@
 //! Challenges: a scenario with a goal that the playground checks by itself.
 //!
 //! A challenge file is a scenario file (its `Accounts`, `Setup` and
-//! `Steps` build the starting world) with a `Challenge`:
+//! `Steps` build the starting world; `Steps` may be empty) with a
+//! `Challenge` ([`ChallengeFile::parse`]):
 //!
 //! ```json
 //! "Challenge": {
@@ -36,8 +37,8 @@
 //! - `Solution` holds a text per editable that passes every check; the tests
 //!   prove it, and prove a plausible wrong attempt fails.
 
-use super::format::{Actor, Editable, Step};
-use super::load::{ScenarioError, fail};
+use super::format::{Actor, Scenario, Step};
+use super::load::{ScenarioError, fail, parse_duration};
 use super::runner::ScenarioRun;
 use super::step::StepResult;
 use crate::principal::Caller;
@@ -45,7 +46,139 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+/// A challenge's goal and what the learner may change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Challenge {
+    /// `easy`, `medium` or `hard`.
+    pub level: String,
+    /// The task, in a sentence.
+    pub task: String,
+    /// What the learner may change, each one text.
+    pub editable: Vec<Editable>,
+    /// How long the clock moves after the edits, before the checks (`5m`:
+    /// a new grant takes effect a few minutes after CreateGrant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<String>,
+    /// What must happen once the learner's changes are saved.
+    pub checks: Vec<Step>,
+    /// Hints, mildest first, shown one at a time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hints: Vec<String>,
+    /// A text per editable that passes every check.
+    pub solution: Vec<String>,
+}
+
+/// One thing the learner may change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Editable {
+    /// A key's policy, saved by `PutKeyPolicy`.
+    KeyPolicy {
+        /// The key (any form, `${name}` allowed).
+        #[serde(rename = "Key")]
+        key: String,
+        /// Who saves it (default: the first account's root).
+        #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
+        actor: Option<Actor>,
+    },
+    /// A user's or role's inline policy, saved by its account's root.
+    IdentityPolicy {
+        /// `production:role/App`, `production:user/alice` or an ARN.
+        #[serde(rename = "Principal")]
+        principal: String,
+        /// The inline policy's name.
+        #[serde(rename = "Name")]
+        name: String,
+    },
+    /// A request the learner writes whole.
+    Request {
+        /// Who sends it (default: the first account's root).
+        #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
+        actor: Option<Actor>,
+        /// The request the editor starts from.
+        #[serde(rename = "Start")]
+        start: Value,
+    },
+}
+
+impl Editable {
+    /// What the learner changes, in a few words.
+    pub fn label(&self) -> String {
+        match self {
+            Editable::KeyPolicy { key, .. } => alloc::format!("the key policy of {key}"),
+            Editable::IdentityPolicy { principal, name } => {
+                alloc::format!("the identity policy {name} of {principal}")
+            }
+            Editable::Request { .. } => "the request".into(),
+        }
+    }
+}
+
+/// A challenge file: the scenario that builds the starting world (its
+/// `Setup` and `Steps`), and its `Challenge`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChallengeFile {
+    /// The starting world, and the challenge's title and summary.
+    pub scenario: Scenario,
+    /// The goal.
+    pub challenge: Challenge,
+}
+
+impl ChallengeFile {
+    /// Parses and validates a challenge file; errors name the field. The
+    /// playground's story player reads only scenarios (a challenge file
+    /// is refused there, with its `Challenge` field named), so the
+    /// challenge format costs nothing on its first load.
+    pub fn parse(text: &str) -> Result<ChallengeFile, ScenarioError> {
+        let mut value: Value = serde_json::from_str(text)
+            .map_err(|e| fail(format!("The challenge is not valid JSON: {e}")))?;
+        let raw = value
+            .as_object_mut()
+            .and_then(|o| o.remove("Challenge"))
+            .ok_or_else(|| fail("A challenge file needs a \"Challenge\"".into()))?;
+        let challenge: Challenge =
+            serde_json::from_value(raw).map_err(|e| fail(format!("Challenge: {e}")))?;
+        let scenario = Scenario::parse(&value.to_string())?;
+        if challenge.editable.is_empty() || challenge.checks.is_empty() {
+            return Err(fail(
+                "Challenge: it needs at least one Editable and one Check".into(),
+            ));
+        }
+        if challenge.solution.len() != challenge.editable.len() {
+            return Err(fail(format!(
+                "Challenge: Solution has {} texts for {} editables; it needs one each",
+                challenge.solution.len(),
+                challenge.editable.len()
+            )));
+        }
+        if let Some(wait) = &challenge.wait {
+            parse_duration(wait).ok_or_else(|| {
+                fail(format!(
+                    "Challenge: Wait \"{wait}\" is not a duration such as 5m"
+                ))
+            })?;
+        }
+        // The checks are steps: the one check of what a valid step is.
+        let mut as_steps = scenario.clone();
+        as_steps.steps = challenge.checks.clone();
+        as_steps
+            .validate()
+            .map_err(|e| fail(format!("Challenge checks: {}", e.0)))?;
+        Ok(ChallengeFile {
+            scenario,
+            challenge,
+        })
+    }
+
+    /// The run the learner starts from.
+    pub fn start(&self) -> Result<ScenarioRun, ScenarioError> {
+        ScenarioRun::start(&self.scenario)
+    }
+}
 
 /// The outcome of an attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +202,8 @@ impl ScenarioRun {
     /// The text the editor of the challenge's editable `index` starts
     /// from: the key's or identity's policy as the world holds it (pretty
     /// JSON; empty if the identity has none yet), or the starting request.
-    pub fn editable_text(&self, index: usize) -> Option<String> {
-        let editable = self.scenario().challenge.as_ref()?.editable.get(index)?;
+    pub fn editable_text(&self, challenge: &Challenge, index: usize) -> Option<String> {
+        let editable = challenge.editable.get(index)?;
         let pretty = |text: &str| {
             serde_json::from_str::<Value>(text)
                 .ok()
@@ -112,12 +245,11 @@ impl ScenarioRun {
     /// order) on a copy of this run's world through the request that saves
     /// it, then replays each check on its own copy of that world. A refused
     /// edit ends the attempt (its result says why); this run is unchanged.
-    pub fn attempt(&self, texts: &[String]) -> Result<Attempt, ScenarioError> {
-        let challenge = self
-            .scenario()
-            .challenge
-            .clone()
-            .ok_or_else(|| fail("This scenario has no challenge.".into()))?;
+    pub fn attempt(
+        &self,
+        challenge: &Challenge,
+        texts: &[String],
+    ) -> Result<Attempt, ScenarioError> {
         if texts.len() != challenge.editable.len() {
             return Err(fail(format!(
                 "The attempt has {} texts for {} editables.",

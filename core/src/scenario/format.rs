@@ -19,8 +19,6 @@
 //! }
 //! ```
 //!
-//! A challenge adds `"Challenge"` (see [`super::challenge`]).
-//!
 //! Strings may use `${name}`: every account name (its id), `region`, and
 //! whatever earlier steps saved.
 
@@ -59,10 +57,6 @@ pub struct Scenario {
     /// What to remember, shown when the last step has been played.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recap: Option<String>,
-    /// A goal the learner reaches by editing what the challenge allows,
-    /// checked by the playground (see [`super::challenge`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub challenge: Option<Challenge>,
 }
 
 /// An account of the scenario.
@@ -184,73 +178,4 @@ pub enum Check {
         #[serde(rename = "AtLeast", default, skip_serializing_if = "Option::is_none")]
         at_least: Option<usize>,
     },
-}
-
-/// A challenge's goal and what the learner may change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct Challenge {
-    /// `easy`, `medium` or `hard`.
-    pub level: String,
-    /// The task, in a sentence.
-    pub task: String,
-    /// What the learner may change, each one text.
-    pub editable: Vec<Editable>,
-    /// How long the clock moves after the edits, before the checks (`5m`:
-    /// a new grant takes effect a few minutes after CreateGrant).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wait: Option<String>,
-    /// What must happen once the learner's changes are saved.
-    pub checks: Vec<Step>,
-    /// Hints, mildest first, shown one at a time.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hints: Vec<String>,
-    /// A text per editable that passes every check.
-    pub solution: Vec<String>,
-}
-
-/// One thing the learner may change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub enum Editable {
-    /// A key's policy, saved by `PutKeyPolicy`.
-    KeyPolicy {
-        /// The key (any form, `${name}` allowed).
-        #[serde(rename = "Key")]
-        key: String,
-        /// Who saves it (default: the first account's root).
-        #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
-        actor: Option<Actor>,
-    },
-    /// A user's or role's inline policy, saved by its account's root.
-    IdentityPolicy {
-        /// `production:role/App`, `production:user/alice` or an ARN.
-        #[serde(rename = "Principal")]
-        principal: String,
-        /// The inline policy's name.
-        #[serde(rename = "Name")]
-        name: String,
-    },
-    /// A request the learner writes whole.
-    Request {
-        /// Who sends it (default: the first account's root).
-        #[serde(rename = "Actor", default, skip_serializing_if = "Option::is_none")]
-        actor: Option<Actor>,
-        /// The request the editor starts from.
-        #[serde(rename = "Start")]
-        start: Value,
-    },
-}
-
-impl Editable {
-    /// What the learner changes, in a few words.
-    pub fn label(&self) -> String {
-        match self {
-            Editable::KeyPolicy { key, .. } => alloc::format!("the key policy of {key}"),
-            Editable::IdentityPolicy { principal, name } => {
-                alloc::format!("the identity policy {name} of {principal}")
-            }
-            Editable::Request { .. } => "the request".into(),
-        }
-    }
 }

@@ -113,33 +113,10 @@ impl Scenario {
             Region::parse(region)
                 .map_err(|_| fail(format!("Region: \"{region}\" is not a Region name")))?;
         }
-        if self.steps.is_empty() && self.challenge.is_none() {
+        if self.steps.is_empty() && self.setup.is_empty() {
             return Err(fail("Steps: a scenario needs at least one step".into()));
         }
-        if let Some(c) = &self.challenge {
-            if c.editable.is_empty() || c.checks.is_empty() {
-                return Err(fail(
-                    "Challenge: it needs at least one Editable and one Check".into(),
-                ));
-            }
-            if c.solution.len() != c.editable.len() {
-                return Err(fail(format!(
-                    "Challenge: Solution has {} texts for {} editables; it needs one each",
-                    c.solution.len(),
-                    c.editable.len()
-                )));
-            }
-        }
-        if let Some(wait) = self.challenge.as_ref().and_then(|c| c.wait.as_ref()) {
-            parse_duration(wait).ok_or_else(|| {
-                fail(format!(
-                    "Challenge: Wait \"{wait}\" is not a duration such as 5m"
-                ))
-            })?;
-        }
-        let checks = self.challenge.iter().flat_map(|c| &c.checks);
-        let checks: Vec<Step> = checks.cloned().collect();
-        for (setup, steps) in [(true, &self.setup), (false, &self.steps), (false, &checks)] {
+        for (setup, steps) in [(true, &self.setup), (false, &self.steps)] {
             for (i, step) in steps.iter().enumerate() {
                 let at = place(setup, i);
                 match (&step.request, &step.advance) {
