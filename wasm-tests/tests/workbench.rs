@@ -279,3 +279,32 @@ async fn a_challenge_is_tried_wrong_then_solved_with_hints_and_remembered() {
     assert!(text_of(&root, "challenge-challenge-wrong-context").contains('✓'));
     assert!(!solution_button.disabled());
 }
+
+#[wasm_bindgen_test]
+async fn a_challenge_reads_with_its_names_not_its_variables() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    click(&root, "tab-challenges");
+    click(&root, "challenge-challenge-app-without-disable");
+    settle().await;
+    let label = texts(&root, ".wb-editable").join(" ");
+    assert!(
+        label.starts_with("Edit the key policy of ") && !label.contains("${"),
+        "{label}"
+    );
+    // The solution, once offered, reads with the account's id.
+    click(&root, "check");
+    settle().await;
+    click(&root, "show-solution");
+    settle().await;
+    let solution = root
+        .query_selector("[data-testid=\"edit-0\"]")
+        .unwrap()
+        .unwrap()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap()
+        .value();
+    assert!(
+        solution.contains("arn:aws:iam::111122223333:role/App") && !solution.contains("${"),
+        "{solution}"
+    );
+}

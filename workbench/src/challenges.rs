@@ -101,7 +101,7 @@ fn ChallengeView(
         .enumerate()
         .map(|(i, (editable, text))| {
             view! {
-                <label class="wb-editable">{format!("Edit {}", editable.label())}
+                <label class="wb-editable">{format!("Edit {}", run.expand(&editable.label()))}
                     <textarea class="wb-draft" data-testid=format!("edit-{i}") rows="14" spellcheck="false"
                         prop:value=move || text.get()
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
@@ -129,9 +129,10 @@ fn ChallengeView(
     let solution = challenge.solution.clone();
     let show_solution = {
         let texts = texts.clone();
+        let run_for_solution = run.clone();
         move |_| {
             for (text, value) in texts.iter().zip(&solution) {
-                text.set(value.clone());
+                text.set(run_for_solution.expand(value));
             }
         }
     };
@@ -139,7 +140,7 @@ fn ChallengeView(
         <section class="wb-challenge-open" data-testid="challenge">
             <h2>{run.scenario().title.clone()}</h2>
             <p>{run.scenario().summary.clone()}</p>
-            <p class="wb-task" data-testid="task"><strong>"Task: "</strong>{challenge.task.clone()}</p>
+            <p class="wb-task" data-testid="task"><strong>"Task: "</strong>{run.expand(&challenge.task)}</p>
             {editors}
             <div class="wb-row">
                 <button class="primary" data-testid="check" on:click=check>"Check"</button>

@@ -199,6 +199,12 @@ impl Attempt {
 }
 
 impl ScenarioRun {
+    /// `text` with this run's `${name}` variables (accounts, saved ids)
+    /// replaced, as a learner should read it: a task, a label, a solution.
+    pub fn expand(&self, text: &str) -> String {
+        self.substitute(text).unwrap_or_else(|_| text.to_string())
+    }
+
     /// The text the editor of the challenge's editable `index` starts
     /// from: the key's or identity's policy as the world holds it (pretty
     /// JSON; empty if the identity has none yet), or the starting request.
