@@ -308,3 +308,36 @@ async fn a_challenge_reads_with_its_names_not_its_variables() {
         "{solution}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_docs_authors_challenge_opens_by_url_and_a_broken_one_says_why() {
+    let file = serde_json::json!({
+        "Id": "my-challenge", "Title": "Encrypt as the root", "Summary": "A docs author's challenge.",
+        "Accounts": [{"Id": "111122223333", "Name": "production"}],
+        "Setup": [{"Request": {"Action": "kms:CreateKey", "Parameters": {}}, "Save": {"key": "/KeyMetadata/KeyId"}}],
+        "Steps": [],
+        "Challenge": {"Level": "easy", "Task": "Write an Encrypt request for ${key}.",
+            "Editable": [{"Request": {"Start": {"Action": "kms:DescribeKey", "Parameters": {"KeyId": "${key}"}}}}],
+            "Checks": [{"Narration": "The key is enabled", "Checks": [{"KeyState": {"Key": "${key}", "Equals": "Enabled"}}]}],
+            "Solution": ["{\"Action\": \"kms:Encrypt\", \"Parameters\": {\"KeyId\": \"${key}\", \"Plaintext\": \"aGk=\"}}"]}
+    });
+    let url = format!(
+        "data:application/json,{}",
+        kms_web::browser::encode(&file.to_string())
+    );
+    let address = format!("#challenge-url={}", kms_web::browser::encode(&url));
+    let root = kms_wasm_tests::mount_at(&address, || view! { <kms_workbench::Workbench/> });
+    wait_for("the challenge file", || has(&root, "challenge")).await;
+    assert!(text_of(&root, "task").contains("Write an Encrypt request for "));
+    assert!(!text_of(&root, "task").contains("${key}"));
+
+    let broken = format!(
+        "data:application/json,{}",
+        kms_web::browser::encode("{\"Id\": 1}")
+    );
+    let address = format!("#challenge-url={}", kms_web::browser::encode(&broken));
+    let root = kms_wasm_tests::mount_at(&address, || view! { <kms_workbench::Workbench/> });
+    wait_for("the refusal", || has(&root, "challenge-problem")).await;
+    assert!(text_of(&root, "challenge-problem").contains("cannot be opened"));
+    kms_wasm_tests::mount_at("", || ());
+}

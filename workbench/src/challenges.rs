@@ -28,21 +28,71 @@ fn mark_solved(id: &str) {
     }
 }
 
-/// The challenge the address names (`#challenge=<id>`), if any.
-pub fn from_address() -> Option<String> {
-    kms_web::browser::fragment()
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("challenge=").map(str::to_string))
-        .filter(|id| CHALLENGES.iter().any(|(c, _)| c == id))
+/// What the address asks the challenges tab to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wanted {
+    /// A built-in challenge: `#challenge=<id>`.
+    Builtin(String),
+    /// A docs author's challenge file: `#challenge-url=<url>`.
+    Url(String),
+}
+
+/// The challenge the address names, if any.
+pub fn from_address() -> Option<Wanted> {
+    let fragment = kms_web::browser::fragment();
+    fragment.split('&').find_map(|pair| {
+        if let Some(id) = pair.strip_prefix("challenge=") {
+            return CHALLENGES
+                .iter()
+                .any(|(c, _)| *c == id)
+                .then(|| Wanted::Builtin(id.to_string()));
+        }
+        let url = pair.strip_prefix("challenge-url=")?;
+        kms_web::browser::decode(url).map(Wanted::Url)
+    })
+}
+
+/// A challenge opened: its id (a built-in's, or the file's URL) and file.
+#[derive(Clone)]
+struct Opened {
+    id: String,
+    file: Arc<ChallengeFile>,
+}
+
+fn builtin(id: &str) -> Option<Opened> {
+    let text = CHALLENGES.iter().find(|(c, _)| *c == id)?.1;
+    Some(Opened {
+        id: id.to_string(),
+        file: Arc::new(ChallengeFile::parse(text).ok()?),
+    })
 }
 
 /// The list of challenges and the one open.
 #[component]
 pub fn Challenges(
     /// The challenge to open first.
-    start: Option<String>,
+    start: Option<Wanted>,
 ) -> impl IntoView {
-    let open = RwSignal::new(start);
+    let open: RwSignal<Option<Opened>> = RwSignal::new(None);
+    let problem: RwSignal<Option<String>> = RwSignal::new(None);
+    match start {
+        Some(Wanted::Builtin(id)) => open.set(builtin(&id)),
+        Some(Wanted::Url(url)) => leptos::task::spawn_local(async move {
+            match kms_web::browser::fetch(&url)
+                .await
+                .and_then(|text| ChallengeFile::parse(&text).map_err(|e| e.to_string()))
+            {
+                Ok(file) => open.set(Some(Opened {
+                    id: url,
+                    file: Arc::new(file),
+                })),
+                Err(e) => problem.set(Some(format!(
+                    "The challenge at {url} cannot be opened: {e}"
+                ))),
+            }
+        }),
+        None => {}
+    }
     let done = RwSignal::new(solved());
     let list = CHALLENGES
         .iter()
@@ -52,9 +102,9 @@ pub fn Challenges(
             view! {
                 <li>
                     <button class="wb-challenge" data-testid=format!("challenge-{id}")
-                        class:open=move || open.get().as_deref() == Some(id)
+                        class:open=move || open.with(|o| o.as_ref().is_some_and(|o| o.id == id))
                         on:click=move |_| {
-                            open.set(Some(id.to_string()));
+                            open.set(builtin(id));
                             kms_web::browser::replace_fragment(&format!("challenge={id}"));
                             kms_web::browser::reveal("[data-testid=challenge]");
                         }>
@@ -70,12 +120,14 @@ pub fn Challenges(
             <h2>"Challenges"</h2>
             <p class="note">"Make it work, and the playground checks it: each check is a request replayed on your world, shown with the decision that answered it."</p>
             <ul class="wb-challenge-list">{list}</ul>
+            <p class="note">"Write your own: a scenario file with a \"Challenge\" (docs/challenges.md), opened with "<code>"#challenge-url=<url>"</code>"."</p>
         </section>
-        {move || open.get().and_then(|id| {
-            let text = CHALLENGES.iter().find(|(c, _)| *c == id)?.1;
-            let file = ChallengeFile::parse(text).ok()?;
-            let run = file.start().ok()?;
-            Some(view! { <ChallengeView id=id run=Arc::new(run) challenge=Arc::new(file.challenge) done=done/> })
+        {move || problem.get().map(|p| view! { <p class="error" data-testid="challenge-problem" role="alert">{p}</p> })}
+        {move || open.get().map(|o| match o.file.start() {
+            Ok(run) => view! {
+                <ChallengeView id=o.id.clone() run=Arc::new(run) challenge=Arc::new(o.file.challenge.clone()) done=done/>
+            }.into_any(),
+            Err(e) => view! { <p class="error" data-testid="challenge-problem">{e.to_string()}</p> }.into_any(),
         })}
     }
 }
