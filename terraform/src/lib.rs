@@ -17,7 +17,8 @@
 //! Untrusted input: the text is at most [`MAX_TEXT`] bytes and its brackets
 //! nest at most [`MAX_NESTING`] deep (checked before parsing, so the parser
 //! cannot exhaust the stack); references are followed at most
-//! [`MAX_DEPTH`] deep, a reference cycle is refused, and the whole
+//! [`MAX_DEPTH`] deep, at most [`MAX_BLOCKS`] blocks, a reference cycle is
+//! refused, and the whole
 //! evaluation is bounded by [`MAX_WORK`] (references that double a string
 //! at each step would otherwise take exponential time and memory).
 
@@ -40,6 +41,11 @@ pub const MAX_DEPTH: usize = 32;
 /// How much evaluation one configuration may take: one unit per expression
 /// evaluated and per 16 bytes interpolated or encoded.
 pub const MAX_WORK: usize = 4_000_000;
+/// The most `resource` and `data` blocks one configuration may have. The
+/// workbench evaluates every principal against every key (keys ×
+/// principals × actions): 150 keys and 150 roles froze a tab for seconds
+/// and exhausted its memory.
+pub const MAX_BLOCKS: usize = 60;
 
 /// A place in the Terraform text: 1-based line and column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +137,16 @@ impl Default for Options {
     }
 }
 
+/// A 12-digit account id that the request of step `index` names in an
+/// `arn:aws:iam::<id>:` ARN and that is not `account`, if any.
+fn other_account(scenario: &Scenario, index: usize, account: &str) -> Option<String> {
+    let text = scenario.steps.get(index)?.request.as_ref()?.to_string();
+    text.match_indices("arn:aws:iam::").find_map(|(at, m)| {
+        let id = text.get(at + m.len()..at + m.len() + 12)?;
+        (id.bytes().all(|b| b.is_ascii_digit()) && id != account).then(|| id.to_string())
+    })
+}
+
 /// The name of the applying account in the scenario (`${main}`).
 pub const ACCOUNT_NAME: &str = "main";
 
@@ -150,7 +166,13 @@ pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun)
     while let Some(result) = run.step() {
         if !result.passed {
             let index = result.index;
-            let failure = result.failures.join("; ");
+            let mut failure = result.failures.join("; ");
+            if let Some(other) = other_account(&translation.scenario, index, &options.account) {
+                failure.push_str(&format!(
+                    " The configuration is applied as account {} (the account id); this request names account {other}: if the configuration is for {other}, apply it as {other}.",
+                    options.account
+                ));
+            }
             let resource = translation
                 .resources
                 .iter()

@@ -636,7 +636,18 @@ impl Config<'_> {
         }
         let mut seen = BTreeSet::new();
         let mut units = Vec::new();
-        for item in self.items() {
+        let items = self.items();
+        if let Some(extra) = items.get(crate::MAX_BLOCKS) {
+            return Err(self.error(
+                extra.block.span(),
+                format!(
+                    "the configuration has {} resource and data blocks; the playground builds at most {} at once",
+                    items.len(),
+                    crate::MAX_BLOCKS
+                ),
+            ));
+        }
+        for item in items {
             if !seen.insert(item.address()) {
                 return Err(self.error(
                     item.block.span(),

@@ -670,7 +670,7 @@ fn hostile_input_is_bounded() {
     assert!(refused(&huge).message.contains("at most"));
     // A chain of references is bounded too.
     let mut chain = String::from("resource \"aws_iam_user\" \"u0\" { name = \"u\" }\n");
-    for i in 1..100 {
+    for i in 1..45 {
         chain.push_str(&format!(
             "resource \"aws_iam_user\" \"u{i}\" {{ name = aws_iam_user.u{}.name }}\n",
             i - 1
@@ -794,4 +794,40 @@ resource "aws_kms_key" "k" {}
     )
     .unwrap();
     assert!(changes.is_empty(), "{changes:?}");
+}
+
+#[test]
+fn too_many_blocks_are_refused_at_the_first_one_over() {
+    let text: String = (0..61)
+        .map(|i| format!("resource \"aws_kms_key\" \"k{i}\" {{}}\n"))
+        .collect();
+    let error = refused(&text);
+    assert_eq!(error.at, at(61, 1), "{error}");
+    assert!(error.message.contains("at most 60"), "{error}");
+}
+
+#[test]
+fn a_policy_for_another_account_says_which_account_applies() {
+    let text = SEED.replace("[アカウントID]", "123456789012");
+    let Err(error) = build(&text, &options()) else {
+        panic!("built as 111122223333 a policy that names only 123456789012")
+    };
+    assert!(
+        error.message.contains("MalformedPolicyDocumentException"),
+        "{error}"
+    );
+    assert!(
+        error.message.contains("applied as account 111122223333"),
+        "{error}"
+    );
+    assert!(
+        error.message.contains("names account 123456789012"),
+        "{error}"
+    );
+    // Applied as that account, it builds.
+    let options = Options {
+        account: "123456789012".into(),
+        ..Options::default()
+    };
+    assert!(build(&text, &options).is_ok());
 }
