@@ -341,3 +341,46 @@ async fn a_docs_authors_challenge_opens_by_url_and_a_broken_one_says_why() {
     assert!(text_of(&root, "challenge-problem").contains("cannot be opened"));
     kms_wasm_tests::mount_at("", || ());
 }
+
+#[wasm_bindgen_test]
+async fn a_grant_is_in_effect_and_a_lockout_draft_is_flagged() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    let text = r#"
+resource "aws_kms_key" "k" {}
+resource "aws_iam_role" "worker" {
+  name               = "worker"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }] })
+}
+resource "aws_kms_grant" "g" {
+  key_id            = aws_kms_key.k.key_id
+  grantee_principal = aws_iam_role.worker.arn
+  operations        = ["Decrypt"]
+}
+"#;
+    type_into(&root, "terraform", text);
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    let cells = root.query_selector_all("[data-testid=\"cell\"]").unwrap();
+    let decrypt = (0..cells.length())
+        .filter_map(|i| cells.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|c| {
+            c.get_attribute("aria-label")
+                .unwrap_or_default()
+                .starts_with("role/worker kms:Decrypt:")
+        })
+        .expect("the worker's Decrypt cell");
+    assert!(
+        decrypt.class_name().contains("allowed"),
+        "{:?}",
+        decrypt.get_attribute("aria-label")
+    );
+    // A draft without the root: the lockout check would refuse it.
+    let draft = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/worker"}, "Action": "kms:Decrypt", "Resource": "*"}]});
+    type_into(&root, "draft", &draft.to_string());
+    settle().await;
+    click(&root, "what-if");
+    settle().await;
+    assert!(text_of(&root, "draft-locks-out").contains("lockout"));
+}

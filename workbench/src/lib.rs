@@ -17,7 +17,7 @@ use kms_core::kms::policy_diff::diff;
 use kms_core::policy::PolicyKind;
 use kms_core::prelude::*;
 use kms_core::scenario::ScenarioRun;
-use kms_core::workbench::advisor::{Finding, advise, advise_key_policy};
+use kms_core::workbench::advisor::{Concern, Finding, advise, advise_key_policy};
 use kms_core::workbench::{Bench, Change, Draft, Matrix, Question, what_an_edit_opens};
 use kms_terraform::{Options, TerraformError, Translation, build};
 use kms_web::why::{AccountNames, Why};
@@ -92,7 +92,10 @@ impl Built {
                 Some((arn.to_string(), r.address.clone()))
             })
             .collect();
-        let world = run.into_world();
+        let mut world = run.into_world();
+        // Looked at once new grants are in effect (they take effect a few
+        // minutes after CreateGrant); the page says so.
+        let _ = world.advance(kms_core::kms::grants::GRANT_PROPAGATION_SECONDS);
         let mut keys = Vec::new();
         for key in world.state().kms.keys.values() {
             if key.manager != KeyManager::CUSTOMER {
@@ -298,6 +301,7 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
             <h2>"The world"</h2>
             <ul class="wb-resources">{resources}</ul>
             <ul class="wb-setup note">{setup}</ul>
+            <p class="note">"The workbench answers as of a few minutes after apply, when new grants are in effect."</p>
             {move || story.get().map(|href| view! {
                 <a href=href data-testid="play-story">"Play it step by step in the playground"</a>
             })}
@@ -515,8 +519,18 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
 #[component]
 fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl IntoView {
     let outcome: RwSignal<Option<Result<Vec<Change>, String>>> = RwSignal::new(None);
+    let locks_out = RwSignal::new(false);
     let arn = key.arn.clone();
+    let root = format!(
+        "arn:aws:iam::{}:root",
+        arn.split(':').nth(4).unwrap_or_default()
+    );
     let check = move |_| {
+        // Saving it as the account root: would the lockout check refuse it?
+        locks_out.set(
+            advise_key_policy(&built.world, &arn, &root, &draft.get_untracked())
+                .is_ok_and(|f| f.iter().any(|f| f.concern == Concern::LocksOutAuthor)),
+        );
         let changes = what_an_edit_opens(
             &built.world,
             &arn,
@@ -545,6 +559,12 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
             prop:value=move || draft.get()
             on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
         <button data-testid="what-if" on:click=check>"What would this edit open?"</button>
+        {move || (locks_out.get() && outcome.with(|o| o.is_some())).then(|| view! {
+            <p class="wb-lockout" data-testid="draft-locks-out" role="alert">
+                "KMS would refuse to save this as the account root: under it the root could no longer call PutKeyPolicy (the lockout safety check, MalformedPolicyDocumentException). "
+                "The changes below are what it would do if saved with the check bypassed, which only AWS Support could undo."
+            </p>
+        })}
         {move || outcome.get().map(|o| match o {
             Err(e) => view! { <p class="error" data-testid="draft-error">{e}</p> }.into_any(),
             Ok(list) if list.is_empty() => view! { <p data-testid="draft-changes">"No decision changes: every principal keeps exactly the access it has."</p> }.into_any(),
