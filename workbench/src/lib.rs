@@ -456,11 +456,11 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
                 .map(|c| {
                     let cell = matrix.cells[r * columns + c];
                     let label = format!(
-                        "{} {}: {} ({:?})",
+                        "{} {}: {} ({})",
                         short_principal(p),
                         matrix.actions[c],
                         if cell.allowed { "allowed" } else { "denied" },
-                        cell.rule
+                        cell.rule.words()
                     );
                     view! {
                         <td>
@@ -548,7 +548,7 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
             <li class=if opens { "opens" } else { "closes" }>
                 {if opens { "opens: " } else { "closes: " }}
                 <code>{short_principal(&c.principal).to_string()}</code>" "{c.action}" "
-                <span class="note">{format!("{:?} → {:?}", c.before.rule, c.after.rule)}</span>
+                <span class="note">{format!("({} → {})", c.before.rule.words(), c.after.rule.words())}</span>
             </li>
         }
     };

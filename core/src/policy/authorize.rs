@@ -57,6 +57,22 @@ pub enum DecidingRule {
     ImplicitDeny,
 }
 
+impl DecidingRule {
+    /// The rule in a few words, as a learner reads it.
+    pub fn words(self) -> &'static str {
+        match self {
+            DecidingRule::ExplicitDeny => "explicit deny",
+            DecidingRule::DirectAllow => "direct allow",
+            DecidingRule::DelegatedAllow => "delegated to IAM, IAM allows",
+            DecidingRule::CrossAccountAllow => "cross-account: both sides allow",
+            DecidingRule::Grant => "grant",
+            DecidingRule::IdentityAllow => "identity policy allows",
+            DecidingRule::GrantRetirement => "the grant's own rule for retiring it",
+            DecidingRule::ImplicitDeny => "implicit deny: nothing allows",
+        }
+    }
+}
+
 /// Where a policy considered lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PolicySource {

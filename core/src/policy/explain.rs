@@ -131,14 +131,7 @@ impl Authorization {
             (Reason::DelegatedAllow(_, None), _) => {
                 "delegated to the account: its root user needs no IAM policy"
             }
-            (_, DecidingRule::ExplicitDeny) => "explicit deny",
-            (_, DecidingRule::DirectAllow) => "direct allow",
-            (_, DecidingRule::DelegatedAllow) => "delegated to IAM, IAM allows",
-            (_, DecidingRule::CrossAccountAllow) => "cross-account: both sides allow",
-            (_, DecidingRule::Grant) => "grant",
-            (_, DecidingRule::IdentityAllow) => "identity policy allows",
-            (_, DecidingRule::GrantRetirement) => "the grant's own rule for retiring it",
-            (_, DecidingRule::ImplicitDeny) => "implicit deny: nothing allows",
+            (_, rule) => rule.words(),
         }
     }
 
