@@ -384,3 +384,21 @@ resource "aws_kms_grant" "g" {
     settle().await;
     assert!(text_of(&root, "draft-locks-out").contains("lockout"));
 }
+
+#[wasm_bindgen_test]
+async fn an_embedded_challenge_shows_only_the_challenge() {
+    let root = kms_wasm_tests::mount_at("?embed#challenge=challenge-recover-cluster", || {
+        view! { <kms_workbench::Workbench/> }
+    });
+    settle().await;
+    let visible = |id: &str| {
+        root.query_selector(&format!("[data-testid=\"{id}\"]"))
+            .unwrap()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|e| e.offset_parent().is_some())
+    };
+    assert!(visible("challenge") && visible("check"));
+    assert!(!visible("tab-challenges") && !visible("challenge-challenge-wrong-context"));
+    assert!(text_of(&root, "task").contains("inaccessible-encryption-credentials-recoverable"));
+    kms_wasm_tests::mount_at("", || ());
+}

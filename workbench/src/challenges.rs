@@ -72,6 +72,8 @@ fn builtin(id: &str) -> Option<Opened> {
 pub fn Challenges(
     /// The challenge to open first.
     start: Option<Wanted>,
+    /// Only the challenge opened, for a documentation page.
+    embed: bool,
 ) -> impl IntoView {
     let open: RwSignal<Option<Opened>> = RwSignal::new(None);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
@@ -116,7 +118,7 @@ pub fn Challenges(
         })
         .collect_view();
     view! {
-        <section class="wb-challenges">
+        <section class="wb-challenges" style:display=move || if embed { "none" } else { "" }>
             <h2>"Challenges"</h2>
             <p class="note">"Make it work, and the playground checks it: each check is a request replayed on your world, shown with the decision that answered it."</p>
             <ul class="wb-challenge-list">{list}</ul>

@@ -210,13 +210,16 @@ pub fn Workbench() -> impl IntoView {
     };
     let example = move |_| text.set(example());
     let first = challenges::from_address();
+    // `?embed`: a documentation page shows one challenge, without the
+    // page's header, tabs or list.
+    let embed = first.is_some() && kms_web::browser::query().split('&').any(|p| p == "embed");
     // 0: the Terraform workbench; 1: the challenges. Both stay mounted, so
     // switching keeps what the learner typed.
     let tab = RwSignal::new(usize::from(first.is_some()));
     let shown = move |i: usize| move || if tab.get() == i { "" } else { "none" };
     view! {
         <main class="workbench">
-            <header class="wb-header">
+            <header class="wb-header" style:display=move || if embed { "none" } else { "" }>
                 <h1>"Policy workbench"</h1>
                 <p class="note">
                     "Paste a Terraform configuration: the workbench builds the world it describes through the ordinary AWS requests, "
@@ -225,13 +228,13 @@ pub fn Workbench() -> impl IntoView {
                 </p>
                 <a href="../" data-testid="to-playground">"Back to the playground"</a>
             </header>
-            <nav class="wb-tabs" aria-label="Workbench or challenges">
+            <nav class="wb-tabs" aria-label="Workbench or challenges" style:display=move || if embed { "none" } else { "" }>
                 <button data-testid="tab-workbench" class:open=move || tab.get() == 0
                     on:click=move |_| tab.set(0)>"Terraform and what-if"</button>
                 <button data-testid="tab-challenges" class:open=move || tab.get() == 1
                     on:click=move |_| tab.set(1)>"Challenges"</button>
             </nav>
-            <div style:display=shown(1)><challenges::Challenges start=first/></div>
+            <div style:display=shown(1)><challenges::Challenges start=first embed=embed/></div>
             <div class="wb-stack" style:display=shown(0)>
             <section class="wb-input">
                 <label for="terraform">"Terraform (aws_kms_key, aws_kms_alias, aws_kms_key_policy, aws_kms_grant, IAM roles, users and policies, aws_ssm_parameter, aws_rds_cluster, aws_ebs_volume)"</label>
