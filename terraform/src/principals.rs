@@ -6,6 +6,8 @@
 //! user and role its policies and grants name, and each other account, in
 //! `Setup`, so the world builds and the learner can act as them.
 
+use kms_core::ids::AccountId;
+use kms_core::principal::Principal;
 use kms_core::scenario::Scenario;
 use kms_core::scenario::format::{ScenarioAccount, Step};
 use serde_json::{Value, json};
@@ -53,34 +55,29 @@ pub fn complete(scenario: &mut Scenario) {
     let mut accounts: Vec<String> = Vec::new();
     let mut made: BTreeSet<(String, String, String)> = BTreeSet::new();
     for principal in named {
-        let (account, rest) =
-            if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
-                (principal.clone(), None)
-            } else if let Some(rest) = principal.strip_prefix("arn:aws:iam::") {
-                match rest.split_once(':') {
-                    Some((account, resource))
-                        if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) =>
-                    {
-                        (account.to_string(), Some(resource.to_string()))
-                    }
-                    _ => continue,
-                }
-            } else {
-                continue;
-            };
+        // The core's own reading of a principal (a bare account id means
+        // that account's root).
+        let (account, made_as) = match AccountId::parse(&principal) {
+            Ok(account) => (account, None),
+            Err(_) => match Principal::parse(&principal) {
+                Ok(Principal::Root(account)) => (account, None),
+                Ok(Principal::User(account, name)) => (account, Some(("user", name))),
+                Ok(Principal::Role(account, name)) => (account, Some(("role", name))),
+                _ => continue,
+            },
+        };
+        let account = account.to_string();
         if account != owner && !accounts.contains(&account) {
             accounts.push(account.clone());
         }
-        let Some((kind, name)) = rest.as_deref().and_then(|r| r.split_once('/')) else {
+        let Some((kind, name)) = made_as else {
             continue;
         };
-        if (kind != "user" && kind != "role") || name.contains('/') || name.contains("${") {
+        let name = name.to_string();
+        if account == owner && created.contains(&(kind.to_string(), name.clone())) {
             continue;
         }
-        if account == owner && created.contains(&(kind.to_string(), name.to_string())) {
-            continue;
-        }
-        made.insert((account, kind.to_string(), name.to_string()));
+        made.insert((account, kind.to_string(), name));
     }
     for (i, id) in accounts.iter().enumerate() {
         scenario.accounts.push(ScenarioAccount {

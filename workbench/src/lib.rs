@@ -14,6 +14,7 @@ pub mod challenges;
 
 use kms_core::kms::api::KeyManager;
 use kms_core::kms::policy_diff::diff;
+use kms_core::kms::policy_text::pretty_text;
 use kms_core::policy::PolicyKind;
 use kms_core::prelude::*;
 use kms_core::scenario::ScenarioRun;
@@ -111,7 +112,7 @@ impl Built {
             keys.push(KeyRow {
                 arn,
                 label,
-                policy: pretty(&key.policy.text),
+                policy: pretty_text(&key.policy.text),
                 findings,
             });
         }
@@ -130,7 +131,7 @@ impl Built {
                     identities.push(IdentityRow {
                         identity: identity.clone(),
                         name: name.clone(),
-                        policy: pretty(&policy.text),
+                        policy: pretty_text(&policy.text),
                         findings: advise(&policy.text, PolicyKind::Identity).unwrap_or_default(),
                     });
                 }
@@ -156,13 +157,6 @@ impl Built {
             resources,
         }
     }
-}
-
-fn pretty(text: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_else(|| text.to_string())
 }
 
 /// `principal` without `arn:aws:iam::<account>:`.

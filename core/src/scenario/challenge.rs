@@ -210,12 +210,7 @@ impl ScenarioRun {
     /// JSON; empty if the identity has none yet), or the starting request.
     pub fn editable_text(&self, challenge: &Challenge, index: usize) -> Option<String> {
         let editable = challenge.editable.get(index)?;
-        let pretty = |text: &str| {
-            serde_json::from_str::<Value>(text)
-                .ok()
-                .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                .unwrap_or_else(|| text.to_string())
-        };
+        let pretty = crate::kms::policy_text::pretty_text;
         let state = self.world().state();
         match editable {
             Editable::KeyPolicy { key, .. } => {
