@@ -11,6 +11,39 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The matrix cell whose label starts with `label` (`user/CPI-HIGA kms:DisableKey:`).
+fn cell(root: &web_sys::HtmlElement, label: &str) -> web_sys::HtmlElement {
+    root.query_selector(&format!("[data-testid=\"cell\"][aria-label^=\"{label}\"]"))
+        .unwrap()
+        .unwrap_or_else(|| panic!("no cell {label}"))
+        .unchecked_into()
+}
+
+/// The concerns of the advisor's findings below `scope`, in order.
+fn concerns(scope: &web_sys::Element) -> Vec<String> {
+    let found = scope
+        .query_selector_all("[data-testid=\"finding\"]")
+        .unwrap();
+    (0..found.length())
+        .filter_map(|i| {
+            found
+                .item(i)?
+                .dyn_into::<web_sys::Element>()
+                .ok()?
+                .get_attribute("data-concern")
+        })
+        .collect()
+}
+
+/// The value of the textarea `data-testid="<id>"`.
+fn value_of(root: &web_sys::HtmlElement, id: &str) -> String {
+    root.query_selector(&format!("[data-testid=\"{id}\"]"))
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlTextAreaElement>()
+        .value()
+}
+
 #[wasm_bindgen_test]
 async fn the_seed_is_refused_where_its_placeholder_stands_then_built_and_advised() {
     let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
@@ -35,20 +68,7 @@ async fn the_seed_is_refused_where_its_placeholder_stands_then_built_and_advised
     assert!(built.contains("aws_kms_key.higa_WordPress_KMS"), "{built}");
     assert!(built.contains("kms:CreateAlias"), "{built}");
     // The advisor names the article's three dangers.
-    let concerns: Vec<String> = {
-        let found = root
-            .query_selector_all("[data-testid=\"finding\"]")
-            .unwrap();
-        (0..found.length())
-            .filter_map(|i| {
-                found
-                    .item(i)?
-                    .dyn_into::<web_sys::Element>()
-                    .ok()?
-                    .get_attribute("data-concern")
-            })
-            .collect()
-    };
+    let concerns = concerns(&root);
     for concern in [
         "UsersMayDisableOrDelete",
         "NoSeparation",
@@ -80,13 +100,7 @@ async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
     let labels = texts(&root, "[data-testid=\"matrix\"] th[scope=\"row\"]");
     assert_eq!(labels, ["root", "user/CPI-HIGA"]);
     // CPI-HIGA's DisableKey cell: allowed, by the key policy.
-    let disable = (0..cells.length())
-        .filter_map(|i| cells.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|c| {
-            let label = c.get_attribute("aria-label").unwrap_or_default();
-            label.starts_with("user/CPI-HIGA kms:DisableKey:")
-        })
-        .expect("CPI-HIGA's DisableKey cell");
+    let disable = cell(&root, "user/CPI-HIGA kms:DisableKey:");
     assert!(disable.class_name().contains("allowed"));
     disable.click();
     settle().await;
@@ -138,13 +152,7 @@ async fn a_fix_goes_into_the_draft_and_the_what_if_answers_with_it() {
     // into the draft, without kms:Disable*.
     click(&root, "apply-fix");
     settle().await;
-    let draft = root
-        .query_selector("[data-testid=\"draft\"]")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap()
-        .value();
+    let draft = value_of(&root, "draft");
     assert!(
         !draft.contains("kms:Disable*") && draft.contains("kms:Decrypt"),
         "{draft}"
@@ -203,20 +211,7 @@ resource "aws_iam_role_policy" "app" {
         .query_selector("[data-testid=\"identity\"]")
         .unwrap()
         .expect("the role's policy is shown");
-    let concerns: Vec<String> = {
-        let found = identity
-            .query_selector_all("[data-testid=\"finding\"]")
-            .unwrap();
-        (0..found.length())
-            .filter_map(|i| {
-                found
-                    .item(i)?
-                    .dyn_into::<web_sys::Element>()
-                    .ok()?
-                    .get_attribute("data-concern")
-            })
-            .collect()
-    };
+    let concerns = concerns(&identity);
     assert_eq!(concerns, ["UsersMayDisableOrDelete"]);
     // The fix (no DisableKey) into the draft, then: what it closes.
     identity
@@ -296,13 +291,7 @@ async fn a_challenge_reads_with_its_names_not_its_variables() {
     settle().await;
     click(&root, "show-solution");
     settle().await;
-    let solution = root
-        .query_selector("[data-testid=\"edit-0\"]")
-        .unwrap()
-        .unwrap()
-        .dyn_into::<web_sys::HtmlTextAreaElement>()
-        .unwrap()
-        .value();
+    let solution = value_of(&root, "edit-0");
     assert!(
         solution.contains("arn:aws:iam::111122223333:role/App") && !solution.contains("${"),
         "{solution}"
@@ -361,15 +350,7 @@ resource "aws_kms_grant" "g" {
     settle().await;
     click(&root, "build");
     settle().await;
-    let cells = root.query_selector_all("[data-testid=\"cell\"]").unwrap();
-    let decrypt = (0..cells.length())
-        .filter_map(|i| cells.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-        .find(|c| {
-            c.get_attribute("aria-label")
-                .unwrap_or_default()
-                .starts_with("role/worker kms:Decrypt:")
-        })
-        .expect("the worker's Decrypt cell");
+    let decrypt = cell(&root, "role/worker kms:Decrypt:");
     assert!(
         decrypt.class_name().contains("allowed"),
         "{:?}",
