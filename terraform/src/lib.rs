@@ -22,10 +22,13 @@
 //! evaluation is bounded by [`MAX_WORK`] (references that double a string
 //! at each step would otherwise take exponential time and memory).
 
+mod args;
+mod attributes;
 mod document;
 mod eval;
 mod principals;
 mod resources;
+mod translate;
 mod value;
 
 use kms_core::scenario::format::Scenario;

@@ -1,14 +1,14 @@
 //! Each supported resource type: the requests that create it, and the
 //! attributes other blocks may refer to.
 
-use crate::eval::{Config, Item, Missing, Scope};
-use crate::value::Val;
-use crate::{ACCOUNT_NAME, Resource, TerraformError, Translation};
+use crate::TerraformError;
+use crate::attributes::alias_name;
+use crate::eval::{Config, Item, Scope};
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
-use kms_core::scenario::format::{Scenario, ScenarioAccount, Step};
+use kms_core::scenario::format::Step;
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// The resource types translated, and the data sources read.
 pub const RESOURCES: [&str; 11] = [
@@ -26,105 +26,6 @@ pub const RESOURCES: [&str; 11] = [
 ];
 /// The data sources read.
 pub const DATA_SOURCES: [&str; 2] = ["aws_caller_identity", "aws_iam_policy_document"];
-
-/// What only exists once a resource is created: `${address.attribute}`,
-/// saved from the response by the step that creates it.
-fn later(address: &str, attribute: &str) -> Val {
-    Val::Str(format!("${{{address}.{attribute}}}"))
-}
-
-/// The value of `kind.name.attribute` (or `data.kind.name.attribute`).
-pub fn attribute(
-    config: &Config<'_>,
-    data: bool,
-    kind: &str,
-    name: &str,
-    block: &Block,
-    attribute: &str,
-    scope: &mut Scope,
-) -> Result<Val, Missing> {
-    let account = &config.options.account;
-    let region = &config.options.region;
-    let address = format!("{kind}.{name}");
-    let string = |scope: &mut Scope, field: &str| -> Result<String, Missing> {
-        config
-            .string(block, field, scope)?
-            .ok_or(Missing::Attribute)
-    };
-    Ok(match (data, kind, attribute) {
-        (true, "aws_caller_identity", "account_id" | "id") => Val::Str(account.clone()),
-        (true, "aws_caller_identity", "arn") => Val::Str(format!("arn:aws:iam::{account}:root")),
-        (true, "aws_iam_policy_document", "json" | "minified_json") => Val::Str(
-            crate::document::render(config, block, scope)?
-                .to_json()
-                .to_string(),
-        ),
-        (false, "aws_kms_key", "key_id" | "id") => later(&address, "key_id"),
-        (false, "aws_kms_key", "arn") => later(&address, "arn"),
-        (false, "aws_kms_alias", "name" | "id") => {
-            Val::Str(alias_name(config, block, name, scope)?)
-        }
-        (false, "aws_kms_alias", "arn") => Val::Str(format!(
-            "arn:aws:kms:{region}:{account}:{}",
-            alias_name(config, block, name, scope)?
-        )),
-        (false, "aws_kms_grant", "grant_id") => later(&address, "grant_id"),
-        (false, "aws_kms_grant", "grant_token") => later(&address, "grant_token"),
-        (false, "aws_iam_role", "name" | "id") => Val::Str(string(scope, "name")?),
-        (false, "aws_iam_role", "arn") => Val::Str(format!(
-            "arn:aws:iam::{account}:role/{}",
-            string(scope, "name")?
-        )),
-        (false, "aws_iam_user", "name" | "id") => Val::Str(string(scope, "name")?),
-        (false, "aws_iam_user", "arn") => Val::Str(format!(
-            "arn:aws:iam::{account}:user/{}",
-            string(scope, "name")?
-        )),
-        (false, "aws_ssm_parameter", "name" | "id") => Val::Str(string(scope, "name")?),
-        (false, "aws_ssm_parameter", "arn") => Val::Str(format!(
-            "arn:aws:ssm:{region}:{account}:parameter/{}",
-            string(scope, "name")?.trim_start_matches('/')
-        )),
-        (false, "aws_rds_cluster", "cluster_identifier" | "id") => {
-            Val::Str(string(scope, "cluster_identifier")?)
-        }
-        (false, "aws_ebs_volume", "id") => later(&address, "id"),
-        (false, "aws_ebs_volume", "arn") => Val::Str(format!(
-            "arn:aws:ec2:{region}:{account}:volume/${{{address}.id}}"
-        )),
-        (false, "aws_rds_cluster", "arn") => Val::Str(format!(
-            "arn:aws:rds:{region}:{account}:cluster:{}",
-            string(scope, "cluster_identifier")?
-        )),
-        // An argument written in the block reads back as written.
-        _ => config
-            .attr(block, attribute, scope)?
-            .ok_or(Missing::Attribute)?,
-    })
-}
-
-/// An alias's name: `name`, or `name_prefix` and a suffix unique in the
-/// configuration (Terraform appends a timestamp and a counter).
-fn alias_name(
-    config: &Config<'_>,
-    block: &Block,
-    label: &str,
-    scope: &mut Scope,
-) -> Result<String, TerraformError> {
-    if let Some(name) = config.string(block, "name", scope)? {
-        return Ok(name);
-    }
-    if let Some(prefix) = config.string(block, "name_prefix", scope)? {
-        // Deterministic, so the same text builds the same world.
-        let n = config
-            .items()
-            .iter()
-            .position(|i| !i.data && i.kind == "aws_kms_alias" && i.name == label)
-            .unwrap_or(0);
-        return Ok(format!("{prefix}{:026}", n + 1));
-    }
-    Err(config.error(block.span(), "aws_kms_alias needs `name` or `name_prefix`"))
-}
 
 /// A step that sends `action` with `parameters`.
 fn step(narration: String, action: &str, parameters: Map<String, Value>) -> Step {
@@ -169,7 +70,7 @@ const RDS_IGNORED: [&str; 16] = [
 ];
 
 /// The steps of one resource.
-fn resource_steps(
+pub fn resource_steps(
     config: &Config<'_>,
     item: &Item<'_>,
     scope: &mut Scope,
@@ -600,181 +501,4 @@ fn path_is_root(
         )),
         _ => Ok(()),
     }
-}
-
-impl Config<'_> {
-    /// The whole translation.
-    pub fn translate(mut self) -> Result<Translation, TerraformError> {
-        for block in self.body.blocks() {
-            match block.ident.as_str() {
-                "resource" | "data" if block.labels.len() == 2 => {}
-                "terraform" | "output" => {}
-                "provider" => {
-                    if let Some(region) = block.body.get_attribute("region") {
-                        let value = self.eval(&region.value, &mut Scope::default())?;
-                        let region = value.as_string().ok_or_else(|| {
-                            self.error(region.value.span(), "`region` must be a string")
-                        })?;
-                        self.options.region = region;
-                    }
-                }
-                other => {
-                    return Err(self.error(
-                        block.span(),
-                        format!(
-                            "`{other}` blocks are not supported: the playground reads resource, data, provider, terraform and output blocks"
-                        ),
-                    ));
-                }
-            }
-        }
-        if let Some(attribute) = self.body.attributes().next() {
-            return Err(self.error(
-                attribute.span(),
-                "a top-level argument is not valid Terraform: arguments go inside blocks",
-            ));
-        }
-        let mut seen = BTreeSet::new();
-        let mut units = Vec::new();
-        let items = self.items();
-        if let Some(extra) = items.get(crate::MAX_BLOCKS) {
-            return Err(self.error(
-                extra.block.span(),
-                format!(
-                    "the configuration has {} resource and data blocks; the playground builds at most {} at once",
-                    items.len(),
-                    crate::MAX_BLOCKS
-                ),
-            ));
-        }
-        for item in items {
-            if !seen.insert(item.address()) {
-                return Err(self.error(
-                    item.block.span(),
-                    format!("{} is declared twice", item.address()),
-                ));
-            }
-            if item.data {
-                if !DATA_SOURCES.contains(&item.kind.as_str()) {
-                    return Err(self.error(
-                        item.block.span(),
-                        format!(
-                            "the data source {} is not simulated; the playground reads {}",
-                            item.kind,
-                            DATA_SOURCES.join(", ")
-                        ),
-                    ));
-                }
-                if item.kind == "aws_iam_policy_document" {
-                    crate::document::render(&self, item.block, &mut Scope::default())?;
-                }
-                continue;
-            }
-            let mut scope = Scope::default();
-            let steps = resource_steps(&self, &item, &mut scope)?;
-            for dep in depends_on(&self, item.block)? {
-                scope.deps.insert(dep);
-            }
-            units.push((item.address(), item.block.span(), scope.deps, steps));
-        }
-        // Apply order: a resource after those it refers to, otherwise as
-        // written.
-        let mut done: BTreeSet<String> = BTreeSet::new();
-        let mut ordered = Vec::new();
-        while !units.is_empty() {
-            let Some(next) = units.iter().position(|(address, _, deps, _)| {
-                deps.iter().all(|d| d == address || done.contains(d))
-            }) else {
-                let (address, span, deps, _) = &units[0];
-                let waiting: Vec<&String> = deps.iter().filter(|d| !done.contains(*d)).collect();
-                return Err(self.error(
-                    span.clone(),
-                    format!(
-                        "{address} waits for {}, which waits for it: Terraform refuses a cycle",
-                        waiting
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            };
-            let unit = units.remove(next);
-            done.insert(unit.0.clone());
-            ordered.push(unit);
-        }
-        let mut scenario = Scenario {
-            id: "terraform".into(),
-            title: "Your Terraform".into(),
-            story: None,
-            summary: "The world your Terraform configuration builds, resource by resource.".into(),
-            seed: None,
-            region: Some(self.options.region.clone()),
-            accounts: vec![ScenarioAccount {
-                id: self.options.account.clone(),
-                name: ACCOUNT_NAME.into(),
-            }],
-            setup: Vec::new(),
-            steps: Vec::new(),
-            recap: None,
-        };
-        let mut resources = Vec::new();
-        for (address, span, _, steps) in ordered {
-            let start = scenario.steps.len();
-            scenario.steps.extend(steps);
-            resources.push(Resource {
-                address,
-                at: self.at(span.map_or(0, |s| s.start)),
-                steps: start..scenario.steps.len(),
-            });
-        }
-        if scenario.steps.is_empty() {
-            return Err(TerraformError {
-                at: None,
-                message: format!(
-                    "the configuration creates nothing the playground simulates ({})",
-                    RESOURCES.join(", ")
-                ),
-            });
-        }
-        crate::principals::complete(&mut scenario);
-        Ok(Translation {
-            scenario,
-            resources,
-        })
-    }
-}
-
-/// The addresses of `depends_on = [aws_kms_key.x, ...]`.
-fn depends_on(config: &Config<'_>, block: &Block) -> Result<Vec<String>, TerraformError> {
-    let Some(attribute) = block.body.get_attribute("depends_on") else {
-        return Ok(Vec::new());
-    };
-    let fail = || {
-        config.error(
-            attribute.value.span(),
-            "`depends_on` must list resources, such as [aws_kms_key.app]",
-        )
-    };
-    let items = attribute.value.as_array().ok_or_else(fail)?;
-    items
-        .iter()
-        .map(|e| {
-            let t = e.as_traversal().ok_or_else(fail)?;
-            let root = t.expr.as_variable().ok_or_else(fail)?;
-            let mut names = vec![root.as_str().to_string()];
-            for op in &t.operators {
-                match op.value() {
-                    hcl_edit::expr::TraversalOperator::GetAttr(i) => {
-                        names.push(i.as_str().to_string())
-                    }
-                    _ => return Err(fail()),
-                }
-            }
-            match names.as_slice() {
-                [kind, name] => Ok(format!("{kind}.{name}")),
-                _ => Err(fail()),
-            }
-        })
-        .collect()
 }
