@@ -236,7 +236,7 @@ impl<'a> Config<'a> {
             if let Some(account) = fields.get(4).filter(|_| fields.len() == 6) {
                 let valid = account.is_empty()
                     || *account == "aws"
-                    || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()));
+                    || kms_core::ids::AccountId::parse(account).is_ok();
                 if !valid {
                     let place = at(&format!(":{account}:")).map(|r| r.start + 1..r.end - 1);
                     return Err(self.error(

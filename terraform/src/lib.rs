@@ -146,7 +146,7 @@ fn other_account(scenario: &Scenario, index: usize, account: &str) -> Option<Str
     let text = scenario.steps.get(index)?.request.as_ref()?.to_string();
     text.match_indices("arn:aws:iam::").find_map(|(at, m)| {
         let id = text.get(at + m.len()..at + m.len() + 12)?;
-        (id.bytes().all(|b| b.is_ascii_digit()) && id != account).then(|| id.to_string())
+        (kms_core::ids::AccountId::parse(id).is_ok() && id != account).then(|| id.to_string())
     })
 }
 
