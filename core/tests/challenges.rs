@@ -18,8 +18,21 @@ impl Loaded {
 }
 
 fn load(id: &str) -> Loaded {
-    let path = format!("{}/challenges/{id}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
+    load_file(&format!(
+        "{}/challenges/{id}.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+}
+
+/// The example a docs author copies (`docs/example-challenge.json`).
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../docs/example-challenge.json"
+);
+
+fn load_file(path: &str) -> Loaded {
+    let id = path.rsplit('/').next().unwrap_or(path);
+    let text = std::fs::read_to_string(path).unwrap();
     let file = ChallengeFile::parse(&text).unwrap_or_else(|e| panic!("{id}: {e}"));
     let run = file.start().unwrap_or_else(|e| panic!("{id}: {e}"));
     Loaded(run, file.challenge)
@@ -60,10 +73,12 @@ fn failed(run: &Loaded, texts: &[String]) -> Vec<String> {
 fn every_challenge_has_a_solution_that_passes() {
     let dir = format!("{}/challenges", env!("CARGO_MANIFEST_DIR"));
     let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        let id = path.file_stem().unwrap().to_str().unwrap().to_string();
-        let run = load(&id);
+    let files = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string());
+    for path in files.chain([EXAMPLE.to_string()]) {
+        let id = path.rsplit('/').next().unwrap().to_string();
+        let run = load_file(&path);
         let challenge = run.1.clone();
         assert!(!challenge.hints.is_empty(), "{id}: no hints");
         let attempt = run.attempt(&challenge.solution);
@@ -103,6 +118,7 @@ fn every_challenge_has_a_solution_that_passes() {
         );
         count += 1;
     }
+    count -= 1; // the docs' example is not built in
     assert!(count >= 8, "{count} challenges");
     // Every file is listed once among the built-in challenges, and only those.
     let listed: Vec<&str> = kms_core::scenario::builtin::CHALLENGES
@@ -244,4 +260,28 @@ fn describing_the_key_does_not_heal_the_cluster() {
             "The key is enabled"
         ]
     );
+}
+
+#[test]
+fn the_docs_example_fails_without_its_condition() {
+    let run = load_file(EXAMPLE);
+    let arn = run.0.expand("${key_arn}");
+    let any_context = policy(json!([
+        {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": arn}
+    ]));
+    assert_eq!(
+        failed(&run, &[any_context]),
+        ["Reports cannot decrypt HR data"]
+    );
+}
+
+#[test]
+fn the_story_player_names_a_challenge_file_as_such() {
+    let text = std::fs::read_to_string(EXAMPLE).unwrap();
+    let refused = kms_core::scenario::Scenario::parse(&text).unwrap_err();
+    assert!(refused.is_challenge_file(), "{refused}");
+    assert!(refused.to_string().contains("workbench"), "{refused}");
+    // A broken scenario is not taken for a challenge.
+    let broken = kms_core::scenario::Scenario::parse(r#"{"Id": "x", "Steps": 3}"#).unwrap_err();
+    assert!(!broken.is_challenge_file(), "{broken}");
 }

@@ -80,6 +80,11 @@ export async function fetch_text(url, limit) {
   if (text.length > limit) throw `${url} is larger than ${limit} bytes`;
   return text;
 }
+export function open_challenge(url, embed) {
+  const page = new URL('workbench/' + (embed ? '?embed' : ''), location.href);
+  page.hash = 'challenge-url=' + encodeURIComponent(new URL(url, location.href).href);
+  location.replace(page.href);
+}
 export function copy_text(text) {
   return navigator.clipboard ? navigator.clipboard.writeText(text).catch((e) => { throw message(e); })
     : Promise.reject('the clipboard is not available here');
@@ -102,6 +107,7 @@ extern "C" {
     fn read_chosen_file(input: &JsValue, limit: f64) -> js_sys::Promise;
     fn fetch_text(url: &str, limit: f64) -> js_sys::Promise;
     fn copy_text(text: &str) -> js_sys::Promise;
+    fn open_challenge(url: &str, embed: bool);
 }
 
 /// The largest world, scenario or file the page accepts once unpacked.
@@ -208,6 +214,12 @@ pub async fn chosen_file(input: &JsValue) -> Result<String, String> {
 /// Fetches a text document (a scenario file from a docs site).
 pub async fn fetch(url: &str) -> Result<String, String> {
     text(fetch_text(url, MAX_TEXT as f64)).await
+}
+
+/// Leaves for the policy workbench, which opens the challenge file at
+/// `url` (relative to this page), embedded if this page is.
+pub fn open_in_workbench(url: &str, embed: bool) {
+    open_challenge(url, embed)
 }
 
 /// Puts `text` on the clipboard.

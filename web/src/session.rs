@@ -238,9 +238,13 @@ impl Session {
     }
 
     fn open_scenario_text(&self, text: &str, origin: Origin, step: usize) {
-        match Scenario::parse(text) {
-            Ok(scenario) => self.show_story(&scenario, origin, step),
-            Err(e) => self.say(true, format!("This scenario could not be read: {e}")),
+        match (Scenario::parse(text), origin) {
+            (Ok(scenario), origin) => self.show_story(&scenario, origin, step),
+            // A docs author's challenge: the workbench checks attempts.
+            (Err(e), Origin::Url(url)) if e.is_challenge_file() => {
+                browser::open_in_workbench(&url, self.embed)
+            }
+            (Err(e), _) => self.say(true, format!("This scenario could not be read: {e}")),
         }
     }
 

@@ -181,6 +181,26 @@ async function challenge(browser, url, shotDir, problems) {
     await page.close();
   }
   console.log('challenge solved in the browser by editing its key policy');
+  // A docs author's challenge file given to the playground's scenario-url
+  // opens in the workbench (embedded if the playground was).
+  for (const embed of [false, true]) {
+    const at = `the docs' challenge by scenario-url${embed ? ' (embed)' : ''}`;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (e) => problems.push(`${at}: page error: ${e.message}`));
+    await page.goto(new URL(`?${embed ? 'embed&' : ''}scenario-url=docs/example-challenge.json`, url).href, { waitUntil: 'load' });
+    try {
+      await page.getByTestId('challenge').waitFor({ timeout: 15000 });
+      const task = await page.getByTestId('challenge').innerText();
+      if (!task.includes('finance department')) problems.push(`${at}: the challenge shown is not the file's: ${task.slice(0, 200)}`);
+      if (!page.url().includes('/workbench/')) problems.push(`${at}: not in the workbench: ${page.url()}`);
+      const list = await page.locator('.wb-challenge-list').isVisible();
+      if (embed && list) problems.push(`${at}: the embedded workbench shows the list of challenges`);
+    } catch (e) {
+      problems.push(`${at}: no challenge shown at ${page.url()}: ${e.message}`);
+    }
+    await page.close();
+  }
+  console.log('a challenge file given to scenario-url opens in the workbench');
 }
 
 async function main() {

@@ -22,6 +22,20 @@ impl core::fmt::Display for ScenarioError {
     }
 }
 
+/// What [`Scenario::parse`] says of a challenge file (it has a
+/// `Challenge`): the story player does not read challenges, the policy
+/// workbench does ([`super::challenge::ChallengeFile::parse`]).
+const CHALLENGE_FILE: &str =
+    "This is a challenge file (it has a \"Challenge\"): the policy workbench opens it";
+
+impl ScenarioError {
+    /// Whether the text was a challenge file rather than a broken
+    /// scenario, so the playground can send it to the workbench.
+    pub fn is_challenge_file(&self) -> bool {
+        self.0 == CHALLENGE_FILE
+    }
+}
+
 pub(super) fn fail(message: String) -> ScenarioError {
     ScenarioError(message)
 }
@@ -41,6 +55,9 @@ impl Scenario {
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         let mut value: Value = serde_json::from_str(text)
             .map_err(|e| fail(format!("The scenario is not valid JSON: {e}")))?;
+        if value.get("Challenge").is_some() {
+            return Err(fail(CHALLENGE_FILE.into()));
+        }
         let mut parse_steps = |field: &str, setup: bool| -> Result<Vec<Step>, ScenarioError> {
             let Some(raw) = value.as_object_mut().and_then(|o| o.remove(field)) else {
                 return Ok(Vec::new());
