@@ -82,6 +82,42 @@ fn decrypt_names_its_algorithm_and_key_whether_it_succeeds_or_fails() {
     assert_eq!(event["responseElements"], Value::Null);
     assert_eq!(event["readOnly"], true);
     assert_eq!(event["eventType"], "AwsApiCall");
+    // What every event says alike, and what a person's call says of its
+    // source, in CloudTrail's order of fields.
+    assert_eq!(event["eventVersion"], "1.08");
+    assert_eq!(event["sourceIPAddress"], "203.0.113.10");
+    assert_eq!(event["userAgent"], "kms-playground");
+    assert_eq!(event["managementEvent"], true);
+    assert_eq!(event["eventCategory"], "Management");
+    let fields: Vec<&str> = event
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "eventVersion",
+            "userIdentity",
+            "eventTime",
+            "eventSource",
+            "eventName",
+            "awsRegion",
+            "sourceIPAddress",
+            "userAgent",
+            "requestParameters",
+            "responseElements",
+            "requestID",
+            "eventID",
+            "readOnly",
+            "resources",
+            "eventType",
+            "managementEvent",
+            "recipientAccountId",
+            "eventCategory",
+        ]
+    );
     assert!(event["requestID"].is_string());
     assert_eq!(event["resources"], json!([key_resource(&key)]));
 

@@ -412,7 +412,7 @@ fn deletion_happens_when_the_clock_passes_the_deletion_date() {
         .filter(|e| e.event_name == "DeleteKey")
         .collect();
     assert_eq!(deletions.len(), 1);
-    assert_eq!(deletions[0].event_type, "AwsServiceEvent");
+    assert_eq!(deletions[0].event_type(), "AwsServiceEvent");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! stays, in plaintext: it is not secret, which is why it must never hold
 //! secrets.
 
-use super::trail::{AuditEvent, AuditResource, AuditTrail, UserIdentity};
+use super::trail::{AuditEvent, AuditResource, AuditTrail, Elements, UserIdentity};
 use crate::env::{CallRecord, Clock, Randomness};
 use crate::error::KmsError;
 use crate::ids::{AccountId, Region};
@@ -30,9 +30,11 @@ pub fn call(
 ) -> u64 {
     // Redacted by type: no secret (plaintext, SecureString value, SQL and
     // its rows) can enter the trail, whatever its field is called.
-    let request_parameters = request.cloudtrail_parameters();
+    let request_parameters = request.cloudtrail_parameters().map(Elements::new);
     let response_elements = match result {
-        Ok(response) if !request.read_only() => to_cloudtrail_value(response).ok(),
+        Ok(response) if !request.read_only() => {
+            to_cloudtrail_value(response).ok().map(Elements::new)
+        }
         _ => None,
     };
     let (error_code, error_message) = match result {
@@ -70,7 +72,6 @@ pub fn call(
     let event = AuditEvent {
         sequence: 0,
         time: clock.now(),
-        event_version: "1.08",
         user_identity: UserIdentity {
             kind: Some(caller.principal.identity_type()),
             arn: Some(record.caller_arn(&caller.principal)),
@@ -81,8 +82,6 @@ pub fn call(
         event_source,
         event_name: request.operation(),
         aws_region: region,
-        source_ip_address: via.unwrap_or("203.0.113.10"),
-        user_agent: via.unwrap_or("kms-playground"),
         request_parameters,
         response_elements,
         error_code,
@@ -91,10 +90,7 @@ pub fn call(
         event_id: random.uuid(),
         read_only: request.read_only(),
         resources: core::mem::take(&mut record.resources),
-        event_type: "AwsApiCall",
-        management_event: true,
         recipient_account_id: recipient,
-        event_category: "Management",
         service_event_details: None,
     };
     trail.push(event)
@@ -116,7 +112,6 @@ pub fn service_event(
     let event = AuditEvent {
         sequence: 0,
         time: clock.now(),
-        event_version: "1.08",
         user_identity: UserIdentity {
             kind: None,
             arn: None,
@@ -127,8 +122,6 @@ pub fn service_event(
         event_source: "kms.amazonaws.com",
         event_name: name,
         aws_region: region.clone(),
-        source_ip_address: AWS_INTERNAL,
-        user_agent: AWS_INTERNAL,
         request_parameters: None,
         response_elements: None,
         error_code: None,
@@ -137,11 +130,8 @@ pub fn service_event(
         event_id: random.uuid(),
         read_only: false,
         resources: alloc::vec![AuditResource::key(account.clone(), key_arn.clone())],
-        event_type: "AwsServiceEvent",
-        management_event: true,
         recipient_account_id: Some(account.clone()),
-        event_category: "Management",
-        service_event_details: details,
+        service_event_details: details.map(Elements::new),
     };
     trail.push(event)
 }

@@ -11,7 +11,7 @@
 use crate::clock::Timestamp;
 use crate::ids::{AccountId, Region};
 use crate::principal::Principal;
-use alloc::collections::VecDeque;
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -123,19 +123,41 @@ impl AuditResource {
     }
 }
 
+/// Request parameters, response elements or service event details: JSON,
+/// boxed so that an event stays small (a full trail is a ring of tens of
+/// thousands of events, and a call writes over the oldest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Elements(Box<Value>);
+
+impl Elements {
+    /// Keeps `value`.
+    pub fn new(value: Value) -> Self {
+        Self(Box::new(value))
+    }
+
+    /// The elements as JSON.
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+}
+
+/// The source address CloudTrail shows for a person's call (a
+/// documentation address, RFC 5737).
+const PERSON_IP: &str = "203.0.113.10";
+
 /// One CloudTrail event. Its text is written when it is read (shared or
-/// static strings, ids as UUIDs): a call pays little for its event.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// static strings, ids as UUIDs, elements as compact JSON); what every
+/// event says alike (`eventVersion`, `managementEvent`, ...) or what
+/// follows from who called (`sourceIPAddress`, `userAgent`, `eventType`)
+/// is not stored at all. A call pays little for its event, and a trail
+/// of 50,000 events stays small.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
     /// Position in the trail, from 0; never reused.
-    #[serde(skip)]
     pub sequence: u64,
     /// The virtual time of the call.
-    #[serde(skip)]
     pub time: Timestamp,
-    /// `1.08`.
-    pub event_version: &'static str,
     /// Who called.
     pub user_identity: UserIdentity,
     /// ISO 8601 time.
@@ -146,43 +168,112 @@ pub struct AuditEvent {
     pub event_name: &'static str,
     /// The Region called.
     pub aws_region: Region,
-    /// A service's name, or a documentation IP for people.
-    #[serde(rename = "sourceIPAddress")]
-    pub source_ip_address: &'static str,
-    /// The client.
-    pub user_agent: &'static str,
     /// The request, without secrets.
-    pub request_parameters: Option<Value>,
+    pub request_parameters: Option<Elements>,
     /// The response, without secrets (null for reads and cryptographic operations).
-    pub response_elements: Option<Value>,
+    pub response_elements: Option<Elements>,
     /// The error's exception name, when the call failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<&'static str>,
     /// The error's message, when the call failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// A request id (none for what AWS does by itself).
-    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<Uuid>,
     /// This event's id.
-    #[serde(rename = "eventID")]
     pub event_id: Uuid,
     /// Whether the operation only reads.
     pub read_only: bool,
     /// The keys the call touched.
     pub resources: Vec<AuditResource>,
-    /// `AwsApiCall` for requests, `AwsServiceEvent` for what AWS did by itself.
-    pub event_type: &'static str,
-    /// Always true here.
-    pub management_event: bool,
     /// The account whose trail receives the event.
     pub recipient_account_id: Option<AccountId>,
-    /// `Management`.
-    pub event_category: &'static str,
     /// What AWS did by itself, in detail (`RotateKey`: the rotation type
     /// and the key id).
+    pub service_event_details: Option<Elements>,
+}
+
+impl AuditEvent {
+    /// `AwsApiCall` for requests, `AwsServiceEvent` for what AWS did by
+    /// itself (an event with no caller).
+    pub fn event_type(&self) -> &'static str {
+        if self.user_identity.kind.is_some() {
+            "AwsApiCall"
+        } else {
+            "AwsServiceEvent"
+        }
+    }
+
+    /// A service's name (or `AWS Internal`), else a documentation address
+    /// for people.
+    pub fn source_ip_address(&self) -> &'static str {
+        self.user_identity.invoked_by.unwrap_or(PERSON_IP)
+    }
+
+    /// The client: a service's name (or `AWS Internal`), else the playground.
+    pub fn user_agent(&self) -> &'static str {
+        self.user_identity.invoked_by.unwrap_or("kms-playground")
+    }
+}
+
+/// An event as CloudTrail writes it, field by field in CloudTrail's order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Record<'a> {
+    event_version: &'static str,
+    user_identity: &'a UserIdentity,
+    event_time: &'a str,
+    event_source: &'static str,
+    event_name: &'static str,
+    aws_region: &'a Region,
+    #[serde(rename = "sourceIPAddress")]
+    source_ip_address: &'static str,
+    user_agent: &'static str,
+    request_parameters: &'a Option<Elements>,
+    response_elements: &'a Option<Elements>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_event_details: Option<Value>,
+    error_code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_message: &'a Option<String>,
+    #[serde(rename = "requestID", skip_serializing_if = "Option::is_none")]
+    request_id: &'a Option<Uuid>,
+    #[serde(rename = "eventID")]
+    event_id: &'a Uuid,
+    read_only: bool,
+    resources: &'a [AuditResource],
+    event_type: &'static str,
+    management_event: bool,
+    recipient_account_id: &'a Option<AccountId>,
+    event_category: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_event_details: &'a Option<Elements>,
+}
+
+impl Serialize for AuditEvent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Record {
+            event_version: "1.08",
+            user_identity: &self.user_identity,
+            event_time: &self.event_time,
+            event_source: self.event_source,
+            event_name: self.event_name,
+            aws_region: &self.aws_region,
+            source_ip_address: self.source_ip_address(),
+            user_agent: self.user_agent(),
+            request_parameters: &self.request_parameters,
+            response_elements: &self.response_elements,
+            error_code: self.error_code,
+            error_message: &self.error_message,
+            request_id: &self.request_id,
+            event_id: &self.event_id,
+            read_only: self.read_only,
+            resources: &self.resources,
+            event_type: self.event_type(),
+            management_event: true,
+            recipient_account_id: &self.recipient_account_id,
+            event_category: "Management",
+            service_event_details: &self.service_event_details,
+        }
+        .serialize(s)
+    }
 }
 
 /// A filter over the trail; every field set must match.
@@ -218,10 +309,13 @@ impl AuditQuery {
 
 /// The trail: the most recent events, at most `capacity` of them. Older
 /// events are dropped (and counted) so that memory stays bounded however
-/// long a world runs.
+/// long a world runs. Once full it is a ring: a new event takes the oldest
+/// one's place, nothing moves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditTrail {
-    events: VecDeque<AuditEvent>,
+    /// The events; once `capacity` are kept, the oldest is at `oldest`.
+    events: Vec<AuditEvent>,
+    oldest: usize,
     capacity: usize,
     next_sequence: u64,
 }
@@ -236,7 +330,8 @@ impl AuditTrail {
     /// A trail keeping at most `capacity` events (at least one).
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            events: VecDeque::new(),
+            events: Vec::new(),
+            oldest: 0,
             capacity: capacity.max(1),
             next_sequence: 0,
         }
@@ -246,16 +341,19 @@ impl AuditTrail {
     pub fn push(&mut self, mut event: AuditEvent) -> u64 {
         event.sequence = self.next_sequence;
         self.next_sequence += 1;
-        if self.events.len() == self.capacity {
-            self.events.pop_front();
+        if self.events.len() < self.capacity {
+            self.events.push(event);
+        } else if let Some(slot) = self.events.get_mut(self.oldest) {
+            *slot = event;
+            self.oldest = (self.oldest + 1) % self.events.len();
         }
-        self.events.push_back(event);
         self.next_sequence - 1
     }
 
     /// Events still kept, oldest first.
     pub fn events(&self) -> impl DoubleEndedIterator<Item = &AuditEvent> {
-        self.events.iter()
+        let (newer, older) = self.events.split_at(self.oldest);
+        older.iter().chain(newer)
     }
 
     /// How many events were ever recorded.
@@ -270,14 +368,17 @@ impl AuditTrail {
 
     /// The event with sequence number `sequence`, if still kept.
     pub fn get(&self, sequence: u64) -> Option<&AuditEvent> {
-        let first = self.events.front()?.sequence;
-        self.events
-            .get(usize::try_from(sequence.checked_sub(first)?).ok()?)
+        let first = self.events.get(self.oldest)?.sequence;
+        let offset = usize::try_from(sequence.checked_sub(first)?).ok()?;
+        if offset >= self.events.len() {
+            return None;
+        }
+        self.events.get((self.oldest + offset) % self.events.len())
     }
 
     /// The events passing `query`, oldest first.
     pub fn query<'a>(&'a self, query: &'a AuditQuery) -> impl Iterator<Item = &'a AuditEvent> + 'a {
-        self.events.iter().filter(move |e| query.matches(e))
+        self.events().filter(move |e| query.matches(e))
     }
 
     /// Events as a CloudTrail log file: `{"Records": [...]}`.
@@ -285,5 +386,56 @@ impl AuditTrail {
         let records: Vec<&AuditEvent> = events.into_iter().collect();
         serde_json::to_string_pretty(&serde_json::json!({ "Records": records }))
             .unwrap_or_else(|_| String::from("{\"Records\":[]}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(name: &'static str) -> AuditEvent {
+        AuditEvent {
+            sequence: 0,
+            time: Timestamp::default(),
+            user_identity: UserIdentity {
+                kind: None,
+                arn: None,
+                account_id: None,
+                invoked_by: Some("AWS Internal"),
+            },
+            event_time: Arc::from("2026-01-01T00:00:00Z"),
+            event_source: "kms.amazonaws.com",
+            event_name: name,
+            aws_region: Region::default(),
+            request_parameters: None,
+            response_elements: None,
+            error_code: None,
+            error_message: None,
+            request_id: None,
+            event_id: Uuid::nil(),
+            read_only: false,
+            resources: Vec::new(),
+            recipient_account_id: None,
+            service_event_details: None,
+        }
+    }
+
+    const NAMES: [&str; 7] = ["a", "b", "c", "d", "e", "f", "g"];
+
+    #[test]
+    fn a_full_trail_keeps_the_newest_events_in_order() {
+        let mut trail = AuditTrail::with_capacity(3);
+        for (i, name) in NAMES.iter().enumerate() {
+            assert_eq!(trail.push(event(name)), i as u64);
+        }
+        let kept: Vec<(u64, &str)> = trail.events().map(|e| (e.sequence, e.event_name)).collect();
+        assert_eq!(kept, [(4, "e"), (5, "f"), (6, "g")]);
+        let newest_first: Vec<&str> = trail.events().rev().map(|e| e.event_name).collect();
+        assert_eq!(newest_first, ["g", "f", "e"]);
+        assert_eq!((trail.recorded(), trail.dropped()), (7, 4));
+        assert!(trail.get(3).is_none());
+        assert_eq!(trail.get(4).map(|e| e.event_name), Some("e"));
+        assert_eq!(trail.get(6).map(|e| e.event_name), Some("g"));
+        assert!(trail.get(7).is_none());
     }
 }

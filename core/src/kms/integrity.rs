@@ -7,7 +7,7 @@
 //! module finds that record the way a learner would, except that it can
 //! prove which one it is: the record whose context opens the blob.
 
-use crate::audit::trail::AuditTrail;
+use crate::audit::trail::{AuditTrail, Elements};
 use crate::crypto::blob::CiphertextBlob;
 use crate::crypto::context::EncryptionContext;
 use crate::crypto::open;
@@ -17,7 +17,6 @@ use crate::request::Request;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// How many distinct contexts from the trail are tried: the search is
 /// bounded whatever the trail holds.
@@ -74,13 +73,13 @@ pub struct ContextMismatch {
 }
 
 /// The context a successful blob-making event recorded.
-fn recorded_context(name: &str, parameters: Option<&Value>) -> Option<EncryptionContext> {
+fn recorded_context(name: &str, parameters: Option<&Elements>) -> Option<EncryptionContext> {
     let field = match name {
         "Encrypt" | "GenerateDataKey" | "GenerateDataKeyWithoutPlaintext" => "encryptionContext",
         "ReEncrypt" => "destinationEncryptionContext",
         _ => return None,
     };
-    match parameters.and_then(|p| p.get(field)) {
+    match parameters.and_then(|p| p.value().get(field)) {
         None => Some(EncryptionContext::default()),
         Some(recorded) => EncryptionContext::deserialize(recorded).ok(),
     }
