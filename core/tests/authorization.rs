@@ -1200,3 +1200,45 @@ fn retirement_and_the_lockout_check_are_explained_decisions() {
         "the trace shows the draft's statements: {view:?}"
     );
 }
+
+/// ListAliases, ListKeys, CreateKey and GenerateRandom name no key: only
+/// IAM policies allow them (on `*`). A key policy's `kms:List*` does not,
+/// and the dry run answers as the call does.
+#[test]
+fn the_dry_run_decides_actions_on_no_key_by_iam_alone() {
+    let (mut world, admin, _app, key) = s4_world();
+    // The key policy gives the administrators kms:List* and kms:Create*.
+    let dry = world
+        .simulate(&admin, "kms:ListAliases", &key.key_id, None)
+        .unwrap();
+    assert!(!dry.allowed, "{:?}", dry.rule);
+    assert_eq!(dry.rule, DecidingRule::ImplicitDeny);
+    assert_eq!(&*dry.resource, "*");
+    err(
+        &mut world,
+        &admin,
+        Request::ListAliases(kms_core::kms::api::ListAliasesRequest::default()),
+        "AccessDeniedException",
+    );
+    // An IAM policy allows it, on the call and in the dry run alike.
+    let lister = add_role(
+        &mut world,
+        PROD,
+        "Lister",
+        PROD,
+        Some(allow(&["kms:ListAliases", "kms:ListKeys"], "*")),
+    );
+    for action in ["kms:ListAliases", "kms:ListKeys"] {
+        let dry = world.simulate(&lister, action, &key.key_id, None).unwrap();
+        assert!(dry.allowed, "{action}: {:?}", dry.rule);
+    }
+    ok(
+        &mut world,
+        &lister,
+        Request::ListAliases(kms_core::kms::api::ListAliasesRequest::default()),
+    );
+    // The workbench's matrix is about one key: ListAliases is not a column.
+    let columns = kms_core::workbench::matrix_actions();
+    assert!(!columns.contains(&"kms:ListAliases"));
+    assert!(columns.contains(&"kms:CreateAlias"));
+}

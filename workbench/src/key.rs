@@ -212,7 +212,7 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="note">"Choose a cell to see the decision, statement by statement."</p>
+        <p class="note">"Choose a cell to see the decision, statement by statement. CreateAlias, UpdateAlias and DeleteAlias also need the action on the alias itself, which only IAM policies allow: these columns answer the key's side."</p>
         {trace}
     }
 }

@@ -268,6 +268,18 @@ macro_rules! key_accesses {
 
 kms_table!([] key_accesses);
 
+/// The KMS actions on no particular key: IAM policies allow them with
+/// `"Resource": "*"`, and no key policy applies (the KMS developer guide,
+/// "Specifying KMS keys in IAM policy statements": CreateKey,
+/// GenerateRandom, ListAliases, ListKeys). `ListAliases` takes an optional
+/// `KeyId` to filter by, which is not a resource.
+pub const ACCOUNT_ACTIONS: [&str; 4] = [
+    "kms:CreateKey",
+    "kms:GenerateRandom",
+    "kms:ListAliases",
+    "kms:ListKeys",
+];
+
 /// The IAM actions that may reach a key in another account.
 pub fn cross_account_actions() -> impl Iterator<Item = &'static str> {
     KEY_ACCESSES

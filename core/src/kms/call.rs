@@ -332,10 +332,23 @@ pub fn simulate(
     key_id: &str,
     encryption_context: Option<&crate::crypto::context::EncryptionContext>,
 ) -> Result<crate::policy::Authorization, KmsError> {
+    // As the calls decide them: on `*`, by the caller's IAM policies alone.
+    if let Some(action) = super::actions::ACCOUNT_ACTIONS
+        .into_iter()
+        .find(|a| a.eq_ignore_ascii_case(action))
+    {
+        let account = crate::iam::authz::caller_account(caller)?;
+        return Ok(authorize(iam.account_question(
+            caller,
+            clock.iso(),
+            action,
+            "*".into(),
+            &account,
+        )));
+    }
     let action = super::actions::KEY_ACCESSES
         .iter()
         .map(|a| a.action)
-        .chain(["kms:CreateKey", "kms:ListKeys", "kms:GenerateRandom"])
         .find(|a| a.eq_ignore_ascii_case(action))
         .ok_or_else(|| {
             KmsError::ValidationException(format!("{action} is not a KMS action on a key"))
