@@ -106,6 +106,16 @@ async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
     settle().await;
     let trace = text_of(&root, "cell-trace");
     assert!(trace.contains("kms:DisableKey"), "{trace}");
+    // The chosen cell is marked, and only it.
+    let pressed = root
+        .query_selector_all("[data-testid=\"cell\"][aria-pressed=\"true\"]")
+        .unwrap();
+    assert_eq!(pressed.length(), 1);
+    assert_eq!(
+        disable.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert!(disable.class_name().contains("chosen"));
     assert!(
         trace.contains("Allow access for Key Administrators"),
         "{trace}"
@@ -172,13 +182,38 @@ async fn a_fix_goes_into_the_draft_and_the_what_if_answers_with_it() {
         "what-if-principal",
         "arn:aws:iam::111122223333:user/CPI-HIGA",
     );
+    // The answer says the question it answers, then the decision.
+    let answer = || {
+        let question = text_of(&root, "what-if-question");
+        let text = text_of(&root, "what-if-answer");
+        let decision = text.strip_prefix(&question).unwrap_or(&text).to_string();
+        (question, decision)
+    };
     ask("kms:DisableKey", false);
     settle().await;
-    assert!(text_of(&root, "what-if-answer").starts_with("Allowed"));
+    let (question, decision) = answer();
+    assert_eq!(question, "user/CPI-HIGA kms:DisableKey");
+    assert!(decision.starts_with("Allowed"), "{decision}");
     ask("kms:DisableKey", true);
     settle().await;
-    let answer = text_of(&root, "what-if-answer");
-    assert!(answer.starts_with("Denied"), "{answer}");
+    let (question, decision) = answer();
+    assert_eq!(
+        question,
+        "user/CPI-HIGA kms:DisableKey, with the draft saved"
+    );
+    assert!(decision.starts_with("Denied"), "{decision}");
+    // Another question clears the answer to the last one.
+    kms_wasm_tests::choose(&root, "what-if-via", "rds.amazonaws.com");
+    settle().await;
+    assert!(!has(&root, "what-if-answer"));
+    click(&root, "what-if-ask");
+    settle().await;
+    let (question, _) = answer();
+    assert_eq!(
+        question,
+        "user/CPI-HIGA kms:DisableKey through rds.amazonaws.com, with the draft saved"
+    );
+    kms_wasm_tests::choose(&root, "what-if-via", "");
     // A context it cannot read is said, not guessed.
     type_into(&root, "what-if-context", "app");
     ask("kms:Decrypt", false);
@@ -382,4 +417,35 @@ async fn an_embedded_challenge_shows_only_the_challenge() {
     assert!(!visible("tab-challenges") && !visible("challenge-challenge-wrong-context"));
     assert!(text_of(&root, "task").contains("inaccessible-encryption-credentials-recoverable"));
     kms_wasm_tests::mount_at("", || ());
+}
+
+/// Playing the built world in the playground and coming Back: the
+/// configuration, the account id and the built world are as they were.
+#[wasm_bindgen_test]
+async fn coming_back_to_the_workbench_keeps_the_pasted_configuration() {
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    let fixed = kms_workbench::example().replace("[アカウントID]", "444455556666");
+    type_into(&root, "terraform", &fixed);
+    type_into(&root, "account", "444455556666");
+    settle().await;
+    click(&root, "build");
+    settle().await;
+    assert!(has(&root, "built"));
+    // A new page load, storage kept.
+    let again = kms_wasm_tests::mount_at("", || view! { <kms_workbench::Workbench/> });
+    settle().await;
+    assert_eq!(value_of(&again, "terraform"), fixed);
+    assert!(has(&again, "built"), "the world is built again on return");
+    assert!(text_of(&again, "built").contains("aws_kms_key.higa_WordPress_KMS"));
+    // Unbuilt text is kept too, and not built on return.
+    let fresh = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    type_into(&fresh, "terraform", "resource \"aws_kms_key\" \"k\" {}");
+    settle().await;
+    let later = kms_wasm_tests::mount_at("", || view! { <kms_workbench::Workbench/> });
+    settle().await;
+    assert_eq!(
+        value_of(&later, "terraform"),
+        "resource \"aws_kms_key\" \"k\" {}"
+    );
+    assert!(!has(&later, "built"));
 }

@@ -166,6 +166,8 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
                     view! {
                         <td>
                             <button class=if cell.allowed { "cell allowed" } else { "cell denied" }
+                                class:chosen=move || chosen.get() == Some((r, c))
+                                aria-pressed=move || if chosen.get() == Some((r, c)) { "true" } else { "false" }
                                 data-testid="cell" title=label.clone() aria-label=label
                                 on:click=move |_| chosen.set(Some((r, c)))>
                                 {if cell.allowed { "✓" } else { "✗" }}
@@ -275,7 +277,12 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
 }
 
 /// A what-if's answer: the decision, and the key state's refusal if any.
-type Asked = Result<(kms_core::policy::AuthorizationView, Option<String>), String>;
+/// A What-if answer: the question in words, and the decision (or why it
+/// could not be asked).
+type Asked = (
+    String,
+    Result<(kms_core::policy::AuthorizationView, Option<String>), String>,
+);
 
 /// The encryption context typed as `key=value, key=value`.
 fn parse_context(text: &str) -> Result<Option<EncryptionContext>, String> {
@@ -311,6 +318,25 @@ fn WhatIf(
     let answer: RwSignal<Option<Asked>> = RwSignal::new(None);
     let arn = key.arn.clone();
     let ask = move |_| {
+        let question = {
+            let (p, v, a, c) = (
+                principal.get_untracked(),
+                via.get_untracked(),
+                action.get_untracked(),
+                context.get_untracked(),
+            );
+            let mut words = format!("{} {a}", short_principal(&p));
+            if !v.is_empty() {
+                words.push_str(&format!(" through {v}"));
+            }
+            if !c.trim().is_empty() {
+                words.push_str(&format!(" with context {}", c.trim()));
+            }
+            if with_draft.get_untracked() {
+                words.push_str(", with the draft saved");
+            }
+            words
+        };
         let result = parse_context(&context.get_untracked()).and_then(|context| {
             let bench = if with_draft.get_untracked() {
                 Bench::with_draft(
@@ -341,8 +367,10 @@ fn WhatIf(
                 .map(|a| (a.authorization.view(), a.key_state.map(|e| e.to_string())))
                 .map_err(|e| e.to_string())
         });
-        answer.set(Some(result));
+        answer.set(Some((question, result)));
     };
+    // An answer is for the question asked: changing it clears the answer.
+    let changed = move || answer.set(None);
     let options = principals
         .iter()
         .map(|p| view! { <option value=p.clone()></option> })
@@ -360,11 +388,11 @@ fn WhatIf(
         <div class="wb-whatif">
             <label>"Principal (choose or type an ARN) "
                 <input data-testid="what-if-principal" list=list.clone() prop:value=move || principal.get()
-                    on:input=move |ev| principal.set(event_target_value(&ev))/>
+                    on:input=move |ev| { principal.set(event_target_value(&ev)); changed(); }/>
                 <datalist id=list>{options}</datalist>
             </label>
             <label>"through "
-                <select data-testid="what-if-via" on:change=move |ev| via.set(event_target_value(&ev))>
+                <select data-testid="what-if-via" on:change=move |ev| { via.set(event_target_value(&ev)); changed(); }>
                     <option value="">"(directly)"</option>
                     <option value="rds.amazonaws.com">"RDS"</option>
                     <option value="ssm.amazonaws.com">"Parameter Store"</option>
@@ -373,26 +401,27 @@ fn WhatIf(
             </label>
             <label>"action "
                 <select data-testid="what-if-action" prop:value=move || action.get()
-                    on:change=move |ev| action.set(event_target_value(&ev))>{actions}</select>
+                    on:change=move |ev| { action.set(event_target_value(&ev)); changed(); }>{actions}</select>
             </label>
             <label>"encryption context "
                 <input data-testid="what-if-context" placeholder="app=orders, tenant=acme" prop:value=move || context.get()
-                    on:input=move |ev| context.set(event_target_value(&ev))/>
+                    on:input=move |ev| { context.set(event_target_value(&ev)); changed(); }/>
             </label>
             <label>
-                <input type="checkbox" data-testid="what-if-draft" on:change=move |ev| with_draft.set(event_target_checked(&ev))/>
+                <input type="checkbox" data-testid="what-if-draft" on:change=move |ev| { with_draft.set(event_target_checked(&ev)); changed(); }/>
                 " with the draft above saved"
             </label>
             <button class="primary" data-testid="what-if-ask" on:click=ask>"Ask"</button>
         </div>
-        {move || answer.get().map(|a| match a {
+        {move || answer.get().map(|(question, a)| match a {
             Ok((view, state)) => view! {
                 <div class="wb-trace" data-testid="what-if-answer">
+                    <h4 data-testid="what-if-question">{question}</h4>
                     <Why view=view names=names.clone() call_failed=false/>
                     {state.map(|e| view! { <p class="note">"Allowed by policy, but the key's state refuses it: "{e}</p> })}
                 </div>
             }.into_any(),
-            Err(e) => view! { <p class="error" data-testid="what-if-error">{e}</p> }.into_any(),
+            Err(e) => view! { <p class="error" data-testid="what-if-error">{question}": "{e}</p> }.into_any(),
         })}
     }
 }

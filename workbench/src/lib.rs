@@ -175,20 +175,43 @@ fn pointer(text: &str, error: &TerraformError) -> Option<String> {
     Some(format!("{:>4} | {line}\n     | {caret}^", at.line))
 }
 
+/// Where the workbench keeps the learner's configuration, account id and
+/// whether it was built (`[text, account, built]`), so that playing the
+/// world in the playground and coming Back loses nothing.
+pub const KEPT_KEY: &str = "kms-playground-workbench";
+
+/// What [`KEPT_KEY`] holds, if anything readable.
+fn kept() -> Option<(String, String, bool)> {
+    let text = kms_web::browser::load(KEPT_KEY)?;
+    serde_json::from_str(&text).ok()
+}
+
+fn keep(text: &str, account: &str, built: bool) {
+    // A configuration past the translator's limit is refused anyway.
+    if text.len() <= kms_terraform::MAX_TEXT {
+        let value = serde_json::json!([text, account, built]).to_string();
+        kms_web::browser::save(KEPT_KEY, &value);
+    }
+}
+
 /// The workbench page.
 #[component]
 pub fn Workbench() -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let account = RwSignal::new(String::from("111122223333"));
+    let (kept_text, kept_account, was_built) =
+        kept().unwrap_or_else(|| (String::new(), String::from("111122223333"), false));
+    let text = RwSignal::new(kept_text);
+    let account = RwSignal::new(kept_account);
     let built: RwSignal<Option<Arc<Built>>> = RwSignal::new(None);
     let error: RwSignal<Option<(String, Option<String>)>> = RwSignal::new(None);
-    let run = move |_| {
+    let build_now = move || {
         let source = text.get_untracked();
         let options = Options {
             account: account.get_untracked(),
             ..Options::default()
         };
-        match build(&source, &options) {
+        let result = build(&source, &options);
+        keep(&source, &options.account, result.is_ok());
+        match result {
             Ok((translation, run)) => {
                 error.set(None);
                 built.set(Some(Arc::new(Built::of(translation, run))));
@@ -201,8 +224,23 @@ pub fn Workbench() -> impl IntoView {
             }
         }
     };
-    let example = move |_| text.set(example());
     let first = challenges::from_address();
+    // Back from the playground: the world as it was (not for a challenge's link).
+    if was_built && first.is_none() {
+        build_now();
+    }
+    let run = move |_| build_now();
+    let edited = move || {
+        keep(
+            &text.get_untracked(),
+            &account.get_untracked(),
+            built.with_untracked(Option::is_some),
+        )
+    };
+    let example = move |_| {
+        text.set(example());
+        edited();
+    };
     // `?embed`: a documentation page shows one challenge, without the
     // page's header, tabs or list.
     let embed = first.is_some() && kms_web::browser::query().split('&').any(|p| p == "embed");
@@ -233,11 +271,17 @@ pub fn Workbench() -> impl IntoView {
                 <label for="terraform">"Terraform (aws_kms_key, aws_kms_alias, aws_kms_key_policy, aws_kms_grant, IAM roles, users and policies, aws_ssm_parameter, aws_rds_cluster, aws_ebs_volume)"</label>
                 <textarea id="terraform" data-testid="terraform" rows="16" spellcheck="false"
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        edited();
+                    }></textarea>
                 <div class="wb-row">
                     <label>"Account id "
                         <input data-testid="account" prop:value=move || account.get()
-                            on:input=move |ev| account.set(event_target_value(&ev))/>
+                            on:input=move |ev| {
+                                account.set(event_target_value(&ev));
+                                edited();
+                            }/>
                     </label>
                     <button data-testid="example" on:click=example>"Load the article's example"</button>
                     <button class="primary" data-testid="build" on:click=run>"Build the world"</button>
