@@ -316,3 +316,79 @@ fn what_kms_does_by_itself_is_recorded_as_aws_internal() {
     check(&deletion, "DeleteKey");
     assert!(deletion.get("serviceEventDetails").is_none());
 }
+
+/// An event keeps a cryptographic request as a copy without its plaintext
+/// or blob, and writes its parameters only when read: CloudTrail writes the
+/// same parameters from the copy as from the request, and the copy holds
+/// neither the secret nor the blob.
+#[test]
+fn an_audit_copy_writes_the_same_parameters_and_holds_no_secret() {
+    use kms_core::kms::api::{
+        DataKeySpec, DecryptRequest, EncryptRequest, GenerateDataKeyRequest, ReEncryptRequest,
+    };
+    use kms_core::secret::SecretBytes;
+    let context = Some(EncryptionContext::from_pairs([("tenant", "acme")]));
+    let tokens = Some(vec!["grant-token".to_string()]);
+    let secret = b"the plaintext".to_vec();
+    let blob = vec![0xA5; 96];
+    let data_key = GenerateDataKeyRequest {
+        key_id: "alias/app".into(),
+        encryption_context: context.clone(),
+        number_of_bytes: None,
+        key_spec: Some(DataKeySpec::AES_256),
+        grant_tokens: tokens.clone(),
+    };
+    let requests = [
+        Request::Encrypt(EncryptRequest {
+            key_id: "alias/app".into(),
+            plaintext: SecretBytes::new(secret.clone()),
+            encryption_context: context.clone(),
+            grant_tokens: tokens.clone(),
+            encryption_algorithm: Some("SYMMETRIC_DEFAULT".into()),
+        }),
+        Request::Decrypt(DecryptRequest {
+            ciphertext_blob: blob.clone(),
+            encryption_context: context.clone(),
+            grant_tokens: tokens.clone(),
+            key_id: Some("alias/app".into()),
+            encryption_algorithm: None,
+        }),
+        Request::ReEncrypt(ReEncryptRequest {
+            ciphertext_blob: blob.clone(),
+            source_encryption_context: context.clone(),
+            source_key_id: Some("alias/app".into()),
+            destination_key_id: "alias/other".into(),
+            destination_encryption_context: Some(EncryptionContext::from_pairs([("t", "b")])),
+            source_encryption_algorithm: None,
+            destination_encryption_algorithm: Some("SYMMETRIC_DEFAULT".into()),
+            grant_tokens: tokens.clone(),
+        }),
+        Request::GenerateDataKey(data_key.clone()),
+        Request::GenerateDataKeyWithoutPlaintext(data_key),
+    ];
+    let hidden = [
+        kms_core::base64_blob::encode(&secret),
+        kms_core::base64_blob::encode(&blob),
+    ];
+    for request in requests {
+        let copy = request
+            .audit_copy()
+            .expect("a cryptographic request has a copy");
+        assert_eq!(
+            copy.cloudtrail_parameters(),
+            request.cloudtrail_parameters(),
+            "{}",
+            request.action()
+        );
+        let everything = serde_json::to_string(&copy).unwrap();
+        for h in &hidden {
+            assert!(!everything.contains(h.as_str()), "{everything}");
+        }
+    }
+    // Other requests are written as JSON when recorded.
+    assert!(
+        Request::ListKeys(kms_core::kms::api::ListKeysRequest::default())
+            .audit_copy()
+            .is_none()
+    );
+}

@@ -30,7 +30,7 @@ pub fn call(
 ) -> u64 {
     // Redacted by type: no secret (plaintext, SecureString value, SQL and
     // its rows) can enter the trail, whatever its field is called.
-    let request_parameters = request.cloudtrail_parameters().map(Elements::new);
+    let request_parameters = Elements::of_request(request);
     let response_elements = match result {
         Ok(response) if !request.read_only() => {
             to_cloudtrail_value(response).ok().map(Elements::new)

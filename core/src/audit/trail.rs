@@ -11,6 +11,8 @@
 use crate::clock::Timestamp;
 use crate::ids::{AccountId, Region};
 use crate::principal::Principal;
+use crate::request::Request;
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -123,22 +125,48 @@ impl AuditResource {
     }
 }
 
-/// Request parameters, response elements or service event details: JSON,
-/// boxed so that an event stays small (a full trail is a ring of tens of
+/// Request parameters, response elements or service event details, boxed
+/// so that an event stays small (a full trail is a ring of tens of
 /// thousands of events, and a call writes over the oldest).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Elements(Box<Value>);
+#[derive(Debug, Clone, PartialEq)]
+pub enum Elements {
+    /// Written as JSON when recorded.
+    Json(Box<Value>),
+    /// A request's parameters, kept as the request without its secrets or
+    /// blobs ([`Request::audit_copy`]) and written as CloudTrail JSON
+    /// ([`Request::cloudtrail_parameters`]) only when the event is read.
+    Request(Box<Request>),
+}
 
 impl Elements {
+    /// A request's parameters: kept as the request when it has an audit
+    /// copy, else written now.
+    pub fn of_request(request: &Request) -> Option<Self> {
+        match request.audit_copy() {
+            Some(copy) => Some(Self::Request(Box::new(copy))),
+            None => request.cloudtrail_parameters().map(Self::new),
+        }
+    }
+
     /// Keeps `value`.
     pub fn new(value: Value) -> Self {
-        Self(Box::new(value))
+        Self::Json(Box::new(value))
     }
 
     /// The elements as JSON.
-    pub fn value(&self) -> &Value {
-        &self.0
+    pub fn value(&self) -> Cow<'_, Value> {
+        match self {
+            Self::Json(value) => Cow::Borrowed(value),
+            Self::Request(request) => {
+                Cow::Owned(request.cloudtrail_parameters().unwrap_or(Value::Null))
+            }
+        }
+    }
+}
+
+impl Serialize for Elements {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value().serialize(s)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::kms::state::Kms;
 use crate::request::Request;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How many distinct contexts from the trail are tried: the search is
 /// bounded whatever the trail holds.
@@ -72,17 +72,21 @@ pub struct ContextMismatch {
     pub pairs: Vec<ContextPair>,
 }
 
-/// The context a successful blob-making event recorded.
-fn recorded_context(name: &str, parameters: Option<&Elements>) -> Option<EncryptionContext> {
-    let field = match name {
-        "Encrypt" | "GenerateDataKey" | "GenerateDataKeyWithoutPlaintext" => "encryptionContext",
-        "ReEncrypt" => "destinationEncryptionContext",
+/// The context a successful blob-making event recorded: its request, as
+/// the event keeps it.
+fn recorded_context(parameters: Option<&Elements>) -> Option<EncryptionContext> {
+    let Some(Elements::Request(request)) = parameters else {
+        return None;
+    };
+    let context = match &**request {
+        Request::Encrypt(r) => &r.encryption_context,
+        Request::GenerateDataKey(r) | Request::GenerateDataKeyWithoutPlaintext(r) => {
+            &r.encryption_context
+        }
+        Request::ReEncrypt(r) => &r.destination_encryption_context,
         _ => return None,
     };
-    match parameters.and_then(|p| p.value().get(field)) {
-        None => Some(EncryptionContext::default()),
-        Some(recorded) => EncryptionContext::deserialize(recorded).ok(),
-    }
+    Some(context.clone().unwrap_or_default())
 }
 
 /// If `request` is a Decrypt that failed with `InvalidCiphertextException`
@@ -111,12 +115,7 @@ pub fn context_mismatch(
         .events()
         .rev()
         .filter(|e| e.error_code.is_none() && e.resources.iter().any(|r| &*r.arn == arn))
-        .filter_map(|e| {
-            Some((
-                e,
-                recorded_context(e.event_name, e.request_parameters.as_ref())?,
-            ))
-        })
+        .filter_map(|e| Some((e, recorded_context(e.request_parameters.as_ref())?)))
         .filter(|(_, context)| {
             let canonical = context.canonical();
             let new = !tried.contains(&canonical);
