@@ -183,10 +183,27 @@ pub struct CallRecord {
     /// Audit events of the requests a service made while handling this one.
     pub nested_events: Vec<u64>,
     /// The caller's ARN, formatted once for the call's decisions and its event.
-    caller_arn: Option<(Principal, Arc<str>)>,
+    caller_arn: CallerArn,
 }
 
+/// A caller and its ARN as a call formatted it; the world keeps the last
+/// one for the next call, since a caller usually calls again.
+pub type CallerArn = Option<(Principal, Arc<str>)>;
+
 impl CallRecord {
+    /// A record for a call, reusing the ARN the last call formatted.
+    pub fn after(last: CallerArn) -> Self {
+        Self {
+            caller_arn: last,
+            ..Self::default()
+        }
+    }
+
+    /// The ARN this call formatted (or reused), for the next call.
+    pub fn into_caller_arn(self) -> CallerArn {
+        self.caller_arn
+    }
+
     /// `principal`'s ARN: formatted on first use, shared afterwards.
     pub fn caller_arn(&mut self, principal: &Principal) -> Arc<str> {
         match &self.caller_arn {

@@ -5,7 +5,9 @@
 use crate::audit::{AuditTrail, record};
 use crate::clock::Timestamp;
 use crate::crypto::context::EncryptionContext;
-use crate::env::{Advance, CallRecord, Clock, Ctx, KmsCalls, Outcome, Randomness, Timer, Undo};
+use crate::env::{
+    Advance, CallRecord, CallerArn, Clock, Ctx, KmsCalls, Outcome, Randomness, Timer, Undo,
+};
 use crate::error::KmsError;
 use crate::iam::{Account, Iam};
 use crate::ids::AccountId;
@@ -75,6 +77,7 @@ impl KmsCalls for KmsPort<'_> {
         finish(
             ctx.audit, ctx.clock, ctx.random, &caller, &request, result, call,
         )
+        .0
     }
 }
 
@@ -234,15 +237,16 @@ pub fn finish(
     request: &Request,
     result: Result<Response, KmsError>,
     mut call: CallRecord,
-) -> Outcome {
+) -> (Outcome, CallerArn) {
     let sequence = record::call(audit, clock, random, caller, request, &result, &mut call);
-    let mut audit_events = call.nested_events;
+    let mut audit_events = core::mem::take(&mut call.nested_events);
     audit_events.push(sequence);
-    Outcome {
+    let outcome = Outcome {
         result,
-        authorizations: call.authorizations,
+        authorizations: core::mem::take(&mut call.authorizations),
         audit_events,
-    }
+    };
+    (outcome, call.into_caller_arn())
 }
 
 /// Whether `timer`, set for `at`, still has something to do.

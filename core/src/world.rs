@@ -8,7 +8,7 @@
 use crate::audit::AuditTrail;
 use crate::clock::Timestamp;
 pub use crate::env::Outcome;
-use crate::env::{Advance, CallRecord, Clock, Ctx, Randomness, Timers};
+use crate::env::{Advance, CallRecord, CallerArn, Clock, Ctx, Randomness, Timers};
 use crate::error::KmsError;
 use crate::ids::AccountId;
 use crate::principal::Caller;
@@ -96,6 +96,8 @@ pub struct World {
     advance_serial: u64,
     audit: AuditTrail,
     log: Vec<LogEntry>,
+    /// The last call's caller and ARN ([`CallRecord::after`]).
+    caller_arn: CallerArn,
 }
 
 impl World {
@@ -111,6 +113,7 @@ impl World {
             fired_events: 0,
             advance_serial: 0,
             log: Vec::new(),
+            caller_arn: None,
         }
     }
 
@@ -170,7 +173,7 @@ impl World {
     fn execute(&mut self, caller: &Caller, request: &Request) -> Outcome {
         let checkpoint = self.random.checkpoint();
         let before = self.state.snapshot(request);
-        let mut call = CallRecord::default();
+        let mut call = CallRecord::after(self.caller_arn.take());
         let mut ctx = Ctx {
             clock: &self.clock,
             random: &mut self.random,
@@ -186,7 +189,7 @@ impl World {
                 self.state.restore(before);
             }
         }
-        route::finish(
+        let (outcome, caller_arn) = route::finish(
             &mut self.audit,
             &self.clock,
             &mut self.random,
@@ -194,7 +197,9 @@ impl World {
             request,
             result,
             call,
-        )
+        );
+        self.caller_arn = caller_arn;
+        outcome
     }
 
     /// Moves the clock forward by `seconds`, firing every timer on the way
