@@ -1135,3 +1135,37 @@ fn get_key_policy_takes_the_optional_policy_name_default() {
     ok(&mut world, &caller, get("default"));
     err(&mut world, &caller, get("other"), "NotFoundException");
 }
+
+/// `kms:KeySpec` and `kms:KeyUsage` are the key's own: an IAM policy that
+/// allows only signing keys opens the RSA signing key and not a symmetric
+/// one (the simulator once said SYMMETRIC_DEFAULT for every key).
+#[test]
+fn key_spec_and_key_usage_conditions_read_the_key() {
+    let mut world = world();
+    let signing =
+        create_asymmetric(&mut world, KeySpec::RSA_2048, Some(KeyUsage::SIGN_VERIFY)).unwrap();
+    let symmetric = create_key(&mut world, &root(PROD));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"kms:KeySpec": "RSA_2048", "kms:KeyUsage": "SIGN_VERIFY"}}
+        }]
+    });
+    let signer = add_user(&mut world, PROD, "Signer", Some(policy));
+    let describe = |key: &str| {
+        Request::DescribeKey(kms_core::kms::api::KeyIdRequest {
+            key_id: key.into(),
+            ..Default::default()
+        })
+    };
+    ok(&mut world, &signer, describe(&signing.key_id));
+    err(
+        &mut world,
+        &signer,
+        describe(&symmetric.key_id),
+        "AccessDeniedException",
+    );
+}

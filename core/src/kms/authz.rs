@@ -6,6 +6,7 @@
 //! [`crate::policy::authorize`], a pure function of it.
 
 use super::actions::is_cross_account;
+use super::api::{KeySpec, KeyUsage};
 use super::grants::{GrantFacts, GrantRequest};
 use super::key::KmsKey;
 use super::state::Kms;
@@ -16,6 +17,7 @@ use crate::iam::authz::caller_context;
 use crate::policy::condition::Text;
 use crate::policy::{Considered, PolicyRole, Purpose, Question};
 use crate::principal::{Caller, Principal};
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -47,8 +49,16 @@ pub fn key_question(
     extras: &Extras<'_>,
 ) -> Question {
     let mut context = caller_context(caller, &principal_arn, now_iso);
-    context.insert_new("kms:KeySpec", "SYMMETRIC_DEFAULT");
-    context.insert_new("kms:KeyUsage", "ENCRYPT_DECRYPT");
+    // The key's own spec and usage (their AWS names are the variants');
+    // a symmetric encryption key, nearly every key, costs no formatting.
+    let (spec, usage): (Text, Text) = match (key.spec, key.usage) {
+        (KeySpec::SYMMETRIC_DEFAULT, KeyUsage::ENCRYPT_DECRYPT) => {
+            ("SYMMETRIC_DEFAULT".into(), "ENCRYPT_DECRYPT".into())
+        }
+        (spec, usage) => (format!("{spec:?}").into(), format!("{usage:?}").into()),
+    };
+    context.insert_new("kms:KeySpec", spec);
+    context.insert_new("kms:KeyUsage", usage);
     context.insert_new("kms:KeyOrigin", "AWS_KMS");
     let aliases: Vec<Text> = kms
         .aliases_of(key.id)
