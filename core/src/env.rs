@@ -227,6 +227,11 @@ impl CallRecord {
     /// Records an authorization and returns its verdict.
     pub fn decide(&mut self, decision: Authorization) -> Result<(), KmsError> {
         let verdict = decision.require();
+        // Most calls decide once: room for one, not the four a Vec takes
+        // by default (1,280 bytes, past the allocator's fast small sizes).
+        if self.authorizations.capacity() == 0 {
+            self.authorizations.reserve_exact(1);
+        }
         self.authorizations.push(decision);
         verdict
     }
