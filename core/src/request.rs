@@ -155,14 +155,14 @@ impl Request {
                 encryption_algorithm: r.encryption_algorithm.clone(),
             }),
             Request::Decrypt(r) => Request::Decrypt(DecryptRequest {
-                ciphertext_blob: Vec::new(),
+                ciphertext_blob: alloc::vec::Vec::new(),
                 encryption_context: r.encryption_context.clone(),
                 grant_tokens: r.grant_tokens.clone(),
                 key_id: r.key_id.clone(),
                 encryption_algorithm: r.encryption_algorithm.clone(),
             }),
             Request::ReEncrypt(r) => Request::ReEncrypt(ReEncryptRequest {
-                ciphertext_blob: Vec::new(),
+                ciphertext_blob: alloc::vec::Vec::new(),
                 source_encryption_context: r.source_encryption_context.clone(),
                 source_key_id: r.source_key_id.clone(),
                 destination_key_id: r.destination_key_id.clone(),
