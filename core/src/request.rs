@@ -141,38 +141,25 @@ impl Request {
     /// written only when asked. `None` for the others, whose parameters
     /// are recorded as JSON at once.
     pub fn audit_copy(&self) -> Option<Request> {
-        use crate::kms::api::{DecryptRequest, EncryptRequest, ReEncryptRequest};
-        Some(match self {
-            Request::GenerateDataKey(r) => Request::GenerateDataKey(r.clone()),
-            Request::GenerateDataKeyWithoutPlaintext(r) => {
-                Request::GenerateDataKeyWithoutPlaintext(r.clone())
-            }
-            Request::Encrypt(r) => Request::Encrypt(EncryptRequest {
-                key_id: r.key_id.clone(),
-                plaintext: crate::secret::SecretBytes::default(),
-                encryption_context: r.encryption_context.clone(),
-                grant_tokens: r.grant_tokens.clone(),
-                encryption_algorithm: r.encryption_algorithm.clone(),
-            }),
-            Request::Decrypt(r) => Request::Decrypt(DecryptRequest {
-                ciphertext_blob: alloc::vec::Vec::new(),
-                encryption_context: r.encryption_context.clone(),
-                grant_tokens: r.grant_tokens.clone(),
-                key_id: r.key_id.clone(),
-                encryption_algorithm: r.encryption_algorithm.clone(),
-            }),
-            Request::ReEncrypt(r) => Request::ReEncrypt(ReEncryptRequest {
-                ciphertext_blob: alloc::vec::Vec::new(),
-                source_encryption_context: r.source_encryption_context.clone(),
-                source_key_id: r.source_key_id.clone(),
-                destination_key_id: r.destination_key_id.clone(),
-                destination_encryption_context: r.destination_encryption_context.clone(),
-                source_encryption_algorithm: r.source_encryption_algorithm.clone(),
-                destination_encryption_algorithm: r.destination_encryption_algorithm.clone(),
-                grant_tokens: r.grant_tokens.clone(),
-            }),
-            _ => return None,
-        })
+        if !matches!(
+            self,
+            Request::GenerateDataKey(_)
+                | Request::GenerateDataKeyWithoutPlaintext(_)
+                | Request::Encrypt(_)
+                | Request::Decrypt(_)
+                | Request::ReEncrypt(_)
+        ) {
+            return None;
+        }
+        let mut copy = self.clone();
+        match &mut copy {
+            // The copied plaintext is zeroed as it is dropped.
+            Request::Encrypt(r) => r.plaintext = crate::secret::SecretBytes::default(),
+            Request::Decrypt(r) => r.ciphertext_blob = alloc::vec::Vec::new(),
+            Request::ReEncrypt(r) => r.ciphertext_blob = alloc::vec::Vec::new(),
+            _ => {}
+        }
+        Some(copy)
     }
 
     fn algorithm_defaults(&self, parameters: &mut serde_json::Map<String, Value>) {
