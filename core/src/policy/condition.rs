@@ -316,7 +316,7 @@ impl Condition {
                 )));
             };
             for (key, raw) in keys {
-                let lower = key.to_lowercase();
+                let lower = key.to_ascii_lowercase();
                 let known = KNOWN_KEYS.contains(&lower.as_str())
                     || lower
                         .strip_prefix(ENCRYPTION_CONTEXT_PREFIX)

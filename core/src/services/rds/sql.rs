@@ -134,7 +134,7 @@ impl Parser {
 
     fn name(&mut self) -> Result<String, String> {
         match self.next() {
-            Some(Token::Word(w)) => Ok(w.to_lowercase()),
+            Some(Token::Word(w)) => Ok(w.to_ascii_lowercase()),
             other => Err(format!(
                 "syntax error: expected a name, found {}",
                 show(other)
