@@ -175,7 +175,8 @@ impl Serialize for Elements {
 const PERSON_IP: &str = "203.0.113.10";
 
 /// One CloudTrail event. Its text is written when it is read (shared or
-/// static strings, ids as UUIDs, elements as compact JSON); what every
+/// static strings, ids as UUIDs, a cryptographic request's parameters as
+/// the request itself, see [`Elements`]); what every
 /// event says alike (`eventVersion`, `managementEvent`, ...) or what
 /// follows from who called (`sourceIPAddress`, `userAgent`, `eventType`)
 /// is not stored at all. A call pays little for its event, and a trail
