@@ -145,6 +145,13 @@ async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
         changes.iter().all(|c| c.starts_with("closes:")),
         "{changes:?}"
     );
+    // The list in one sentence above it.
+    let summary = text_of(&root, "draft-summary");
+    assert!(
+        summary.starts_with(&format!("{} decisions change for ", changes.len()))
+            && summary.ends_with(&format!(": 0 open, {} close.", changes.len())),
+        "{summary}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -271,12 +271,32 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
         {move || outcome.get().map(|o| match o {
             Err(e) => view! { <p class="error" data-testid="draft-error">{e}</p> }.into_any(),
             Ok(list) if list.is_empty() => view! { <p data-testid="draft-changes">"No decision changes: every principal keeps exactly the access it has."</p> }.into_any(),
-            Ok(list) => view! { <ul data-testid="draft-changes">{list.into_iter().map(change).collect_view()}</ul> }.into_any(),
+            Ok(list) => view! {
+                <p data-testid="draft-summary">{summary(&list)}</p>
+                <ul data-testid="draft-changes">{list.into_iter().map(change).collect_view()}</ul>
+            }.into_any(),
         })}
     }
 }
 
-/// A what-if's answer: the decision, and the key state's refusal if any.
+/// A list of changes in one sentence, so a long list reads at a glance:
+/// "5 decisions change for 2 principals: 1 opens, 4 close."
+fn summary(changes: &[Change]) -> String {
+    let opens = changes.iter().filter(|c| c.opens()).count();
+    let mut principals: Vec<&str> = changes.iter().map(|c| c.principal.as_str()).collect();
+    principals.sort_unstable();
+    principals.dedup();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} change for {}: {}, {}.",
+        plural(changes.len(), "decision", "decisions"),
+        plural(principals.len(), "principal", "principals"),
+        plural(opens, "opens", "open"),
+        plural(changes.len() - opens, "closes", "close"),
+    )
+}
+
 /// A What-if answer: the question in words, and the decision (or why it
 /// could not be asked).
 type Asked = (
