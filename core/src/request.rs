@@ -129,11 +129,6 @@ impl Request {
         }
     }
 
-    /// "The CloudTrail log entry for a Decrypt operation always includes the
-    /// encryptionAlgorithm in the requestParameters even if the encryption
-    /// algorithm wasn't specified in the request" (KMS developer guide,
-    /// ct-decrypt); the Encrypt and ReEncrypt examples show the same
-    /// (ct-encrypt, ct-reencrypt: both source and destination algorithms).
     /// The request as an audit event keeps it until the event is read
     /// ([`crate::audit::Elements`]): for the cryptographic requests, made
     /// by the million, a copy without its plaintext or ciphertext blob,
@@ -162,6 +157,11 @@ impl Request {
         Some(copy)
     }
 
+    /// "The CloudTrail log entry for a Decrypt operation always includes the
+    /// encryptionAlgorithm in the requestParameters even if the encryption
+    /// algorithm wasn't specified in the request" (KMS developer guide,
+    /// ct-decrypt); the Encrypt and ReEncrypt examples show the same
+    /// (ct-encrypt, ct-reencrypt: both source and destination algorithms).
     fn algorithm_defaults(&self, parameters: &mut serde_json::Map<String, Value>) {
         let fields: &[&str] = match self {
             Request::Encrypt(_) | Request::Decrypt(_) => &["encryptionAlgorithm"],
