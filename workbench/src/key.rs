@@ -338,27 +338,26 @@ fn WhatIf(
     let answer: RwSignal<Option<Asked>> = RwSignal::new(None);
     let arn = key.arn.clone();
     let ask = move |_| {
-        let question = {
-            let (p, v, a, c) = (
-                principal.get_untracked(),
-                via.get_untracked(),
-                action.get_untracked(),
-                context.get_untracked(),
-            );
-            let mut words = format!("{} {a}", short_principal(&p));
-            if !v.is_empty() {
-                words.push_str(&format!(" through {v}"));
-            }
-            if !c.trim().is_empty() {
-                words.push_str(&format!(" with context {}", c.trim()));
-            }
-            if with_draft.get_untracked() {
-                words.push_str(", with the draft saved");
-            }
-            words
-        };
-        let result = parse_context(&context.get_untracked()).and_then(|context| {
-            let bench = if with_draft.get_untracked() {
+        // The question, read once: said in words, then asked.
+        let (p, v, a, c, drafted) = (
+            principal.get_untracked(),
+            via.get_untracked(),
+            action.get_untracked(),
+            context.get_untracked(),
+            with_draft.get_untracked(),
+        );
+        let mut question = format!("{} {a}", short_principal(&p));
+        if !v.is_empty() {
+            question.push_str(&format!(" through {v}"));
+        }
+        if !c.trim().is_empty() {
+            question.push_str(&format!(" with context {}", c.trim()));
+        }
+        if drafted {
+            question.push_str(", with the draft saved");
+        }
+        let result = parse_context(&c).and_then(|context| {
+            let bench = if drafted {
                 Bench::with_draft(
                     &built.world,
                     &Draft::KeyPolicy {
@@ -369,17 +368,12 @@ fn WhatIf(
             } else {
                 Ok(Bench::new(&built.world))
             };
-            let (principal, via, action) = (
-                principal.get_untracked(),
-                via.get_untracked(),
-                action.get_untracked(),
-            );
             bench
                 .and_then(|bench| {
                     bench.ask(&Question {
-                        principal: &principal,
-                        via: (!via.is_empty()).then_some(via.as_str()),
-                        action: &action,
+                        principal: &p,
+                        via: (!v.is_empty()).then_some(v.as_str()),
+                        action: &a,
                         key: &arn,
                         encryption_context: context.as_ref(),
                     })
