@@ -1242,3 +1242,25 @@ fn the_dry_run_decides_actions_on_no_key_by_iam_alone() {
     assert!(!columns.contains(&"kms:ListAliases"));
     assert!(columns.contains(&"kms:CreateAlias"));
 }
+
+#[test]
+fn a_role_s_arn_is_written_once_and_shared_by_its_decisions() {
+    let (world, admin, app, key) = s4_world();
+    let first = world
+        .simulate(&app, "kms:Decrypt", &key.key_id, None)
+        .unwrap();
+    let second = world
+        .simulate(&app, "kms:Encrypt", &key.key_id, None)
+        .unwrap();
+    assert!(first.allowed && second.allowed);
+    assert_eq!(*first.principal, arn(&app));
+    // IAM wrote the ARN when it created the role; decisions share it.
+    assert!(
+        std::sync::Arc::ptr_eq(&first.principal, &second.principal),
+        "the ARN was formatted again"
+    );
+    let admin_decision = world
+        .simulate(&admin, "kms:Decrypt", &key.key_id, None)
+        .unwrap();
+    assert_eq!(*admin_decision.principal, arn(&admin));
+}

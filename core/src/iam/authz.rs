@@ -3,7 +3,7 @@
 //! about resources IAM alone governs or that carry their own policy (a
 //! role's trust policy, a key policy not yet saved).
 
-use super::state::{Account, Iam};
+use super::state::{Account, Iam, Identity};
 use crate::env::Ctx;
 use crate::error::KmsError;
 use crate::ids::AccountId;
@@ -95,33 +95,42 @@ impl Iam {
     /// The identity policies that apply to `principal`, each as a decision
     /// considers it (shared, not copied).
     pub fn identity_policies(&self, principal: &Principal) -> Vec<Considered> {
-        let Some(account) = principal.account().and_then(|a| self.accounts.get(a)) else {
+        let Some(identity) = self.identity(principal) else {
             return Vec::new();
         };
-        let identity = match principal {
+        // A session's policies are its role's, and are owned by the role.
+        identity
+            .policies
+            .values()
+            .map(|p| Considered {
+                role: PolicyRole::Identity(identity.arn.clone()),
+                policy: p.clone(),
+            })
+            .collect()
+    }
+
+    /// The user or role `principal` is (for a session, its role), if IAM
+    /// has it.
+    fn identity(&self, principal: &Principal) -> Option<&Identity> {
+        let account = self.accounts.get(principal.account()?)?;
+        match principal {
             Principal::User(_, name) => account.users.get(name),
             Principal::Role(_, name) | Principal::AssumedRole { role: name, .. } => {
                 account.roles.get(name).map(|r| &r.identity)
             }
             Principal::Root(_) | Principal::Service(_) => None,
-        };
-        let Some(identity) = identity.filter(|i| !i.policies.is_empty()) else {
-            return Vec::new();
-        };
-        let owner: Arc<str> = match principal {
-            Principal::AssumedRole { account, role, .. } => {
-                Principal::Role(account.clone(), role.clone()).arn().into()
-            }
-            other => other.arn().into(),
-        };
-        identity
-            .policies
-            .values()
-            .map(|p| Considered {
-                role: PolicyRole::Identity(owner.clone()),
-                policy: p.clone(),
-            })
-            .collect()
+        }
+    }
+
+    /// `principal`'s ARN: a user's or role's as IAM wrote it when creating
+    /// it (shared, not formatted again); the root's, a session's or a
+    /// service's, and an unknown user's or role's, formatted.
+    pub fn arn_of(&self, principal: &Principal) -> Arc<str> {
+        match principal {
+            Principal::User(..) | Principal::Role(..) => self.identity(principal),
+            _ => None,
+        }
+        .map_or_else(|| principal.arn().into(), |i| i.arn.clone())
     }
 
     /// Refuses a caller whose account or identity does not exist.
@@ -201,7 +210,7 @@ impl Iam {
         arn: Arc<str>,
         account: &AccountId,
     ) -> Question {
-        let principal_arn: Arc<str> = caller.principal.arn().into();
+        let principal_arn = self.arn_of(&caller.principal);
         Question {
             context: caller_context(caller, &principal_arn, now_iso),
             principal_arn,

@@ -104,6 +104,7 @@ pub fn create_user(
     entry.users.insert(
         r.user_name.clone(),
         Identity {
+            arn: arn.as_str().into(),
             created: now,
             policies: BTreeMap::new(),
         },
@@ -157,6 +158,7 @@ pub fn create_role(
         r.role_name.clone(),
         Role {
             identity: Identity {
+                arn: arn.as_str().into(),
                 created: now,
                 policies: BTreeMap::new(),
             },

@@ -14,6 +14,8 @@ use alloc::vec::Vec;
 /// An IAM user or the identity side of a role.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Identity {
+    /// Its ARN, written once when IAM created it (decisions share it).
+    pub arn: Arc<str>,
     /// When it was created.
     pub created: Timestamp,
     /// Inline identity policies by name.

@@ -80,7 +80,16 @@ fn find_key(kms: &Kms, region: &Region, account: &AccountId, id: KeyId) -> Resul
 }
 
 fn locate(kms: &Kms, caller: &Caller, text: &str) -> Result<Located, KmsError> {
-    let reference = KeyReference::parse(text)?;
+    locate_reference(kms, caller, text, KeyReference::parse(text)?)
+}
+
+/// Where `text`, already parsed as `reference`, leads.
+fn locate_reference(
+    kms: &Kms,
+    caller: &Caller,
+    text: &str,
+    reference: KeyReference,
+) -> Result<Located, KmsError> {
     let own = caller
         .principal
         .account()
@@ -133,13 +142,20 @@ fn locate(kms: &Kms, caller: &Caller, text: &str) -> Result<Located, KmsError> {
 
 /// The key a `KeyId` parameter names, without creating anything.
 pub fn locate_key(kms: &Kms, caller: &Caller, text: &str) -> Result<KeyId, KmsError> {
-    match locate(kms, caller, text)? {
-        Located::Key(id) => Ok(id),
-        Located::ManagedNotYetCreated(account, region, service) => {
-            Err(KmsError::NotFoundException(format!(
-                "The AWS managed key aws/{} of account {account} in {region} does not exist yet; AWS creates it on first use.",
-                service.name()
-            )))
+    locate(kms, caller, text)?.existing()
+}
+
+impl Located {
+    /// The key, if it exists (an AWS managed key is not created here).
+    fn existing(self) -> Result<KeyId, KmsError> {
+        match self {
+            Located::Key(id) => Ok(id),
+            Located::ManagedNotYetCreated(account, region, service) => {
+                Err(KmsError::NotFoundException(format!(
+                    "The AWS managed key aws/{} of account {account} in {region} does not exist yet; AWS creates it on first use.",
+                    service.name()
+                )))
+            }
         }
     }
 }
@@ -353,15 +369,14 @@ pub fn simulate(
         .ok_or_else(|| {
             KmsError::ValidationException(format!("{action} is not a KMS action on a key"))
         })?;
-    let id = locate_key(kms, caller, key_id)?;
+    // Parsed once: for the key, and for whether it was named by an alias.
+    let reference = KeyReference::parse(key_id)?;
+    let alias = reference.is_alias().then_some(key_id);
+    let id = locate_reference(kms, caller, key_id, reference)?.existing()?;
     let key = kms
         .keys
         .get(&id)
         .ok_or_else(|| KmsError::NotFoundException(format!("Key {id} does not exist")))?;
-    let alias = KeyReference::parse(key_id)
-        .ok()
-        .filter(KeyReference::is_alias)
-        .map(|_| key_id);
     let extras = Extras {
         encryption_context,
         request_alias: alias,
@@ -373,7 +388,7 @@ pub fn simulate(
         clock.now(),
         clock.iso(),
         caller,
-        caller.principal.arn().into(),
+        iam.arn_of(&caller.principal),
         action,
         key,
         &extras,
