@@ -372,23 +372,54 @@ pub struct Authorization {
     /// What the decision was for.
     pub purpose: Purpose,
     pub(super) context: RequestContext,
-    pub(super) policies: Vec<Considered>,
+    pub(super) policies: Policies,
     /// Each statement's result, policy after policy.
     pub(super) results: Vec<StatementResult>,
     pub(super) grants: Vec<GrantCheck>,
     pub(super) other_grants: usize,
 }
 
-/// Where policy `i`'s statements start among all the results.
-pub(super) fn start_of(policies: &[Considered], i: usize) -> usize {
-    policies[..i]
-        .iter()
-        .map(|p| p.document().statements.len())
-        .sum()
+/// The policies a decision considers, in order: the resource's own, if it
+/// has one, then the caller's identity policies. Kept as the question gave
+/// them, so the usual decision (a key policy, no identity policy) needs no
+/// list of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(super) struct Policies {
+    resource: Option<Considered>,
+    identity: Vec<Considered>,
+}
+
+impl Policies {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Considered> {
+        self.resource.iter().chain(&self.identity)
+    }
+
+    pub(super) fn first(&self) -> Option<&Considered> {
+        self.iter().next()
+    }
+
+    /// Where policy `i`'s statements start among all the results.
+    pub(super) fn start_of(&self, i: usize) -> usize {
+        self.iter()
+            .take(i)
+            .map(|p| p.document().statements.len())
+            .sum()
+    }
+}
+
+impl core::ops::Index<usize> for Policies {
+    type Output = Considered;
+    fn index(&self, i: usize) -> &Considered {
+        match (&self.resource, i) {
+            (Some(r), 0) => r,
+            (Some(_), i) => &self.identity[i - 1],
+            (None, i) => &self.identity[i],
+        }
+    }
 }
 
 fn first_applying(
-    policies: &[Considered],
+    policies: &Policies,
     results: &[StatementResult],
     source: PolicySource,
     effect: Effect,
@@ -399,7 +430,7 @@ fn first_applying(
         .enumerate()
         .filter(|(_, p)| p.source() == source)
         .find_map(|(i, p)| {
-            let start = start_of(policies, i);
+            let start = policies.start_of(i);
             p.document()
                 .statements
                 .iter()
@@ -417,9 +448,10 @@ fn first_applying(
 
 /// Decides one question.
 pub fn authorize(q: Question) -> Authorization {
-    let mut policies = Vec::with_capacity(q.identity_policies.len() + 1);
-    policies.extend(q.resource_policy);
-    policies.extend(q.identity_policies);
+    let policies = Policies {
+        resource: q.resource_policy,
+        identity: q.identity_policies,
+    };
     let mut results =
         Vec::with_capacity(policies.iter().map(|p| p.document().statements.len()).sum());
     {
@@ -430,7 +462,7 @@ pub fn authorize(q: Question) -> Authorization {
             resource: &q.resource,
             context: &q.context,
         };
-        for p in &policies {
+        for p in policies.iter() {
             p.document().evaluate_into(
                 &subject,
                 p.source() == PolicySource::Identity,
@@ -542,7 +574,7 @@ pub fn retirement(
         reason: Reason::Retirement(retirer),
         purpose: Purpose::Request,
         context: RequestContext::default(),
-        policies: Vec::new(),
+        policies: Policies::default(),
         results: Vec::new(),
         grants: alloc::vec![grant],
         other_grants: 0,
@@ -609,7 +641,7 @@ impl Authorization {
                 p.source() == PolicySource::Identity
                     && p.document().statements.iter().enumerate().any(|(j, s)| {
                         s.effect == Effect::Allow
-                            && self.results[start_of(&self.policies, i) + j].applies
+                            && self.results[self.policies.start_of(i) + j].applies
                     })
             });
         let resource_policy = matches!(

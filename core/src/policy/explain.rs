@@ -109,7 +109,7 @@ impl Authorization {
     /// How a resource policy statement lets a caller of another account in:
     /// by naming it (its role, for a session) or its account.
     fn whom_it_names(&self, at: &StatementRef) -> &'static str {
-        match self.results[start_of(&self.policies, at.policy) + at.statement].principal {
+        match self.results[self.policies.start_of(at.policy) + at.statement].principal {
             PrincipalMatch::Named => "names the caller",
             PrincipalMatch::Anyone => "allows any principal",
             _ => "allows the caller's account",
@@ -234,7 +234,7 @@ impl Authorization {
                     .iter()
                     .enumerate()
                     .map(|(j, s)| {
-                        s.trace(j, &self.results[start_of(&self.policies, i) + j], &subject)
+                        s.trace(j, &self.results[self.policies.start_of(i) + j], &subject)
                     })
                     .collect(),
             })
