@@ -129,6 +129,23 @@ impl Request {
         }
     }
 
+    /// The encryption context a cryptographic request uses as AAD: the one
+    /// the blob it makes is bound to (Encrypt, GenerateDataKey*,
+    /// ReEncrypt's destination) or the one it opens a blob with (Decrypt).
+    /// No context is the empty one; `None` for any other request.
+    pub fn aad_context(&self) -> Option<crate::crypto::context::EncryptionContext> {
+        let context = match self {
+            Request::Encrypt(r) => &r.encryption_context,
+            Request::GenerateDataKey(r) | Request::GenerateDataKeyWithoutPlaintext(r) => {
+                &r.encryption_context
+            }
+            Request::Decrypt(r) => &r.encryption_context,
+            Request::ReEncrypt(r) => &r.destination_encryption_context,
+            _ => return None,
+        };
+        Some(context.clone().unwrap_or_default())
+    }
+
     /// The request as an audit event keeps it until the event is read
     /// ([`crate::audit::Elements`]): for the cryptographic requests, made
     /// by the million, a copy without its plaintext or ciphertext blob,

@@ -69,20 +69,19 @@ impl Envelope {
     /// The envelope of `request` answered by `response`, if it is a
     /// cryptographic call that succeeded.
     pub fn of(request: &Request, response: &Response) -> Option<Envelope> {
-        let context = |c: &Option<EncryptionContext>| c.clone().unwrap_or_default();
-        let (call, key_arn, source_key_arn, plaintext, blob, bound, source_context) =
+        let bound = request.aad_context()?;
+        let (call, key_arn, source_key_arn, plaintext, blob, source_context) =
             match (request, response) {
-                (Request::GenerateDataKey(r), Response::GenerateDataKey(s)) => (
+                (Request::GenerateDataKey(_), Response::GenerateDataKey(s)) => (
                     EnvelopeCall::GenerateDataKey,
                     &s.key_id,
                     None,
                     Some(s.plaintext.clone()),
                     &s.ciphertext_blob,
-                    context(&r.encryption_context),
                     None,
                 ),
                 (
-                    Request::GenerateDataKeyWithoutPlaintext(r),
+                    Request::GenerateDataKeyWithoutPlaintext(_),
                     Response::GenerateDataKeyWithoutPlaintext(s),
                 ) => (
                     EnvelopeCall::GenerateDataKeyWithoutPlaintext,
@@ -90,7 +89,6 @@ impl Envelope {
                     None,
                     None,
                     &s.ciphertext_blob,
-                    context(&r.encryption_context),
                     None,
                 ),
                 (Request::Encrypt(r), Response::Encrypt(s)) => (
@@ -99,7 +97,6 @@ impl Envelope {
                     None,
                     Some(r.plaintext.clone()),
                     &s.ciphertext_blob,
-                    context(&r.encryption_context),
                     None,
                 ),
                 (Request::Decrypt(r), Response::Decrypt(s)) => (
@@ -108,7 +105,6 @@ impl Envelope {
                     None,
                     Some(s.plaintext.clone()),
                     &r.ciphertext_blob,
-                    context(&r.encryption_context),
                     None,
                 ),
                 (Request::ReEncrypt(r), Response::ReEncrypt(s)) => (
@@ -117,8 +113,7 @@ impl Envelope {
                     Some(s.source_key_id.clone()),
                     None,
                     &s.ciphertext_blob,
-                    context(&r.destination_encryption_context),
-                    Some(context(&r.source_encryption_context)),
+                    Some(r.source_encryption_context.clone().unwrap_or_default()),
                 ),
                 _ => return None,
             };

@@ -75,18 +75,13 @@ pub struct ContextMismatch {
 /// The context a successful blob-making event recorded: its request, as
 /// the event keeps it.
 fn recorded_context(parameters: Option<&Elements>) -> Option<EncryptionContext> {
-    let Some(Elements::Request(request)) = parameters else {
-        return None;
-    };
-    let context = match &**request {
-        Request::Encrypt(r) => &r.encryption_context,
-        Request::GenerateDataKey(r) | Request::GenerateDataKeyWithoutPlaintext(r) => {
-            &r.encryption_context
+    match parameters {
+        // A Decrypt opened a blob; it did not bind one.
+        Some(Elements::Request(request)) if !matches!(**request, Request::Decrypt(_)) => {
+            request.aad_context()
         }
-        Request::ReEncrypt(r) => &r.destination_encryption_context,
-        _ => return None,
-    };
-    Some(context.clone().unwrap_or_default())
+        _ => None,
+    }
 }
 
 /// If `request` is a Decrypt that failed with `InvalidCiphertextException`
