@@ -1169,3 +1169,76 @@ fn key_spec_and_key_usage_conditions_read_the_key() {
         "AccessDeniedException",
     );
 }
+
+/// KMS does not rotate a disabled key; enabled again after its rotation
+/// fell due, the key rotates at once and every period from then (KMS API
+/// reference, GetKeyRotationStatus: "When you re-enable the KMS key,
+/// rotation resumes. If the key material in the re-enabled KMS key hasn't
+/// been rotated in one year, KMS rotates it immediately").
+#[test]
+fn a_key_enabled_again_after_a_missed_rotation_rotates_at_once() {
+    let mut world = world();
+    let caller = root(PROD);
+    let key = create_key(&mut world, &caller);
+    let rotations = |world: &mut World| {
+        let Response::ListKeyRotations(list) = ok(
+            world,
+            &caller,
+            Request::ListKeyRotations(ListForKeyRequest {
+                key_id: key.key_id.clone(),
+                ..Default::default()
+            }),
+        ) else {
+            panic!()
+        };
+        list.rotations.len()
+    };
+    ok(
+        &mut world,
+        &caller,
+        Request::EnableKeyRotation(EnableKeyRotationRequest {
+            key_id: key.key_id.clone(),
+            rotation_period_in_days: Some(365),
+        }),
+    );
+    ok(
+        &mut world,
+        &caller,
+        Request::DisableKey(key_request(&key.key_id)),
+    );
+    world.advance(400 * DAY).unwrap();
+    assert_eq!(rotations(&mut world), 0, "a disabled key does not rotate");
+    ok(
+        &mut world,
+        &caller,
+        Request::EnableKey(key_request(&key.key_id)),
+    );
+    assert_eq!(rotations(&mut world), 1, "rotated when enabled again");
+    let Response::GetKeyRotationStatus(status) = ok(
+        &mut world,
+        &caller,
+        Request::GetKeyRotationStatus(key_request(&key.key_id)),
+    ) else {
+        panic!()
+    };
+    assert_eq!(
+        status.next_rotation_date,
+        Some(world.now().plus(365 * DAY).epoch_seconds()),
+        "every period from the rotation on enabling"
+    );
+    // Disabled and enabled again before the next date: nothing is due.
+    ok(
+        &mut world,
+        &caller,
+        Request::DisableKey(key_request(&key.key_id)),
+    );
+    world.advance(100 * DAY).unwrap();
+    ok(
+        &mut world,
+        &caller,
+        Request::EnableKey(key_request(&key.key_id)),
+    );
+    assert_eq!(rotations(&mut world), 1);
+    world.advance(265 * DAY).unwrap();
+    assert_eq!(rotations(&mut world), 2, "the schedule went on");
+}

@@ -90,6 +90,22 @@ fn delete_key_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId) -> Fired {
     Fired::KeyDeleted(id)
 }
 
+/// A key enabled again whose automatic rotation fell due while it could
+/// not be used rotates at once, then every period from now: "If the key
+/// material in the re-enabled KMS key hasn't been rotated in one year, KMS
+/// rotates it immediately" (KMS API reference, GetKeyRotationStatus).
+pub fn resume_rotation(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId) {
+    let now = ctx.now();
+    let due = kms.keys.get(&id).is_some_and(|k| {
+        k.state == KeyState::Enabled
+            && k.rotation.enabled
+            && k.rotation.next.is_some_and(|n| n <= now)
+    });
+    if due {
+        rotate_now(kms, ctx, id, RotationType::Automatic);
+    }
+}
+
 /// Adds a backing key: new encryptions use it, old ciphertexts keep
 /// decrypting with the version their blob names.
 fn rotate_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId, kind: RotationType) {
@@ -99,17 +115,16 @@ fn rotate_now(kms: &mut Kms, ctx: &mut Ctx<'_>, id: KeyId, kind: RotationType) {
         return;
     };
     match kind {
+        // KMS does not rotate a key that is disabled or pending deletion:
+        // the rotation stays due (`next` is left in the past) until the key
+        // is enabled again, see [`resume_rotation`].
+        RotationType::Automatic if key.state != KeyState::Enabled => return,
         RotationType::OnDemand => key.rotation.on_demand_started = None,
         RotationType::Automatic => {
             let next = now.plus(u64::from(key.rotation.period_days) * DAY);
             key.rotation.next = Some(next);
             ctx.timers.at(next, Timer::AutomaticRotation(id));
         }
-    }
-    // KMS does not rotate keys that are disabled or pending deletion; the
-    // schedule simply moves on.
-    if kind == RotationType::Automatic && key.state != KeyState::Enabled {
-        return;
     }
     key.backing_keys.push(BackingKeyVersion {
         material,

@@ -161,7 +161,10 @@ pub fn enable_key(
     caller: &Caller,
     r: &KeyIdRequest,
 ) -> Result<Response, KmsError> {
-    k.plain_key(ctx, caller, &r.key_id, &ENABLE_KEY)?.state = KeyState::Enabled;
+    let key = k.plain_key(ctx, caller, &r.key_id, &ENABLE_KEY)?;
+    key.state = KeyState::Enabled;
+    let id = key.id;
+    crate::kms::clock::resume_rotation(k.kms, ctx, id);
     Ok(Response::Empty(EmptyResponse {}))
 }
 
