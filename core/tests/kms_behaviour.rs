@@ -356,15 +356,31 @@ fn deletion_happens_when_the_clock_passes_the_deletion_date() {
             target_key_id: key.key_id.clone(),
         }),
     );
-    err(
-        &mut world,
-        &caller,
-        Request::ScheduleKeyDeletion(ScheduleKeyDeletionRequest {
-            key_id: key.key_id.clone(),
-            pending_window_in_days: Some(6),
-        }),
-        "ValidationException",
-    );
+    // The API model allows 1 to 365 days, in the model's words; KMS allows
+    // 7 to 30, in its own.
+    for (days, message) in [
+        (6, "PendingWindowInDays must be between 7 and 30"),
+        (31, "PendingWindowInDays must be between 7 and 30"),
+        (
+            0,
+            "1 validation error detected: Value '0' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        ),
+        (
+            366,
+            "1 validation error detected: Value '366' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 365",
+        ),
+    ] {
+        let got = err(
+            &mut world,
+            &caller,
+            Request::ScheduleKeyDeletion(ScheduleKeyDeletionRequest {
+                key_id: key.key_id.clone(),
+                pending_window_in_days: Some(days),
+            }),
+            "ValidationException",
+        );
+        assert_eq!(got, message);
+    }
     let Response::ScheduleKeyDeletion(s) = ok(
         &mut world,
         &caller,

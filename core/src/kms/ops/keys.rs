@@ -187,11 +187,26 @@ pub fn schedule_key_deletion(
     r: &ScheduleKeyDeletionRequest,
 ) -> Result<Response, KmsError> {
     let days = r.pending_window_in_days.unwrap_or(30);
-    if !(7..=30).contains(&days) {
+    // The API model allows 1 to 365 days; KMS itself then allows 7 to 30,
+    // in its own words (a real reply: "PendingWindowInDays must be between
+    // 7 and 30").
+    if days < 1 {
         return Err(validation(
             "pendingWindowInDays",
             days,
-            "Member must have value between 7 and 30",
+            "Member must have value greater than or equal to 1",
+        ));
+    }
+    if days > 365 {
+        return Err(validation(
+            "pendingWindowInDays",
+            days,
+            "Member must have value less than or equal to 365",
+        ));
+    }
+    if !(7..=30).contains(&days) {
+        return Err(KmsError::ValidationException(
+            "PendingWindowInDays must be between 7 and 30".into(),
         ));
     }
     let key = k.plain_key(ctx, caller, &r.key_id, &SCHEDULE_KEY_DELETION)?;
