@@ -67,6 +67,7 @@ impl<'a> Config<'a> {
                     "the configuration is {} bytes; the playground translates at most {MAX_TEXT}",
                     text.len()
                 ),
+                placeholder: None,
             });
         }
         check_nesting(text)?;
@@ -76,6 +77,7 @@ impl<'a> Config<'a> {
                 column: Location::of(text, e.location().offset()).column,
             }),
             message: format!("this is not valid HCL: {}", e.message()),
+            placeholder: None,
         })?;
         let index = body
             .iter()
@@ -105,6 +107,7 @@ impl<'a> Config<'a> {
         TerraformError {
             at: span.map(|s| self.at(s.start)),
             message: message.into(),
+            placeholder: None,
         }
     }
 
@@ -239,12 +242,15 @@ impl<'a> Config<'a> {
                     || kms_core::ids::AccountId::parse(account).is_ok();
                 if !valid {
                     let place = at(&format!(":{account}:")).map(|r| r.start + 1..r.end - 1);
-                    return Err(self.error(
-                        place.or(span.clone()),
-                        format!(
-                            "`{account}` in `{arn}` is not an account id: put the 12-digit id of the account there"
-                        ),
-                    ));
+                    return Err(TerraformError {
+                        placeholder: Some(String::from(*account)),
+                        ..self.error(
+                            place.or(span.clone()),
+                            format!(
+                                "`{account}` in `{arn}` is not an account id: write a 12-digit account id in its place in the configuration"
+                            ),
+                        )
+                    });
                 }
             }
             rest = &rest[i + 4..];
@@ -405,6 +411,7 @@ fn check_nesting(text: &str) -> Result<(), TerraformError> {
                         message: format!(
                             "brackets nest more than {MAX_NESTING} deep here; the playground refuses deeper nesting"
                         ),
+                        placeholder: None,
                     });
                 }
             }

@@ -82,6 +82,10 @@ pub struct TerraformError {
     pub at: Option<Location>,
     /// What is wrong, in a sentence.
     pub message: String,
+    /// Text written where an account id must be, such as an article's
+    /// placeholder (`[アカウントID]`): the workbench offers to put the
+    /// learner's account id in its place.
+    pub placeholder: Option<String>,
 }
 
 impl core::fmt::Display for TerraformError {
@@ -165,6 +169,7 @@ pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun)
     let mut run = ScenarioRun::start(&translation.scenario).map_err(|e| TerraformError {
         at: None,
         message: e.0,
+        placeholder: None,
     })?;
     while let Some(result) = run.step() {
         if !result.passed {
@@ -186,6 +191,7 @@ pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun)
                     Some(r) => format!("{}: {failure}", r.address),
                     None => failure,
                 },
+                placeholder: None,
             });
         }
     }

@@ -142,6 +142,7 @@ impl Config<'_> {
                     "the configuration creates nothing the playground simulates ({})",
                     RESOURCES.join(", ")
                 ),
+                placeholder: None,
             });
         }
         crate::principals::complete(&mut scenario);

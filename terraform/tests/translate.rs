@@ -62,6 +62,8 @@ fn the_seed_as_written_is_refused_at_its_first_placeholder() {
     assert!(error.message.contains("[アカウントID]"), "{error}");
     assert!(error.message.contains("12-digit"), "{error}");
     assert!(error.to_string().starts_with("line 21, column 31: "));
+    // Named, so that the workbench can offer to put an account id there.
+    assert_eq!(error.placeholder.as_deref(), Some("[アカウントID]"));
 }
 
 #[test]

@@ -58,12 +58,25 @@ async fn the_seed_is_refused_where_its_placeholder_stands_then_built_and_advised
     assert!(error.contains("20 |") && error.contains('^'), "{error}");
     assert!(!has(&root, "built"));
 
-    let fixed = kms_workbench::example().replace("[アカウントID]", "111122223333");
-    type_into(&root, "terraform", &fixed);
+    // The refusal offers to put the Account id field's id in place of the
+    // placeholder, which is what a learner typing it there means.
+    type_into(&root, "account", "123");
     settle().await;
-    click(&root, "build");
+    let offer = text_of(&root, "terraform-error");
+    assert!(offer.contains("type a 12-digit account id"), "{offer}");
+    type_into(&root, "account", "111122223333");
+    settle().await;
+    let offer = text_of(&root, "put-account");
+    assert!(
+        offer.contains("Put 111122223333 in place of every [アカウントID]"),
+        "{offer}"
+    );
+    click(&root, "put-account");
     settle().await;
     assert!(!has(&root, "terraform-error"));
+    let text = value_of(&root, "terraform");
+    assert!(!text.contains("[アカウントID]"), "{text}");
+    assert!(text.contains("arn:aws:iam::111122223333:user/CPI-HIGA"));
     let built = text_of(&root, "built");
     assert!(built.contains("aws_kms_key.higa_WordPress_KMS"), "{built}");
     assert!(built.contains("kms:CreateAlias"), "{built}");

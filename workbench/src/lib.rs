@@ -116,19 +116,12 @@ impl Built {
             });
         }
         let mut identities = Vec::new();
-        for (id, account) in &world.state().iam.accounts {
-            let users = account
-                .users
-                .iter()
-                .map(|(n, u)| (format!("arn:aws:iam::{id}:user/{n}"), u));
-            let roles = account
-                .roles
-                .iter()
-                .map(|(n, r)| (format!("arn:aws:iam::{id}:role/{n}"), &r.identity));
-            for (identity, holder) in users.chain(roles) {
+        for account in world.state().iam.accounts.values() {
+            let roles = account.roles.values().map(|r| &r.identity);
+            for holder in account.users.values().chain(roles) {
                 for (name, policy) in &holder.policies {
                     identities.push(IdentityRow {
-                        identity: identity.clone(),
+                        identity: holder.arn.to_string(),
                         name: name.clone(),
                         policy: pretty_text(&policy.text),
                         findings: advise(&policy.text, PolicyKind::Identity).unwrap_or_default(),
@@ -202,7 +195,8 @@ pub fn Workbench() -> impl IntoView {
     let text = RwSignal::new(kept_text);
     let account = RwSignal::new(kept_account);
     let built: RwSignal<Option<Arc<Built>>> = RwSignal::new(None);
-    let error: RwSignal<Option<(String, Option<String>)>> = RwSignal::new(None);
+    // The refusal and the refused line with its caret.
+    let error: RwSignal<Option<(TerraformError, Option<String>)>> = RwSignal::new(None);
     let build_now = move || {
         let source = text.get_untracked();
         let options = Options {
@@ -219,7 +213,8 @@ pub fn Workbench() -> impl IntoView {
             }
             Err(e) => {
                 built.set(None);
-                error.set(Some((e.to_string(), pointer(&source, &e))));
+                let shown = pointer(&source, &e);
+                error.set(Some((e, shown)));
                 kms_web::browser::reveal("[data-testid=terraform-error]");
             }
         }
@@ -241,6 +236,14 @@ pub fn Workbench() -> impl IntoView {
         text.set(example());
         edited();
     };
+    // What the learner means by typing an account id above a refused
+    // placeholder: that id, everywhere the placeholder stands.
+    let put_account = move |placeholder: String| {
+        text.update(|t| *t = t.replace(&placeholder, &account.get_untracked()));
+        edited();
+        build_now();
+    };
+    let account_ok = move || kms_core::ids::AccountId::parse(&account.get()).is_ok();
     // `?embed`: a documentation page shows one challenge, without the
     // page's header, tabs or list.
     let embed = first.is_some() && kms_web::browser::query().split('&').any(|p| p == "embed");
@@ -287,10 +290,22 @@ pub fn Workbench() -> impl IntoView {
                     <button class="primary" data-testid="build" on:click=run>"Build the world"</button>
                 </div>
             </section>
-            {move || error.get().map(|(message, pointer)| view! {
+            {move || error.get().map(|(refusal, pointer)| view! {
                 <section class="wb-error" data-testid="terraform-error" role="alert">
-                    <p>{message}</p>
+                    <p>{refusal.to_string()}</p>
                     {pointer.map(|p| view! { <pre class="wb-pointer">{p}</pre> })}
+                    {refusal.placeholder.map(|p| {
+                        let label = p.clone();
+                        view! {
+                            <button data-testid="put-account" disabled=move || !account_ok()
+                                on:click=move |_| put_account(p.clone())>
+                                "Put "{move || account.get()}" in place of every "<code>{label}</code>" and build"
+                            </button>
+                            <span class="note" style:display=move || if account_ok() { "none" } else { "" }>
+                                " (type a 12-digit account id in the Account id field first)"
+                            </span>
+                        }
+                    })}
                 </section>
             })}
             {move || built.get().map(|b| view! { <BuiltView built=b/> })}
