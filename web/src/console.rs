@@ -116,6 +116,8 @@ pub fn fields(request: &str) -> Option<Vec<(String, String)>> {
                     // A plaintext is typed as text; the form does the base64.
                     Value::String(s) if k == TEXT_FIELD => as_text(s).unwrap_or_else(|| s.clone()),
                     Value::String(s) => s.clone(),
+                    // Left out: an empty input.
+                    Value::Null => String::new(),
                     other => other.to_string(),
                 };
                 (k.clone(), shown)
@@ -125,13 +127,17 @@ pub fn fields(request: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// The request with one parameter set from its input: text stays text
-/// where the parameter was text, anything else is read as JSON if it can be.
+/// where the parameter was text, anything else is read as JSON if it can be;
+/// an emptied input of a parameter that is not text (an encryption context,
+/// a number of days) leaves the parameter out (`null`), as the CLI does
+/// without its option.
 pub fn set_field(request: &str, name: &str, input: &str) -> Option<String> {
     let mut value: Value = serde_json::from_str(request).ok()?;
     let parameters: &mut Map<String, Value> = value.get_mut("Parameters")?.as_object_mut()?;
     let new = match parameters.get(name) {
         _ if name == TEXT_FIELD => Value::String(kms_core::base64_blob::encode(input.as_bytes())),
         Some(Value::String(_)) | None => Value::String(input.to_string()),
+        Some(_) if input.trim().is_empty() => Value::Null,
         Some(_) => serde_json::from_str(input).unwrap_or_else(|_| Value::String(input.to_string())),
     };
     parameters.insert(name.to_string(), new);
@@ -302,6 +308,23 @@ mod tests {
         assert_eq!(value["Parameters"]["PendingWindowInDays"], 30);
         assert_eq!(value["Parameters"]["KeyId"], "alias/other");
         assert!(fields("{not json").is_none());
+    }
+
+    #[test]
+    fn an_emptied_context_is_no_context() {
+        let text = request_text("kms:Encrypt", &Fill::default());
+        let text = set_field(&text, "EncryptionContext", "  ").unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["Parameters"]["EncryptionContext"], Value::Null);
+        let shown = fields(&text).unwrap();
+        assert!(shown.contains(&("EncryptionContext".into(), String::new())));
+        let request: kms_core::kms::api::EncryptRequest =
+            serde_json::from_value(value["Parameters"].clone()).unwrap();
+        assert_eq!(request.encryption_context, None);
+        // And typed again, it is a context again.
+        let text = set_field(&text, "EncryptionContext", r#"{"tenant": "acme"}"#).unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["Parameters"]["EncryptionContext"]["tenant"], "acme");
     }
 
     #[test]
