@@ -1264,3 +1264,25 @@ fn a_role_s_arn_is_written_once_and_shared_by_its_decisions() {
         .unwrap();
     assert_eq!(*admin_decision.principal, arn(&admin));
 }
+
+#[test]
+fn the_dry_run_leaves_retiring_a_grant_to_the_grant() {
+    // "The grant determines who can retire it" (KMS developer guide,
+    // "Retiring and revoking grants"): neither the key policy nor IAM
+    // policies answer it, so the dry run and the matrix do not either.
+    let (world, admin, _app, key) = s4_world();
+    let refused = world
+        .simulate(&admin, "kms:RetireGrant", &key.key_id, None)
+        .unwrap_err();
+    assert_eq!(refused.name(), "ValidationException");
+    assert!(
+        refused.message().contains("decided by each grant"),
+        "{refused}"
+    );
+    let columns = kms_core::workbench::matrix_actions();
+    assert!(!columns.contains(&"kms:RetireGrant"));
+    assert!(
+        columns.contains(&"kms:RevokeGrant"),
+        "revoking is policies' to decide"
+    );
+}

@@ -108,8 +108,11 @@ async fn a_matrix_cell_opens_its_trace_and_a_draft_shows_what_it_opens() {
     click(&root, "build");
     settle().await;
     let cells = root.query_selector_all("[data-testid=\"cell\"]").unwrap();
-    // Two principals (the root, CPI-HIGA) by every key action.
-    assert!(cells.length() >= 60, "{} cells", cells.length());
+    // Two principals (the root, CPI-HIGA) by every key action policies decide.
+    assert_eq!(
+        cells.length() as usize,
+        2 * kms_core::workbench::matrix_actions().len()
+    );
     let labels = texts(&root, "[data-testid=\"matrix\"] th[scope=\"row\"]");
     assert_eq!(labels, ["root", "user/CPI-HIGA"]);
     // CPI-HIGA's DisableKey cell: allowed, by the key policy.

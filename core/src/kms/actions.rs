@@ -280,6 +280,12 @@ pub const ACCOUNT_ACTIONS: [&str; 4] = [
     "kms:ListKeys",
 ];
 
+/// The action each grant decides for itself, not the key policy or IAM
+/// policies ("The grant determines who can retire it", the KMS developer
+/// guide, "Retiring and revoking grants"): its retiring principal, its
+/// grantee if it allows RetireGrant, and the account that created it.
+pub const DECIDED_BY_THE_GRANT: &str = "kms:RetireGrant";
+
 /// The IAM actions that may reach a key in another account.
 pub fn cross_account_actions() -> impl Iterator<Item = &'static str> {
     KEY_ACCESSES

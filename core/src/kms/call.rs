@@ -362,6 +362,12 @@ pub fn simulate(
             &account,
         )));
     }
+    if action.eq_ignore_ascii_case(super::actions::DECIDED_BY_THE_GRANT) {
+        return Err(KmsError::ValidationException(format!(
+            "{} is decided by each grant, not by policies: the grant's retiring principal, its grantee if the grant allows RetireGrant, and the account that created it may retire it.",
+            super::actions::DECIDED_BY_THE_GRANT
+        )));
+    }
     let action = super::actions::KEY_ACCESSES
         .iter()
         .map(|a| a.action)

@@ -261,13 +261,15 @@ fn region_for(world: &World, key: &str) -> Region {
         .unwrap_or_default()
 }
 
-/// The KMS actions on a key, each once, in the order of KMS's table
-/// (not `ListAliases`: it names no key, and only IAM policies allow it).
+/// The KMS actions on a key that policies decide, each once, in the order
+/// of KMS's table (not `ListAliases`: it names no key, and only IAM
+/// policies allow it; not `RetireGrant`: each grant decides it).
 pub fn matrix_actions() -> Vec<&'static str> {
     let mut actions: Vec<&'static str> = Vec::new();
     for access in KEY_ACCESSES {
         if !actions.contains(&access.action)
             && !crate::kms::actions::ACCOUNT_ACTIONS.contains(&access.action)
+            && access.action != crate::kms::actions::DECIDED_BY_THE_GRANT
         {
             actions.push(access.action);
         }
