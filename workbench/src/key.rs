@@ -257,7 +257,8 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
     };
     view! {
         <h3>"What would an edit open?"</h3>
-        <p class="note">"Edit the key policy; nothing is saved. The draft is applied to a copy of the world by the PutKeyPolicy that would save it."</p>
+        <p class="note">"Edit the key policy; nothing is saved. The draft is applied to a copy of the world by the PutKeyPolicy that would save it. "
+            "It is the policy as KMS holds it: Terraform's jsonencode writes an object's keys in alphabetical order, so \"Statement\" comes before \"Version\"."</p>
         <textarea class="wb-draft" data-testid="draft" rows="12" spellcheck="false"
             prop:value=move || draft.get()
             on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
