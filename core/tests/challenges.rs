@@ -196,11 +196,15 @@ fn a_grant_without_a_constraint_opens_every_tenant() {
 fn a_decrypt_missing_a_pair_of_its_context_is_refused_when_saved() {
     let run = load("challenge-wrong-context");
     let start = run.editable_text(0).unwrap();
+    // The learner edits the real blob, not the file's `${blob}`.
+    assert!(!start.contains("${"), "{start}");
     let attempt = run.attempt(&[start]);
     assert_eq!(
         attempt.edits[0].error.as_ref().map(|e| e.name()),
         Some("InvalidCiphertextException")
     );
+    // A request is sent, not saved.
+    assert_eq!(attempt.edits[0].narration, "Sending the request");
     // Not JSON at all is said, not guessed.
     let attempt = run.attempt(&["{".into()]);
     assert!(

@@ -238,7 +238,9 @@ impl ScenarioRun {
                         .map_or_else(String::new, |p| pretty(&p.text)),
                 )
             }
-            Editable::Request { start, .. } => Some(pretty(&start.to_string())),
+            // With its variables' values, as for the policies: a learner
+            // edits the real blob, not `${blob}`.
+            Editable::Request { start, .. } => Some(self.expand(&pretty(&start.to_string()))),
         }
     }
 
@@ -304,7 +306,10 @@ impl ScenarioRun {
 
     /// The step that saves `text` as `editable`.
     fn edit_step(&self, editable: &Editable, text: &str) -> Result<Step, String> {
-        let narration = format!("Saving {}", editable.label());
+        let narration = match editable {
+            Editable::Request { .. } => format!("Sending {}", editable.label()),
+            _ => format!("Saving {}", editable.label()),
+        };
         let (actor, request) = match editable {
             Editable::KeyPolicy { key, actor } => (
                 actor.clone(),
