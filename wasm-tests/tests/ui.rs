@@ -348,6 +348,12 @@ async fn a_denied_grant_names_what_kept_it_from_applying() {
         headline.contains("not effective yet") && headline.contains("GrantTokens"),
         "{headline}"
     );
+    // The world panel says so beside the grant, too.
+    let grants = texts(&root, "[data-testid=grant]").join("\n");
+    assert!(
+        grants.contains("(in effect at ") && grants.contains("its grant token works before"),
+        "{grants}"
+    );
     for _ in 0..5 {
         click(&root, "next");
         settle().await;

@@ -152,6 +152,8 @@ enum Row {
         operations: String,
         key: String,
         constraints: String,
+        /// When a new grant takes effect, if it has not yet.
+        pending: String,
     },
     Cluster {
         id: String,
@@ -209,8 +211,8 @@ fn row(r: Row, controls: Controls) -> AnyView {
             .into_any()
         }
         Row::Key(k) => key_card(k, controls),
-        Row::Grant { name, grantee, operations, key, constraints } => view! {
-            <li data-testid="grant"><code>{name}</code>": "<code>{grantee}</code>{format!(" may {operations} on ")}<code>{key}</code>{constraints}</li>
+        Row::Grant { name, grantee, operations, key, constraints, pending } => view! {
+            <li data-testid="grant"><code>{name}</code>": "<code>{grantee}</code>{format!(" may {operations} on ")}<code>{key}</code>{constraints}<span class="note">{pending}</span></li>
         }
         .into_any(),
         Row::Cluster { id, account, status, broken, rows, key } => view! {
@@ -372,6 +374,14 @@ fn grants(w: &World, _: bool) -> Vec<Row> {
                 .and_then(|c| serde_json::to_string(c).ok())
                 .map(|c| format!(" with {c}"))
                 .unwrap_or_default(),
+            pending: if g.effective() > w.now() {
+                format!(
+                    " (in effect at {}; its grant token works before)",
+                    g.effective().iso8601()
+                )
+            } else {
+                String::new()
+            },
         })
         .collect()
 }
