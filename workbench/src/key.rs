@@ -208,6 +208,7 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
         })
     };
     view! {
+        <p class="note wb-scroll-hint" data-testid="scroll-hint">{format!("The table scrolls sideways: {columns} actions.")}</p>
         <div class="wb-matrix-wrap">
             <table class="wb-matrix" data-testid="matrix">
                 <thead><tr><th></th>{head}</tr></thead>

@@ -85,6 +85,12 @@ async function everyStoryFits(browser, url, shotDir, width, problems) {
         return { scroll: d.scrollWidth, client: d.clientWidth, culprit };
       });
       if (scroll > client) problems.push(`${id} at ${width} px (${scheme}): the page is ${scroll} px wide for a ${client} px window (${culprit})`);
+      // On a phone a command box shows whole: a box that scrolls shows no
+      // scroll bar there, and its last lines looked cut off.
+      if (width <= 480) {
+        const clipped = await page.$$eval('.cli code', (cs) => cs.filter((c) => c.scrollHeight > c.clientHeight + 1).length);
+        if (clipped) problems.push(`${id} at ${width} px (${scheme}): ${clipped} command box(es) cut off`);
+      }
       // The primary button (the next story) is readable: WCAG AA contrast.
       const ratio = await page.evaluate(() => {
         const b = document.querySelector('[data-testid=next-story]');
@@ -138,6 +144,14 @@ async function workbench(browser, url, shotDir, problems) {
       await page.getByTestId('cell-trace').waitFor({ timeout: 5000 });
       const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       if (scroll > client) problems.push(`${at}: the page is ${scroll} px wide for a ${client} px window`);
+      // A matrix wider than its box says that it scrolls sideways.
+      const [overflows, hinted] = await page.evaluate(() => {
+        const wrap = document.querySelector('.wb-matrix-wrap');
+        const hint = document.querySelector('[data-testid=scroll-hint]');
+        return [wrap.scrollWidth > wrap.clientWidth + 1, !!hint && hint.offsetParent !== null];
+      });
+      if (overflows && !hinted) problems.push(`${at}: the matrix scrolls sideways and nothing says so`);
+      if (width === 390 && !overflows) problems.push(`${at}: the matrix fits a phone? (check the scroll hint test)`);
       await page.getByTestId('cell-trace').scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(shotDir, `workbench-${width}-${scheme}.png`), fullPage: false });
       await page.screenshot({ path: path.join(shotDir, `workbench-full-${width}-${scheme}.png`), fullPage: true });
