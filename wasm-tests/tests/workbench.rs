@@ -312,6 +312,11 @@ async fn a_challenge_is_tried_wrong_then_solved_with_hints_and_remembered() {
     let attempt = text_of(&root, "attempt");
     assert!(attempt.starts_with("Not yet"), "{attempt}");
     assert!(attempt.contains("InvalidCiphertextException"), "{attempt}");
+    // With the pair that differs, as in the playground.
+    assert!(
+        has(&root, "integrity") && has(&root, "pair-differs"),
+        "{attempt}"
+    );
     // Hints, one at a time.
     click(&root, "hint");
     settle().await;

@@ -20,6 +20,7 @@ pub mod why;
 mod world_view;
 
 pub use app::{App, fresh_seed};
+pub use envelope::IntegrityView;
 pub use step::diff_lines;
 pub use story::{Origin, Story};
 

@@ -233,12 +233,19 @@ fn AttemptView(attempt: Attempt, names: AccountNames) -> impl IntoView {
             .error
             .as_ref()
             .map(|e| view! { <p class="note">{e.to_string()}</p> });
+        // A Decrypt refused by its context: the pairs given beside the
+        // pairs bound, as the playground shows them.
+        let integrity = r
+            .context_mismatch
+            .clone()
+            .map(|m| view! { <kms_web::IntegrityView mismatch=m/> });
         view! {
             <li class=if ok { "wb-check passed" } else { "wb-check failed" } data-testid="check-result"
                 data-passed=ok.to_string()>
                 <strong>{if ok { "✓ " } else { "✗ " }}{r.narration.clone()}</strong>
                 {(!ok).then(|| view! { <p>{r.failures.join("; ")}</p> })}
                 {error}
+                {integrity}
                 {why}
             </li>
         }
