@@ -298,3 +298,35 @@ async fn the_envelope_labels_every_field_of_the_blob() {
 }
 
 use wasm_bindgen::JsCast;
+
+/// After a key is deleted for good, the form still names it (KMS then says
+/// it does not exist), not a made-up alias.
+#[wasm_bindgen_test]
+async fn the_form_names_a_deleted_key_not_a_made_up_alias() {
+    let root = mount_fresh(app);
+    click(&root, "free-play");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    choose(&root, "operation", "kms:ScheduleKeyDeletion");
+    settle().await;
+    click(&root, "send");
+    settle().await;
+    click(&root, "clock-5"); // the next event: the deletion
+    settle().await;
+    choose(&root, "operation", "kms:CancelKeyDeletion");
+    settle().await;
+    let key = root
+        .query_selector("[data-testid=field-KeyId]")
+        .unwrap()
+        .and_then(|f| f.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()))
+        .unwrap_or_default();
+    assert!(!key.starts_with("alias/"), "{key}");
+    click(&root, "send");
+    settle().await;
+    let steps = steps_text(&root);
+    assert!(
+        steps.contains("NotFoundException") && steps.contains("does not exist"),
+        "{steps}"
+    );
+}

@@ -157,6 +157,16 @@ fn fill_from(session: Session, console: Console) -> Fill {
             .max_by_key(|k| k.created)
         {
             fill.key = k.id.to_string();
+        } else if let Some((id, _)) = w
+            .state()
+            .kms
+            .deleted
+            .iter()
+            .max_by_key(|(_, d)| d.deleted_at)
+        {
+            // The key the learner was using is gone for good: name it
+            // still, so that KMS says so, rather than a made-up alias.
+            fill.key = id.to_string();
         }
     });
     if let Some(account) = console.actor.get_untracked().split(':').nth(4)
