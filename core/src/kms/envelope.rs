@@ -56,14 +56,8 @@ impl Envelope {
     /// Whether `request` is a call an envelope shows (worth keeping a copy
     /// of before it is sent).
     pub fn shows(request: &Request) -> bool {
-        matches!(
-            request,
-            Request::GenerateDataKey(_)
-                | Request::GenerateDataKeyWithoutPlaintext(_)
-                | Request::Encrypt(_)
-                | Request::Decrypt(_)
-                | Request::ReEncrypt(_)
-        )
+        // The cryptographic calls: those that bind or open with a context.
+        request.aad_context().is_some()
     }
 
     /// The envelope of `request` answered by `response`, if it is a
