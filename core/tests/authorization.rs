@@ -989,6 +989,14 @@ fn conditions_see_the_real_request() {
             ctx(&[]),
             false,
         ),
+        // Values are ORed for Null too: either answer holds.
+        (
+            json!({"Null": {"kms:EncryptionContextKeys": ["false", "true"]}}),
+            app.clone(),
+            "",
+            ctx(&[]),
+            true,
+        ),
     ];
     for (condition, caller, by, context, allowed) in cases {
         let key = create_key_with_policy(&mut world, PROD, &statement(condition.clone()));

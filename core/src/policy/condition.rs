@@ -361,14 +361,16 @@ impl Condition {
         let request = context.get(&self.key).filter(|v| !v.is_empty());
         let op = self.operator;
         let (matched, note) = if op.base == BaseOperator::Null {
-            let want_absent = self
+            // Like any condition's values, a list's are ORed: ["true",
+            // "false"] holds whether the key is there or not.
+            let absent = request.is_none();
+            let matched = self
                 .values
                 .items
-                .first()
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-            let absent = request.is_none();
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case("true") == absent);
             (
-                want_absent == absent,
+                matched,
                 if absent {
                     ConditionNote::NullAbsent
                 } else {
