@@ -66,8 +66,10 @@ impl Timestamp {
         )
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (optionally with fractional seconds) or a
-    /// date alone, `YYYY-MM-DD`; `None` for anything else.
+    /// Parses a date and time as W3C's profile of ISO 8601 writes it (what
+    /// IAM's date conditions take): `YYYY-MM-DD`, or `YYYY-MM-DDThh:mmTZD`
+    /// with optional seconds and fraction of a second, where the zone
+    /// `TZD` is `Z` or `+hh:mm`/`-hh:mm`; `None` for anything else.
     pub fn parse_iso8601(text: &str) -> Option<Timestamp> {
         let b = text.as_bytes();
         let num = |r: core::ops::Range<usize>| -> Option<u64> {
@@ -85,28 +87,54 @@ impl Timestamp {
         if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || y < 1970 {
             return None;
         }
-        let mut seconds = 0;
-        if b.len() > 10 {
-            if b.len() < 20 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || *b.last()? != b'Z'
-            {
-                return None;
-            }
-            let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-            if hh > 23 || mm > 59 || ss > 59 {
-                return None;
-            }
-            let fraction = &text[19..text.len() - 1];
-            if !(fraction.is_empty()
-                || (fraction.starts_with('.')
-                    && fraction.len() > 1
-                    && fraction[1..].bytes().all(|c| c.is_ascii_digit())))
-            {
-                return None;
-            }
-            seconds = hh * HOUR + mm * MINUTE + ss;
-        }
         let days = days_from_civil(y as i64, m as u32, d as u32);
-        Some(Timestamp(days as u64 * DAY + seconds))
+        if b.len() == 10 {
+            return Some(Timestamp(days as u64 * DAY));
+        }
+        if b.get(10) != Some(&b'T') || b.get(13) != Some(&b':') {
+            return None;
+        }
+        let (hh, mm) = (num(11..13)?, num(14..16)?);
+        // Seconds, and a fraction of them, are optional.
+        let (ss, mut at) = if b.get(16) == Some(&b':') {
+            (num(17..19)?, 19)
+        } else {
+            (0, 16)
+        };
+        if b.get(at) == Some(&b'.') {
+            let digits = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                return None;
+            }
+            at += 1 + digits;
+        }
+        if hh > 23 || mm > 59 || ss > 59 {
+            return None;
+        }
+        // The zone: Z, or an offset from UTC to subtract.
+        let offset: i64 = match &text[at..] {
+            "Z" => 0,
+            zone if zone.len() == 6 && zone.as_bytes()[3] == b':' => {
+                let sign = match zone.as_bytes()[0] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let (zh, zm) = (num(at + 1..at + 3)?, num(at + 4..at + 6)?);
+                if zh > 23 || zm > 59 {
+                    return None;
+                }
+                sign * (zh * HOUR + zm * MINUTE) as i64
+            }
+            _ => return None,
+        };
+        let local = days as u64 * DAY + hh * HOUR + mm * MINUTE + ss;
+        u64::try_from(i64::try_from(local).ok()?.checked_sub(offset)?)
+            .ok()
+            .map(Timestamp)
     }
 }
 
@@ -189,6 +217,19 @@ mod tests {
             Timestamp::parse_iso8601("2026-01-05T09:00:00.123Z"),
             Some(Timestamp::DEFAULT_START)
         );
+        // W3C's profile: minutes without seconds, and offsets from UTC.
+        for same in [
+            "2026-01-05T09:00Z",
+            "2026-01-05T10:00:00+01:00",
+            "2026-01-05T04:30-04:30",
+            "2026-01-05T10:00:00.5+01:00",
+        ] {
+            assert_eq!(
+                Timestamp::parse_iso8601(same),
+                Some(Timestamp::DEFAULT_START),
+                "{same}"
+            );
+        }
         for bad in [
             "",
             "2026-02-30",
@@ -197,6 +238,12 @@ mod tests {
             "2026-01-05T09:00:00",
             "x026-01-05",
             "2026-01-05T09:00:00.Z",
+            "2026-01-05T09Z",
+            "2026-01-05T09:00:00+0100",
+            "2026-01-05T09:00:00*01:00",
+            "2026-01-05T09:00:00+24:00",
+            "1970-01-01T00:00:00+00:01",
+            "2026-01-05T09:00:00Zé",
         ] {
             assert_eq!(Timestamp::parse_iso8601(bad), None, "{bad}");
         }
