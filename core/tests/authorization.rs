@@ -1294,3 +1294,49 @@ fn the_dry_run_leaves_retiring_a_grant_to_the_grant() {
         "revoking is policies' to decide"
     );
 }
+
+#[test]
+fn policy_variables_take_the_request_s_values_in_the_current_version_only() {
+    // "IAM policy elements: Variables and tags": `${aws:PrincipalAccount}`
+    // is the caller's account when the request is evaluated; a 2008-10-17
+    // policy keeps it as text.
+    let mut world = world();
+    let key = create_key(&mut world, &root(PROD));
+    let own_account = "arn:aws:kms:*:${aws:PrincipalAccount}:key/*";
+    let reader = add_role(
+        &mut world,
+        PROD,
+        "Reader",
+        PROD,
+        Some(allow(&["kms:DescribeKey"], own_account)),
+    );
+    let decided = |world: &World, who: &Caller| {
+        world
+            .simulate(who, "kms:DescribeKey", &key.key_id, None)
+            .unwrap()
+    };
+    let yes = decided(&world, &reader);
+    assert!(yes.allowed, "{}", yes.explanation());
+    let mut old = allow(&["kms:DescribeKey"], own_account);
+    old["Version"] = json!("2008-10-17");
+    let literal = add_role(&mut world, PROD, "Literal", PROD, Some(old));
+    assert!(
+        !decided(&world, &literal).allowed,
+        "2008-10-17: literal text"
+    );
+    // A condition value; a variable the request cannot fill matches nothing,
+    // unless it has a default.
+    let conditioned = |value: &str| {
+        json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Action": "kms:DescribeKey", "Resource": "*",
+            "Condition": {"StringEquals": {"kms:CallerAccount": value}}}]})
+    };
+    for (name, value, allowed) in [
+        ("Same", "${aws:PrincipalAccount}", true),
+        ("Unknown", "${aws:username}", false),
+        ("Defaulted", "${aws:username, '111122223333'}", true),
+    ] {
+        let who = add_role(&mut world, PROD, name, PROD, Some(conditioned(value)));
+        assert_eq!(decided(&world, &who).allowed, allowed, "{value}");
+    }
+}

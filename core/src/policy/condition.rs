@@ -17,6 +17,7 @@ use super::glob::Shape;
 use super::values::{Values, malformed_policy, parse_values};
 use crate::clock::Timestamp;
 use crate::error::KmsError;
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -298,6 +299,14 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// Marks the values holding a policy variable, for the operators that
+    /// read variables (string and ARN ones).
+    pub(crate) fn mark_variables(&mut self) {
+        if self.operator.base.family() == Family::Text {
+            self.values.mark_variables();
+        }
+    }
+
     /// Parses a `Condition` block.
     pub fn parse_block(label: &str, value: &Value) -> Result<Vec<Condition>, KmsError> {
         let Value::Object(block) = value else {
@@ -387,10 +396,26 @@ impl Condition {
                     None => (false, ConditionNote::Absent),
                 },
                 Some(values) => {
-                    let policy = || self.values.items.iter().zip(&self.values.shapes);
+                    // A value holding a policy variable is compared with the
+                    // request's value put in; one that cannot be resolved
+                    // compares with nothing.
+                    let policy = || {
+                        self.values
+                            .items
+                            .iter()
+                            .zip(&self.values.shapes)
+                            .filter_map(|(p, s)| match s {
+                                Shape::Template => {
+                                    let r = super::variables::resolve(p, context)?;
+                                    let shape = Shape::of(&r);
+                                    Some((Cow::Owned(r), shape))
+                                }
+                                _ => Some((Cow::Borrowed(p.as_str()), *s)),
+                            })
+                    };
                     let one = |v: &str| match op.base.positive() {
-                        Some(positive) => !policy().any(|(p, s)| positive.holds(v, p, *s)),
-                        None => policy().any(|(p, s)| op.base.holds(v, p, *s)),
+                        Some(positive) => !policy().any(|(p, s)| positive.holds(v, &p, s)),
+                        None => policy().any(|(p, s)| op.base.holds(v, &p, s)),
                     };
                     let negated = op.base.positive().is_some();
                     let matched = match op.set {

@@ -195,11 +195,18 @@ impl PolicyDocument {
             }
             None => return Err(malformed_policy("The policy has no Statement".into())),
         };
-        let statements = items
+        let mut statements = items
             .into_iter()
             .enumerate()
             .map(|(i, s)| Statement::parse(i, s, kind))
             .collect::<Result<Vec<_>, _>>()?;
+        // Policy variables are read in the current version only.
+        if version.as_deref() == Some("2012-10-17") {
+            for s in &mut statements {
+                s.resources.mark_variables();
+                s.conditions.iter_mut().for_each(Condition::mark_variables);
+            }
+        }
         Ok(Self {
             version,
             id,

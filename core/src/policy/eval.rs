@@ -285,7 +285,9 @@ impl Statement {
             PrincipalMatch::NoMatch
         };
         let action_hit = self.actions.any_matches(subject.action, true);
-        let resource_hit = self.resources.any_matches(subject.resource, false);
+        let resource_hit = self
+            .resources
+            .any_matches_in(subject.resource, false, subject.context);
         let mut result = StatementResult {
             principal,
             action_hit,

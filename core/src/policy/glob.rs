@@ -14,6 +14,10 @@ pub enum Shape {
     Any,
     /// Anything else: [`matches`].
     General,
+    /// A value of a `2012-10-17` policy holding a policy variable: matched
+    /// once the request's values are put in ([`super::variables`]); on its
+    /// own it matches nothing.
+    Template,
 }
 
 impl Shape {
@@ -49,6 +53,7 @@ impl Shape {
                 text.get(..head.len()).is_some_and(|t| same(head, t))
             }
             Shape::General => matches(pattern, text, ignore_case),
+            Shape::Template => false,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod explain;
 pub mod glob;
 pub mod stored;
 pub mod values;
+pub mod variables;
 
 pub use authorize::{
     Authorization, Considered, ContextConstraint, DecidingRule, GrantBlocker, GrantCheck,

@@ -2,6 +2,7 @@
 //! conditions: a string-or-list element, the statement label used in every
 //! error, and the error itself.
 
+use super::context::RequestContext;
 use super::glob::Shape;
 use crate::error::KmsError;
 use alloc::format;
@@ -29,6 +30,29 @@ impl Values {
             .iter()
             .zip(&self.shapes)
             .any(|(p, shape)| shape.matches(p, text, ignore_case))
+    }
+
+    /// Like [`Values::any_matches`], with the policy variables of a value
+    /// replaced from the request's `context` first.
+    pub fn any_matches_in(&self, text: &str, ignore_case: bool, context: &RequestContext) -> bool {
+        self.items
+            .iter()
+            .zip(&self.shapes)
+            .any(|(p, shape)| match shape {
+                Shape::Template => super::variables::resolve(p, context)
+                    .is_some_and(|r| Shape::of(&r).matches(&r, text, ignore_case)),
+                _ => shape.matches(p, text, ignore_case),
+            })
+    }
+
+    /// Marks the values that hold a policy variable (in a `2012-10-17`
+    /// policy, where variables are read).
+    pub(crate) fn mark_variables(&mut self) {
+        for (item, shape) in self.items.iter().zip(self.shapes.iter_mut()) {
+            if item.contains("${") {
+                *shape = Shape::Template;
+            }
+        }
     }
 }
 
