@@ -1,21 +1,38 @@
 use leptos::prelude::*;
+use std::any::Any;
+use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Mounts a view into a fresh `<section>` appended to the document body and
 /// returns that section, so each test looks only at what it mounted. The
-/// page's address and localStorage are cleared first: the playground opens
-/// what they hold.
+/// page is made fresh first ([`fresh_page`]): the playground opens what the
+/// address and localStorage hold.
 pub fn mount_fresh<F, V>(view: F) -> web_sys::HtmlElement
 where
     F: FnOnce() -> V + 'static,
     V: IntoView + 'static,
 {
-    forget_session();
+    fresh_page();
     mount_at("", view)
 }
 
-/// Empties the playground's localStorage.
-pub fn forget_session() {
+thread_local! {
+    /// What [`mount_at`] mounted, with its section, until the next
+    /// [`fresh_page`]: dropping the handle unmounts the view and disposes
+    /// its reactive owner.
+    static MOUNTED: RefCell<Vec<(Box<dyn Any>, web_sys::HtmlElement)>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// Unmounts every view mounted so far and empties localStorage, as a new
+/// page would be. All the tests of a file share one page: an app left
+/// mounted would still follow the address and keep writing links and
+/// saved sessions while the next test reads them.
+pub fn fresh_page() {
+    for (handle, section) in MOUNTED.with_borrow_mut(std::mem::take) {
+        drop(handle);
+        section.remove();
+    }
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.clear();
     }
@@ -63,8 +80,8 @@ where
         .expect("a <body>")
         .append_child(&section)
         .expect("append the test section");
-    // The handle unmounts on drop; the section lives as long as the page.
-    leptos::mount::mount_to(section.clone(), view).forget();
+    let handle = leptos::mount::mount_to(section.clone(), view);
+    MOUNTED.with_borrow_mut(|mounted| mounted.push((Box::new(handle), section.clone())));
     section
 }
 

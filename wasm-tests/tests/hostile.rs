@@ -49,7 +49,7 @@ async fn a_scenario_the_core_refuses_is_a_banner_not_a_crash() {
         let payload = kms_web::share::pack(&scenario(&accounts, ONE_STEP))
             .await
             .unwrap();
-        forget_session();
+        fresh_page();
         let root = mount_at(&format!("#story={payload}"), app);
         wait_for("the refusal", || has(&root, "banner")).await;
         let banner = text_of(&root, "banner");
@@ -101,7 +101,7 @@ async fn an_endless_advance_in_a_scenario_is_a_failed_step() {
     let payload = kms_web::share::pack(&scenario(accounts, steps))
         .await
         .unwrap();
-    forget_session();
+    fresh_page();
     let root = mount_at(&format!("#story={payload}"), app);
     wait_for("the story", || has(&root, "story")).await;
     click(&root, "next");

@@ -84,7 +84,7 @@ async fn hostile_or_damaged_links_are_refused_with_a_reason() {
         ("#scenario=aliases&step=two".to_string(), "whole number"),
         ("#scenario=aliases&world=v1.x".to_string(), "more than one"),
     ] {
-        forget_session();
+        fresh_page();
         let root = mount_at(&link, app);
         wait_for(&format!("a message for {link}"), || has(&root, "banner")).await;
         let banner = text_of(&root, "banner");
@@ -95,7 +95,7 @@ async fn hostile_or_damaged_links_are_refused_with_a_reason() {
 
 #[wasm_bindgen_test]
 async fn deep_links_open_a_story_at_a_step_and_reload_keeps_it() {
-    forget_session();
+    fresh_page();
     let root = mount_at("?scenario=aurora-disable-key&step=3", app);
     settle().await;
     let total = kms_core::scenario::builtin::get("aurora-disable-key")
@@ -113,7 +113,7 @@ async fn deep_links_open_a_story_at_a_step_and_reload_keeps_it() {
     })
     .await;
     // A step past the end opens the story at its end, and says so.
-    forget_session();
+    fresh_page();
     let past = mount_at("?scenario=aliases&step=999", app);
     settle().await;
     assert!(text_of(&past, "progress").starts_with(&{
@@ -124,7 +124,7 @@ async fn deep_links_open_a_story_at_a_step_and_reload_keeps_it() {
         format!("{n} of {n} steps")
     }));
     assert!(text_of(&past, "banner").contains("shown at its end"));
-    forget_session();
+    fresh_page();
     let root = mount_at("?scenario=aurora-disable-key&step=3", app);
     settle().await;
     click(&root, "next");
@@ -144,7 +144,7 @@ async fn deep_links_open_a_story_at_a_step_and_reload_keeps_it() {
 
 #[wasm_bindgen_test]
 async fn embed_mode_shows_the_story_without_chrome() {
-    forget_session();
+    fresh_page();
     let root = mount_at("?embed&scenario=aliases&step=1", app);
     settle().await;
     assert!(has(&root, "story"));
@@ -200,6 +200,7 @@ async fn the_policy_editor_shows_aws_errors_inline_and_saves_valid_policies() {
 async fn psql_audit_trail_and_console_form_work_on_a_story_world() {
     // Step 18: the cluster has recovered, and the story's queries against
     // the disabled key have failed on the way.
+    fresh_page();
     let root = mount_at("?scenario=aurora-disable-key&step=18", app);
     wait_for("the story", || has(&root, "story")).await;
     click(&root, "experiment");
@@ -329,4 +330,59 @@ async fn the_form_names_a_deleted_key_not_a_made_up_alias() {
         steps.contains("NotFoundException") && steps.contains("does not exist"),
         "{steps}"
     );
+}
+
+/// A page that unmounts the playground (a docs page swapping it out) keeps
+/// its window: the playground's listeners go with it. One left behind
+/// would follow the address and the arrow keys into state that is gone.
+#[wasm_bindgen_test]
+async fn an_unmounted_playground_leaves_the_window_alone() {
+    let root = mount_fresh(app);
+    click(&root, "story-aliases");
+    settle().await;
+    assert!(has(&root, "story"));
+    fresh_page(); // unmounts it
+    let window = web_sys::window().unwrap();
+    let errors = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let heard = std::rc::Rc::new(std::cell::Cell::new(false));
+    let on_error = {
+        let errors = errors.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::ErrorEvent)>::new(
+            move |e: web_sys::ErrorEvent| errors.borrow_mut().push(e.message()),
+        )
+    };
+    let on_hash = {
+        let heard = heard.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || heard.set(true))
+    };
+    window
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    window
+        .add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref())
+        .unwrap();
+    window
+        .location()
+        .set_hash("scenario=envelope-encryption")
+        .unwrap();
+    wait_for("the hashchange", || heard.get()).await;
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowRight");
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    window.dispatch_event(&key).unwrap();
+    settle().await;
+    window
+        .remove_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    window
+        .remove_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref())
+        .unwrap();
+    assert!(errors.borrow().is_empty(), "{:?}", errors.borrow());
+    // Nothing was opened or written: the address is as the test left it,
+    // and a new playground starts from it.
+    assert_eq!(fragment(), "scenario=envelope-encryption");
+    let again = mount_at("", app);
+    settle().await;
+    assert!(has(&again, "story-envelope-encryption"));
+    mount_at("", || ());
 }

@@ -292,7 +292,6 @@ resource "aws_iam_role_policy" "app" {
 
 #[wasm_bindgen_test]
 async fn a_challenge_is_tried_wrong_then_solved_with_hints_and_remembered() {
-    kms_wasm_tests::forget_session();
     let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
     click(&root, "tab-challenges");
     click(&root, "challenge-challenge-wrong-context");
@@ -378,6 +377,7 @@ async fn a_docs_authors_challenge_opens_by_url_and_a_broken_one_says_why() {
         kms_web::browser::encode(&file.to_string())
     );
     let address = format!("#challenge-url={}", kms_web::browser::encode(&url));
+    kms_wasm_tests::fresh_page();
     let root = kms_wasm_tests::mount_at(&address, || view! { <kms_workbench::Workbench/> });
     wait_for("the challenge file", || has(&root, "challenge")).await;
     assert!(text_of(&root, "task").contains("Write an Encrypt request for "));
@@ -431,6 +431,7 @@ resource "aws_kms_grant" "g" {
 
 #[wasm_bindgen_test]
 async fn an_embedded_challenge_shows_only_the_challenge() {
+    kms_wasm_tests::fresh_page();
     let root = kms_wasm_tests::mount_at("?embed#challenge=challenge-recover-cluster", || {
         view! { <kms_workbench::Workbench/> }
     });

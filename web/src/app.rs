@@ -28,11 +28,11 @@ pub fn App() -> impl IntoView {
     let console = Console::new();
     session.boot(&query);
     Effect::new(move |_| session.write_back());
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| {
+    let follow = window_event_listener(leptos::ev::hashchange, move |_| {
         session.follow(&browser::fragment())
     });
     // → and ← step through a story (not while typing in a field).
-    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || browser::typing(&ev) {
             return;
         }
@@ -49,6 +49,12 @@ pub fn App() -> impl IntoView {
                 }
             });
         }
+    });
+    // A page that unmounts the playground (a docs page swapping it out)
+    // keeps its window: the listeners go with the playground.
+    on_cleanup(move || {
+        follow.remove();
+        keys.remove();
     });
     let has_world = move || session.with_world(|_| ()).is_some();
     // The stage is rebuilt only when another story or world is opened;

@@ -144,8 +144,10 @@ impl Session {
         n
     }
 
+    /// Whether `opened` is still what the learner opened last; not once the
+    /// playground is unmounted, for what finishes after that.
     fn current(&self, opened: u64) -> bool {
-        self.opened.get_value() == opened
+        self.opened.try_get_value() == Some(opened)
     }
 
     /// Opens a target; links that need fetching or unpacking finish later,
@@ -318,7 +320,8 @@ impl Session {
                     Err(_) => return,
                 },
             };
-            if session.generation.get_value() != generation {
+            // A newer write is on its way, or the playground is gone.
+            if session.generation.try_get_value() != Some(generation) {
                 return;
             }
             session.link.set(fragment.clone());
