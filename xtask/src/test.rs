@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check the project has, in order, stopping at the
 //! first failure and naming it. Ends with the plain `N passed, N failed` line.
 
-use crate::process::{describe, run_inherit};
+use crate::process::{describe, run_with_digest};
 use crate::static_server::StaticServer;
 use crate::toolchain::{self, Tools};
 use std::path::Path;
@@ -27,7 +27,15 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
     let mut wasm_tests = cargo(
         tools,
         root,
-        &["test", "-p", "kms-wasm-tests", "--target", wasm],
+        // Every suite runs, so one CI log names every failing test.
+        &[
+            "test",
+            "-p",
+            "kms-wasm-tests",
+            "--target",
+            wasm,
+            "--no-fail-fast",
+        ],
     );
     wasm_tests
         .env(
@@ -35,7 +43,10 @@ fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
             "wasm-bindgen-test-runner",
         )
         .env("CHROMEDRIVER", &tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS);
+        .env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS)
+        // The runner gives chromedriver 5 s to start by default; a 2-core CI
+        // machine still busy from the build can take longer.
+        .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "30");
     let workbench = crate::workbench_build(tools, root, true);
     let mut trunk = tools.command("trunk");
     trunk
@@ -142,7 +153,7 @@ pub fn run(root: &Path) -> Result<(), String> {
         let started = Instant::now();
         let result = step.commands.into_iter().try_for_each(|mut cmd| {
             println!("\n==> [{}] {}", step.name, describe(&cmd));
-            run_inherit(&mut cmd)
+            run_with_digest(&mut cmd)
         });
         timings.push((step.name, started.elapsed()));
         if let Err(e) = result {
@@ -190,5 +201,5 @@ fn smoke(tools: &Tools, root: &Path, dist: &Path) -> Result<(), String> {
         .env("NODE_PATH", tools.npm_dir.join("node_modules"))
         .env("CHROMIUM", &tools.chromium);
     println!("\n==> [end-to-end smoke] {}", describe(&node));
-    run_inherit(&mut node)
+    run_with_digest(&mut node)
 }
