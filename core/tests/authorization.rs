@@ -784,8 +784,18 @@ fn policy_documents_are_validated_with_precise_errors() {
             "invalid principals".to_string(),
         ),
         (
-            &statement(json!({"Condition": {"StringEquals": {"kms:Nope": "x"}}})),
-            "unknown condition key \"kms:Nope\"".to_string(),
+            &statement(json!({"Condition": {"StringEquals": {"Nope": "x"}}})),
+            "\"Nope\" in StringEquals is not a condition key".to_string(),
+        ),
+        // IAM policies only: a key policy may not test the key's aliases
+        // or tags (each key named once, as written).
+        (
+            &statement(json!({"Condition": {
+                "ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/app-*"},
+                "StringEquals": {"aws:ResourceTag/team": "payments", "kms:resourcealiases": "alias/x"}
+            }})),
+            "These condition keys are not permitted in a key policy: kms:ResourceAliases, aws:ResourceTag/team"
+                .to_string(),
         ),
         (
             &statement(json!({"Action": "Decrypt"})),
@@ -960,12 +970,35 @@ fn conditions_see_the_real_request() {
             ctx(&[]),
             false,
         ),
+        // KMS supports every global key; one the simulator does not fill
+        // in is absent, like an organization id for a principal in none.
         (
-            json!({"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/app-key"}}),
+            json!({"StringEquals": {"aws:PrincipalOrgID": "o-1234567890"}}),
+            app.clone(),
+            "",
+            ctx(&[]),
+            false,
+        ),
+        (
+            json!({"StringNotEquals": {"aws:PrincipalOrgID": "o-1234567890"}}),
             app.clone(),
             "",
             ctx(&[]),
             true,
+        ),
+        (
+            json!({"StringEquals": {"kms:EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}}),
+            app.clone(),
+            "",
+            ctx(&[]),
+            true,
+        ),
+        (
+            json!({"StringEquals": {"kms:EncryptionAlgorithm": "RSAES_OAEP_SHA_256"}}),
+            app.clone(),
+            "",
+            ctx(&[]),
+            false,
         ),
         // The ForAllValues trap: true when the request has no context at all.
         (
@@ -1339,4 +1372,35 @@ fn policy_variables_take_the_request_s_values_in_the_current_version_only() {
         let who = add_role(&mut world, PROD, name, PROD, Some(conditioned(value)));
         assert_eq!(decided(&world, &who).allowed, allowed, "{value}");
     }
+}
+
+/// `kms:ResourceAliases` is for IAM policies (a key policy may not test
+/// it): there it lets a principal use exactly the keys with a given alias.
+#[test]
+fn an_iam_policy_may_test_a_key_s_aliases() {
+    let mut world = world();
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "kms:GenerateDataKey", "Resource": "*",
+            "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/app-key"}}}]
+    });
+    let app = add_user(&mut world, PROD, "app", Some(policy));
+    let named = create_key(&mut world, &root(PROD));
+    let other = create_key(&mut world, &root(PROD));
+    ok(
+        &mut world,
+        &root(PROD),
+        Request::CreateAlias(AliasRequest {
+            alias_name: "alias/app-key".into(),
+            target_key_id: named.key_id.clone(),
+        }),
+    );
+    let context = ctx(&[]);
+    ok(&mut world, &app, gdk_request(&named.key_id, &context));
+    err(
+        &mut world,
+        &app,
+        gdk_request(&other.key_id, &context),
+        "AccessDeniedException",
+    );
 }

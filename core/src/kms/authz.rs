@@ -22,6 +22,17 @@ use alloc::string::{String, ToString};
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+/// The actions `kms:EncryptionAlgorithm` applies to (KMS developer guide,
+/// "kms:EncryptionAlgorithm"; GenerateDataKey* use SYMMETRIC_DEFAULT).
+const ENCRYPTING: [&str; 6] = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+];
+
 /// What a request adds to its authorization besides caller, action and key.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Extras<'a> {
@@ -60,6 +71,12 @@ pub fn key_question(
     context.insert_new("kms:KeySpec", spec);
     context.insert_new("kms:KeyUsage", usage);
     context.insert_new("kms:KeyOrigin", "AWS_KMS");
+    // The simulator's cryptography is symmetric only: every request that
+    // encrypts or decrypts uses SYMMETRIC_DEFAULT (an asymmetric algorithm
+    // is refused before authorization), and data keys always do.
+    if ENCRYPTING.contains(&action) {
+        context.insert_new("kms:EncryptionAlgorithm", "SYMMETRIC_DEFAULT");
+    }
     let aliases: Vec<Text> = kms
         .aliases_of(key.id)
         .map(|a| Text::Owned(a.name.to_string()))

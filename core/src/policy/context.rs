@@ -9,28 +9,68 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-/// Condition keys the simulator fills in, lowercase. `kms:EncryptionContext:<key>`
-/// is accepted for any context key.
-pub const KNOWN_KEYS: &[&str] = &[
-    "kms:calleraccount",
-    "kms:viaservice",
-    "kms:encryptioncontextkeys",
-    "kms:grantisforawsresource",
-    "kms:grantoperations",
-    "kms:granteeprincipal",
-    "kms:retiringprincipal",
-    "kms:keyspec",
-    "kms:keyusage",
-    "kms:keyorigin",
-    "kms:requestalias",
-    "kms:resourcealiases",
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principalisawsservice",
-    "aws:sourceaccount",
-    "aws:sourcearn",
-    "aws:currenttime",
+/// Condition keys the simulator fills in. `kms:EncryptionContext:<key>`
+/// is filled in for any context key. A policy may name any other key (KMS
+/// supports every global key): no request here has it.
+pub const MODELLED_KEYS: &[&str] = &[
+    "kms:CallerAccount",
+    "kms:ViaService",
+    "kms:EncryptionAlgorithm",
+    "kms:EncryptionContextKeys",
+    "kms:GrantIsForAWSResource",
+    "kms:GrantOperations",
+    "kms:GranteePrincipal",
+    "kms:RetiringPrincipal",
+    "kms:KeySpec",
+    "kms:KeyUsage",
+    "kms:KeyOrigin",
+    "kms:RequestAlias",
+    "kms:ResourceAliases",
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalIsAWSService",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:CurrentTime",
 ];
+
+/// Whether the simulator fills in `key` for some requests.
+pub fn is_modelled(key: &str) -> bool {
+    MODELLED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+        || key
+            .get(..ENCRYPTION_CONTEXT_PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(ENCRYPTION_CONTEXT_PREFIX))
+}
+
+/// The modelled key `key` is likely a misspelling of: at most two letters
+/// added, removed or changed, ignoring case.
+pub fn near_miss(key: &str) -> Option<&'static str> {
+    MODELLED_KEYS
+        .iter()
+        .copied()
+        .find(|k| edits_within_two(&k.to_ascii_lowercase(), &key.to_ascii_lowercase()))
+}
+
+/// Levenshtein distance of `a` and `b` is at most 2 (one row at a time).
+fn edits_within_two(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(x != y))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()] <= 2
+}
 
 /// The prefix of per-pair encryption context keys.
 pub const ENCRYPTION_CONTEXT_PREFIX: &str = "kms:encryptioncontext:";

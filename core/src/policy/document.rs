@@ -200,6 +200,9 @@ impl PolicyDocument {
             .enumerate()
             .map(|(i, s)| Statement::parse(i, s, kind))
             .collect::<Result<Vec<_>, _>>()?;
+        if kind == PolicyKind::Key {
+            refuse_iam_only_keys(&statements)?;
+        }
         // Policy variables are read in the current version only.
         if version.as_deref() == Some("2012-10-17") {
             for s in &mut statements {
@@ -244,6 +247,32 @@ impl PolicyDocument {
         );
         Value::Object(top)
     }
+}
+
+/// Refuses the condition keys KMS supports in IAM policies only: a key
+/// policy applies to one key, so its tags and aliases are not for it to
+/// test (KMS developer guide, "ABAC for AWS KMS": `aws:ResourceTag/*` and
+/// `kms:ResourceAliases`, "IAM policy only"). The wording is what KMS was
+/// seen answering; AWS does not document it.
+fn refuse_iam_only_keys(statements: &[Statement]) -> Result<(), KmsError> {
+    let mut found: Vec<&str> = Vec::new();
+    for c in statements.iter().flat_map(|s| &s.conditions) {
+        let key = c.key.as_str();
+        let iam_only = key.eq_ignore_ascii_case("kms:ResourceAliases")
+            || key
+                .get(..16)
+                .is_some_and(|p| p.eq_ignore_ascii_case("aws:ResourceTag/"));
+        if iam_only && !found.iter().any(|f| f.eq_ignore_ascii_case(key)) {
+            found.push(key);
+        }
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(malformed_policy(format!(
+        "These condition keys are not permitted in a key policy: {}",
+        found.join(", ")
+    )))
 }
 
 impl Statement {
