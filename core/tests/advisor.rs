@@ -262,3 +262,39 @@ fn one_principal_in_both_the_admin_and_the_user_statements() {
         vec![]
     );
 }
+
+#[test]
+fn a_key_the_simulator_does_not_model_is_named_once_with_its_statements() {
+    let text = key_policy(json!([root_statement(),
+        {"Sid": "Org", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1234567890"}}},
+        {"Sid": "Typo", "Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Encrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAcount": "111122223333", "AWS:PrincipalOrgId": "o-1234567890"}}}]));
+    let findings = advise(&text, PolicyKind::Key).unwrap();
+    let unmodelled: Vec<_> = findings
+        .iter()
+        .filter(|f| f.concern == Concern::UnmodelledKey)
+        .collect();
+    assert_eq!(unmodelled.len(), 2, "{unmodelled:?}");
+    // Keys compare without case: one finding for both spellings.
+    assert_eq!(
+        unmodelled[0].statements,
+        ["Statement 2 (Sid \"Org\")", "Statement 3 (Sid \"Typo\")"]
+    );
+    assert!(
+        unmodelled[0]
+            .why
+            .contains("No request in the simulator has aws:PrincipalOrgID")
+    );
+    assert!(
+        unmodelled[1]
+            .why
+            .ends_with("Did you mean kms:CallerAccount?"),
+        "{}",
+        unmodelled[1].why
+    );
+    assert!(unmodelled.iter().all(|f| f.fix.is_none()));
+    // The classic policy tests only modelled keys.
+    let clean = four_statement_policy(PROD, ADMIN, APP).to_string();
+    assert!(!found(&clean).contains(&Concern::UnmodelledKey));
+}

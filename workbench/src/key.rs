@@ -103,7 +103,7 @@ fn findings_view(
                 <li class="wb-finding" data-testid="finding" data-concern=format!("{:?}", f.concern)>
                     <strong>{f.concern.title()}</strong>
                     <span class="note">{statements}</span>
-                    <p>{f.why}</p>
+                    <p>{f.why.to_string()}</p>
                     {fix}
                 </li>
             }

@@ -9,9 +9,11 @@
 use super::{Bench, Draft, Question};
 use crate::error::KmsError;
 use crate::policy::condition::{BaseOperator, SetQualifier};
+use crate::policy::context::{is_modelled, near_miss};
 use crate::policy::document::PrincipalElement;
 use crate::policy::{Effect, PolicyDocument, PolicyKind, Statement};
 use crate::world::World;
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -39,6 +41,9 @@ pub enum Concern {
     GrantsNotOnlyForServices,
     /// Saving the policy would lock its author out of changing it again.
     LocksOutAuthor,
+    /// A condition tests a key the simulator never fills in: its answers
+    /// here may differ from AWS's.
+    UnmodelledKey,
 }
 
 impl Concern {
@@ -55,6 +60,7 @@ impl Concern {
             }
             Concern::GrantsNotOnlyForServices => "Grants not limited to AWS services",
             Concern::LocksOutAuthor => "Saving it would lock its author out",
+            Concern::UnmodelledKey => "A condition key the simulator does not model",
         }
     }
 }
@@ -67,7 +73,7 @@ pub struct Finding {
     /// The labels of the statements concerned (`Statement 3 (Sid: ...)`).
     pub statements: Vec<String>,
     /// Why it matters, in one sentence.
-    pub why: &'static str,
+    pub why: Cow<'static, str>,
     /// The policy with the fix applied (pretty JSON), when one can be
     /// written without guessing the author's intent.
     pub fix: Option<String>,
@@ -262,11 +268,11 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
     let fix = |i: usize, edit: &dyn Fn(&mut Value)| written.as_ref().and_then(|w| w.fixed(i, edit));
     let account = account_of(&document);
     let mut findings = Vec::new();
-    let mut found = |concern, i: usize, why, fix| {
+    let mut found = |concern, i: usize, why: &'static str, fix| {
         findings.push(Finding {
             concern,
             statements: vec![document.statements[i].label(i)],
-            why,
+            why: why.into(),
             fix,
         })
     };
@@ -392,7 +398,42 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
         }
     }
     across_statements(&document, written.as_ref(), key_policy, &mut findings);
+    unmodelled_keys(&document, &mut findings);
     Ok(findings)
+}
+
+/// One finding per condition key the simulator never fills in (KMS
+/// accepts every global key; a pasted real-world policy often tests
+/// `aws:PrincipalOrgID` or `aws:SourceIp`), naming the statements.
+fn unmodelled_keys(document: &PolicyDocument, findings: &mut Vec<Finding>) {
+    let mut keys: Vec<(&str, Vec<String>)> = Vec::new();
+    for (i, s) in document.statements.iter().enumerate() {
+        for c in s.conditions.iter().filter(|c| !is_modelled(&c.key)) {
+            let label = s.label(i);
+            match keys
+                .iter_mut()
+                .find(|(k, _)| k.eq_ignore_ascii_case(&c.key))
+            {
+                Some((_, labels)) if labels.contains(&label) => {}
+                Some((_, labels)) => labels.push(label),
+                None => keys.push((&c.key, vec![label])),
+            }
+        }
+    }
+    for (key, statements) in keys {
+        let meant = near_miss(key)
+            .map(|m| alloc::format!(" Did you mean {m}?"))
+            .unwrap_or_default();
+        findings.push(Finding {
+            concern: Concern::UnmodelledKey,
+            statements,
+            why: alloc::format!(
+                "No request in the simulator has {key}, so its conditions are judged as if the key were absent; in AWS a request may have it, and the answer may differ.{meant}"
+            )
+            .into(),
+            fix: None,
+        });
+    }
 }
 
 /// The same findings when one principal gets the dangerous combination
@@ -440,7 +481,7 @@ fn across_statements(
         let granters = pick(list, &|s| {
             allows(s, "kms:CreateGrant") && !has_key(s, &["kms:grantisforawsresource"])
         });
-        let mut found = |concern, others: &[usize], why, fix: Option<String>| {
+        let mut found = |concern, others: &[usize], why: &'static str, fix: Option<String>| {
             // One statement holding both is the finding of that statement.
             if others.is_empty() || others.iter().any(|i| users.contains(i)) {
                 return;
@@ -457,7 +498,7 @@ fn across_statements(
             findings.push(Finding {
                 concern,
                 statements: labels,
-                why,
+                why: why.into(),
                 fix,
             });
         };
@@ -516,7 +557,7 @@ pub fn advise_key_policy(
         findings.push(Finding {
             concern: Concern::LocksOutAuthor,
             statements: Vec::new(),
-            why: "Under this policy its author could no longer call PutKeyPolicy: KMS refuses to save it (the policy lockout safety check), and with the check bypassed the key could only be recovered by AWS Support.",
+            why: Cow::Borrowed("Under this policy its author could no longer call PutKeyPolicy: KMS refuses to save it (the policy lockout safety check), and with the check bypassed the key could only be recovered by AWS Support."),
             fix: Written::parse(text).and_then(|w| w.with_first(delegation)),
         });
     }
