@@ -213,7 +213,9 @@ impl<'a> Config<'a> {
 
     /// A string as written: an ARN in it must name a 12-digit account (an
     /// article's placeholder is refused where it stands), and a literal
-    /// `${` (written `$${`) would be taken for a reference.
+    /// `${` (written `$${`) would be taken for a reference, unless it is an
+    /// IAM policy variable (`$${aws:username}`, `$${*}`), which the
+    /// scenario leaves for the policy to resolve.
     fn literal(&self, value: &str, span: Option<Range<usize>>) -> Result<(), TerraformError> {
         let raw = span
             .clone()
@@ -223,13 +225,15 @@ impl<'a> Config<'a> {
             let start = span.as_ref()?.start + raw.find(needle)?;
             Some(start..start + needle.len())
         };
-        if value.contains("${") {
+        let Some(masked) = mask_policy_variables(value) else {
             return Err(self.error(
                 at("$${").or(span.clone()),
-                "a literal `${` is not supported here: the playground uses it for references",
+                "a literal `${` is supported only for an IAM policy variable (`$${aws:username}`, `$${*}`): the playground uses it for references",
             ));
-        }
-        let mut rest = value;
+        };
+        // A policy variable's own `:` would split an ARN's fields: each
+        // reads as `${}`, an account the request fills in.
+        let mut rest = masked.as_str();
         while let Some(i) = rest.find("arn:") {
             let arn = &rest[i..];
             let arn = &arn[..arn
@@ -239,6 +243,7 @@ impl<'a> Config<'a> {
             if let Some(account) = fields.get(4).filter(|_| fields.len() == 6) {
                 let valid = account.is_empty()
                     || *account == "aws"
+                    || *account == "${}"
                     || kms_core::ids::AccountId::parse(account).is_ok();
                 if !valid {
                     let place = at(&format!(":{account}:")).map(|r| r.start + 1..r.end - 1);
@@ -420,4 +425,27 @@ fn check_nesting(text: &str) -> Result<(), TerraformError> {
         }
     }
     Ok(())
+}
+
+/// `value` with each IAM policy variable written `${}`, or `None` if a
+/// `${...}` in it is not one. A policy variable is a condition key (it has
+/// a `:`; a default may follow, `${aws:username, 'x'}`) or one of `${*}`,
+/// `${?}`, `${$}`. A scenario's own variables (account and saved names)
+/// have no `:` (the translator names them), so the scenario leaves policy
+/// variables for the policy to resolve.
+fn mask_policy_variables(value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("${") {
+        let end = at + rest[at..].find('}')?;
+        let inner = &rest[at + 2..end];
+        if !(inner.contains(':') || matches!(inner, "*" | "?" | "$")) {
+            return None;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str("${}");
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }

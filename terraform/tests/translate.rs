@@ -602,7 +602,7 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
         (
             "resource \"aws_kms_key\" \"k\" {\n  description = \"$${x}\"\n}\n",
             at(2, 18),
-            "literal `${`",
+            "only for an IAM policy variable",
         ),
         (
             "resource \"aws_kms_key\" \"k\" {\n  description = \"${[1]}\"\n}\n",
@@ -831,4 +831,56 @@ fn a_policy_for_another_account_says_which_account_applies() {
         ..Options::default()
     };
     assert!(build(&text, &options).is_ok());
+}
+
+/// `$${aws:PrincipalAccount}` is Terraform's way to write the IAM policy
+/// variable `${aws:PrincipalAccount}`: it reaches the policy as written,
+/// which resolves it per request.
+#[test]
+fn a_policy_variable_written_with_dollar_dollar_reaches_the_policy() {
+    let text = r#"
+resource "aws_kms_key" "k" {}
+resource "aws_iam_user" "app" {
+  name = "app"
+}
+resource "aws_iam_user_policy" "app" {
+  name = "own-account-keys"
+  user = aws_iam_user.app.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "kms:DescribeKey"
+      Resource = "arn:aws:kms:*:$${aws:PrincipalAccount}:key/*"
+    }]
+  })
+}
+"#;
+    let (_, run) = build(text, &options()).unwrap();
+    let world = run.world();
+    let key = world
+        .state()
+        .kms
+        .keys
+        .values()
+        .next()
+        .unwrap()
+        .arn()
+        .to_string();
+    let answer = Bench::new(world)
+        .ask(&Question {
+            principal: "arn:aws:iam::111122223333:user/app",
+            via: None,
+            action: "kms:DescribeKey",
+            key: &key,
+            encryption_context: None,
+        })
+        .unwrap();
+    assert!(answer.authorization.allowed, "{:?}", answer.authorization);
+    // Only policy variables: a scenario's own `${name}` stays refused.
+    let e = refused("resource \"aws_kms_key\" \"k\" {\n  description = \"$${production}\"\n}\n");
+    assert!(
+        e.message.contains("only for an IAM policy variable"),
+        "{e:?}"
+    );
 }
