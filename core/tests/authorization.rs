@@ -797,6 +797,16 @@ fn policy_documents_are_validated_with_precise_errors() {
             "These condition keys are not permitted in a key policy: kms:ResourceAliases, aws:ResourceTag/team"
                 .to_string(),
         ),
+        // ForAllValues on a single-valued key also matches a request
+        // without it: KMS refuses the trap (the multi-valued
+        // kms:EncryptionContextKeys is another matter).
+        (
+            &statement(json!({"Condition": {
+                "ForAllValues:StringEquals": {"kms:EncryptionContext:tenant": "acme"}
+            }})),
+            "OverlyPermissiveCondition: Using the ForAllValues set operator with a single-valued condition key matches requests without the specified encryption context or with an unspecified encryption context. To fix, remove ForAllValues."
+                .to_string(),
+        ),
         (
             &statement(json!({"Action": "Decrypt"})),
             "must look like service:Action".to_string(),

@@ -4,7 +4,7 @@
 //! `Statement 2 (Sid "Allow use"): unknown element "Actions"`. Every error is a
 //! `MalformedPolicyDocumentException`.
 
-use super::condition::Condition;
+use super::condition::{Condition, SetQualifier};
 use super::glob::Shape;
 pub use super::values::{Values, statement_label};
 use super::values::{malformed_policy, parse_values};
@@ -201,7 +201,7 @@ impl PolicyDocument {
             .map(|(i, s)| Statement::parse(i, s, kind))
             .collect::<Result<Vec<_>, _>>()?;
         if kind == PolicyKind::Key {
-            refuse_iam_only_keys(&statements)?;
+            check_key_policy_conditions(&statements)?;
         }
         // Policy variables are read in the current version only.
         if version.as_deref() == Some("2012-10-17") {
@@ -249,19 +249,39 @@ impl PolicyDocument {
     }
 }
 
-/// Refuses the condition keys KMS supports in IAM policies only: a key
-/// policy applies to one key, so its tags and aliases are not for it to
-/// test (KMS developer guide, "ABAC for AWS KMS": `aws:ResourceTag/*` and
-/// `kms:ResourceAliases`, "IAM policy only"). The wording is what KMS was
-/// seen answering; AWS does not document it.
-fn refuse_iam_only_keys(statements: &[Statement]) -> Result<(), KmsError> {
+/// What KMS refuses in a key policy's conditions:
+/// - `ForAllValues` with a single-valued key, an encryption context pair or
+///   a request tag (KMS developer guide, "kms:EncryptionContext:context-key",
+///   which quotes the message);
+/// - the keys KMS supports in IAM policies only: a key policy applies to one
+///   key, so its tags and aliases are not for it to test (the guide's ABAC
+///   table: `aws:ResourceTag/*` and `kms:ResourceAliases`, "IAM policy
+///   only"). That wording is what KMS was seen answering; AWS does not
+///   document it.
+fn check_key_policy_conditions(statements: &[Statement]) -> Result<(), KmsError> {
+    let prefixed = |key: &str, prefix: &str| {
+        key.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
     let mut found: Vec<&str> = Vec::new();
     for c in statements.iter().flat_map(|s| &s.conditions) {
         let key = c.key.as_str();
-        let iam_only = key.eq_ignore_ascii_case("kms:ResourceAliases")
-            || key
-                .get(..16)
-                .is_some_and(|p| p.eq_ignore_ascii_case("aws:ResourceTag/"));
+        if c.operator.set == Some(SetQualifier::ForAllValues) {
+            let what = if prefixed(key, "kms:EncryptionContext:") {
+                "encryption context"
+            } else if prefixed(key, "aws:RequestTag/") {
+                "tag"
+            } else {
+                ""
+            };
+            if !what.is_empty() {
+                return Err(malformed_policy(format!(
+                    "OverlyPermissiveCondition: Using the ForAllValues set operator with a single-valued condition key matches requests without the specified {what} or with an unspecified {what}. To fix, remove ForAllValues."
+                )));
+            }
+        }
+        let iam_only =
+            key.eq_ignore_ascii_case("kms:ResourceAliases") || prefixed(key, "aws:ResourceTag/");
         if iam_only && !found.iter().any(|f| f.eq_ignore_ascii_case(key)) {
             found.push(key);
         }
