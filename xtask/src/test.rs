@@ -148,6 +148,10 @@ pub fn run(root: &Path) -> Result<(), String> {
     let dist = root.join("target").join("dist-test");
     let mut timings: Vec<(&str, Duration)> = Vec::new();
     let mut failure = None;
+    // The page's first load, as the end-to-end step measures it (written
+    // by the step, so a run that stops earlier prints none).
+    let first_load = root.join("target").join("e2e").join("first-load.txt");
+    let _ = std::fs::remove_file(&first_load);
 
     for step in steps(&tools, root, &dist) {
         let started = Instant::now();
@@ -174,6 +178,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     println!("\nstep timings:");
     for (name, took) in &timings {
         println!("  {:>7.1}s  {name}", took.as_secs_f64());
+    }
+    if let Ok(figure) = std::fs::read_to_string(&first_load) {
+        println!("\nfirst load: {figure}");
     }
     let failed = usize::from(failure.is_some());
     if let Some((name, error)) = &failure {
