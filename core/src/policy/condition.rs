@@ -454,7 +454,7 @@ impl Condition {
     fn unmodelled_note(&self, note: ConditionNote) -> String {
         let mut text = String::from(note.sentence());
         if note != ConditionNote::Compared && !is_modelled(&self.key) {
-            text.push_str(": the simulator does not model ");
+            text.push_str("; the simulator does not model ");
             text.push_str(&self.key);
             text.push_str(", so no request has it");
         }
