@@ -1414,3 +1414,32 @@ fn an_iam_policy_may_test_a_key_s_aliases() {
         "AccessDeniedException",
     );
 }
+
+/// For CreateKey, kms:KeySpec, kms:KeyUsage and kms:KeyOrigin are the
+/// request's: an IAM policy can allow symmetric keys only.
+#[test]
+fn an_iam_policy_may_test_the_key_create_key_asks_for() {
+    let mut world = world();
+    let policy = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "kms:CreateKey", "Resource": "*",
+            "Condition": {"StringEquals": {
+                "kms:KeySpec": "SYMMETRIC_DEFAULT",
+                "kms:KeyUsage": "ENCRYPT_DECRYPT",
+                "kms:KeyOrigin": "AWS_KMS"
+            }}}]
+    });
+    let maker = add_user(&mut world, PROD, "maker", Some(policy));
+    let create = |body: serde_json::Value| {
+        Request::from_json(&json!({"Action": "kms:CreateKey", "Parameters": body}).to_string())
+            .unwrap()
+    };
+    ok(&mut world, &maker, create(json!({})));
+    let message = err(
+        &mut world,
+        &maker,
+        create(json!({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"})),
+        "AccessDeniedException",
+    );
+    assert!(message.contains("kms:CreateKey"), "{message}");
+}

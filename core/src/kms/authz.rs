@@ -14,7 +14,7 @@ use crate::clock::Timestamp;
 use crate::crypto::context::EncryptionContext;
 use crate::iam::Iam;
 use crate::iam::authz::caller_context;
-use crate::policy::condition::Text;
+use crate::policy::condition::{RequestContext, Text};
 use crate::policy::{Considered, PolicyRole, Purpose, Question};
 use crate::principal::{Caller, Principal};
 use alloc::format;
@@ -46,6 +46,23 @@ pub struct Extras<'a> {
     pub request_alias: Option<&'a str>,
 }
 
+/// `kms:KeySpec`, `kms:KeyUsage` and `kms:KeyOrigin`: of the key a request
+/// uses, or of the key CreateKey would create (its request's parameters).
+/// Their AWS names are the variants'; a symmetric encryption key, nearly
+/// every key, costs no formatting.
+pub fn set_key_properties(context: &mut RequestContext, spec: KeySpec, usage: KeyUsage) {
+    let (spec, usage): (Text, Text) = match (spec, usage) {
+        (KeySpec::SYMMETRIC_DEFAULT, KeyUsage::ENCRYPT_DECRYPT) => {
+            ("SYMMETRIC_DEFAULT".into(), "ENCRYPT_DECRYPT".into())
+        }
+        (spec, usage) => (format!("{spec:?}").into(), format!("{usage:?}").into()),
+    };
+    context.insert_new("kms:KeySpec", spec);
+    context.insert_new("kms:KeyUsage", usage);
+    // The only origin simulated (CreateKey refuses the others).
+    context.insert_new("kms:KeyOrigin", "AWS_KMS");
+}
+
 /// The question of `action` by `caller` (whose ARN is `principal_arn`) on `key`.
 #[allow(clippy::too_many_arguments)]
 pub fn key_question(
@@ -60,17 +77,7 @@ pub fn key_question(
     extras: &Extras<'_>,
 ) -> Question {
     let mut context = caller_context(caller, &principal_arn, now_iso);
-    // The key's own spec and usage (their AWS names are the variants');
-    // a symmetric encryption key, nearly every key, costs no formatting.
-    let (spec, usage): (Text, Text) = match (key.spec, key.usage) {
-        (KeySpec::SYMMETRIC_DEFAULT, KeyUsage::ENCRYPT_DECRYPT) => {
-            ("SYMMETRIC_DEFAULT".into(), "ENCRYPT_DECRYPT".into())
-        }
-        (spec, usage) => (format!("{spec:?}").into(), format!("{usage:?}").into()),
-    };
-    context.insert_new("kms:KeySpec", spec);
-    context.insert_new("kms:KeyUsage", usage);
-    context.insert_new("kms:KeyOrigin", "AWS_KMS");
+    set_key_properties(&mut context, key.spec, key.usage);
     // The simulator's cryptography is symmetric only: every request that
     // encrypts or decrypts uses SYMMETRIC_DEFAULT (an asymmetric algorithm
     // is refused before authorization), and data keys always do.

@@ -11,6 +11,7 @@ use crate::ids::KeyId;
 use crate::kms::actions::*;
 use crate::kms::api::responses::*;
 use crate::kms::api::*;
+use crate::kms::authz::set_key_properties;
 use crate::kms::call::Keys;
 use crate::kms::key::KmsKey;
 use crate::kms::policy_text;
@@ -61,8 +62,18 @@ pub fn create_key(
         )?,
     };
     let policy = Arc::new(policy);
-    k.iam
-        .decide_in_account(ctx, caller, "kms:CreateKey", "*".into(), &account)?;
+    // An IAM policy may test the key asked for (KMS developer guide: for
+    // CreateKey, kms:KeySpec, kms:KeyUsage and kms:KeyOrigin are the
+    // request's values).
+    let mut question = k.iam.account_question(
+        caller,
+        ctx.clock.iso(),
+        "kms:CreateKey",
+        "*".into(),
+        &account,
+    );
+    set_key_properties(&mut question.context, spec, usage);
+    ctx.record.decide(crate::policy::authorize(question))?;
 
     let id = KeyId::from_random(ctx.random.bytes());
     if r.policy.is_some() && r.bypass_policy_lockout_safety_check != Some(true) {
