@@ -285,21 +285,8 @@ fn rotation_keeps_old_material_so_old_ciphertexts_decrypt() {
     );
     assert_eq!(world.next_event_time(), Some(world.now().plus(90 * DAY)));
     world.advance(90 * DAY).unwrap();
-    let Response::ListKeyRotations(list) = ok(
-        &mut world,
-        &caller,
-        Request::ListKeyRotations(ListForKeyRequest {
-            key_id: key.key_id.clone(),
-            ..Default::default()
-        }),
-    ) else {
-        panic!()
-    };
-    let kinds: Vec<&str> = list
-        .rotations
-        .iter()
-        .map(|r| r.rotation_type.as_str())
-        .collect();
+    let list = rotations(&mut world, &caller, &key.key_id);
+    let kinds: Vec<&str> = list.iter().map(|r| r.rotation_type.as_str()).collect();
     assert_eq!(kinds, ["ON_DEMAND", "AUTOMATIC"]);
     assert_eq!(decrypt(&mut world, &caller, &before, &ctx(&[])), b"v1");
     for days in [89, 2561] {
@@ -1196,19 +1183,7 @@ fn a_key_enabled_again_after_a_missed_rotation_rotates_at_once() {
     let mut world = world();
     let caller = root(PROD);
     let key = create_key(&mut world, &caller);
-    let rotations = |world: &mut World| {
-        let Response::ListKeyRotations(list) = ok(
-            world,
-            &caller,
-            Request::ListKeyRotations(ListForKeyRequest {
-                key_id: key.key_id.clone(),
-                ..Default::default()
-            }),
-        ) else {
-            panic!()
-        };
-        list.rotations.len()
-    };
+    let rotations = |world: &mut World| rotations(world, &caller, &key.key_id).len();
     ok(
         &mut world,
         &caller,

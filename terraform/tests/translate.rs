@@ -35,6 +35,13 @@ fn call_in(
         .map(|r| serde_json::to_value(r).unwrap())
 }
 
+/// The ARN of the one key a world has.
+fn only_key_arn(world: &World) -> String {
+    let keys = &world.state().kms.keys;
+    assert_eq!(keys.len(), 1);
+    keys.values().next().unwrap().arn().to_string()
+}
+
 fn root() -> String {
     format!("arn:aws:iam::{ACCOUNT}:root")
 }
@@ -747,15 +754,7 @@ resource "aws_kms_key" "k" {}
 "#;
     let (_, run) = build(text, &options()).unwrap();
     let world = run.world();
-    let key = world
-        .state()
-        .kms
-        .keys
-        .values()
-        .next()
-        .unwrap()
-        .arn()
-        .to_string();
+    let key = only_key_arn(world);
     let matrix = Bench::new(world).matrix(&key, None).unwrap();
     assert!(
         matrix
@@ -858,15 +857,7 @@ resource "aws_iam_user_policy" "app" {
 "#;
     let (_, run) = build(text, &options()).unwrap();
     let world = run.world();
-    let key = world
-        .state()
-        .kms
-        .keys
-        .values()
-        .next()
-        .unwrap()
-        .arn()
-        .to_string();
+    let key = only_key_arn(world);
     let answer = Bench::new(world)
         .ask(&Question {
             principal: "arn:aws:iam::111122223333:user/app",

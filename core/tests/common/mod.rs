@@ -149,6 +149,21 @@ pub fn role(account_id: &str, name: &str) -> Caller {
     Caller::new(Principal::Role(account(account_id), name.into()), region())
 }
 
+/// The rotations `ListKeyRotations` lists for `key_id` (its first page).
+pub fn rotations(world: &mut World, caller: &Caller, key_id: &str) -> Vec<RotationEntry> {
+    match ok(
+        world,
+        caller,
+        Request::ListKeyRotations(ListForKeyRequest {
+            key_id: key_id.into(),
+            ..Default::default()
+        }),
+    ) {
+        Response::ListKeyRotations(list) => list.rotations,
+        other => panic!("ListKeyRotations answered {other:?}"),
+    }
+}
+
 /// Creates an IAM user with an inline identity policy (if given).
 pub fn add_user(
     world: &mut World,
