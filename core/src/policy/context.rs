@@ -37,9 +37,15 @@ pub const MODELLED_KEYS: &[&str] = &[
 /// Whether the simulator fills in `key` for some requests.
 pub fn is_modelled(key: &str) -> bool {
     MODELLED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-        || key
-            .get(..ENCRYPTION_CONTEXT_PREFIX.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(ENCRYPTION_CONTEXT_PREFIX))
+        || strip_prefix_ignoring_case(key, ENCRYPTION_CONTEXT_PREFIX).is_some()
+}
+
+/// What follows `prefix` in `text`, comparing ASCII letters without case
+/// (as condition keys compare).
+pub fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    text.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and_then(|_| text.get(prefix.len()..))
 }
 
 /// The modelled key `key` is likely a misspelling of: at most two letters
@@ -230,11 +236,7 @@ impl RequestContext {
         if key.eq_ignore_ascii_case("kms:EncryptionContextKeys") {
             return Some(ValuesOf::Keys(context));
         }
-        let prefix = ENCRYPTION_CONTEXT_PREFIX.len();
-        let name = key
-            .get(..prefix)
-            .filter(|p| p.eq_ignore_ascii_case(ENCRYPTION_CONTEXT_PREFIX))
-            .and_then(|_| key.get(prefix..))?;
+        let name = strip_prefix_ignoring_case(key, ENCRYPTION_CONTEXT_PREFIX)?;
         // Context keys compare case-insensitively here; of two that differ
         // only in case, the last in canonical order answers.
         context

@@ -5,6 +5,7 @@
 //! `MalformedPolicyDocumentException`.
 
 use super::condition::{Condition, SetQualifier};
+use super::context::strip_prefix_ignoring_case;
 use super::glob::Shape;
 pub use super::values::{Values, statement_label};
 use super::values::{malformed_policy, parse_values};
@@ -259,10 +260,7 @@ impl PolicyDocument {
 ///   only"). That wording is what KMS was seen answering; AWS does not
 ///   document it.
 fn check_key_policy_conditions(statements: &[Statement]) -> Result<(), KmsError> {
-    let prefixed = |key: &str, prefix: &str| {
-        key.get(..prefix.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-    };
+    let prefixed = |key: &str, prefix: &str| strip_prefix_ignoring_case(key, prefix).is_some();
     let mut found: Vec<&str> = Vec::new();
     for c in statements.iter().flat_map(|s| &s.conditions) {
         let key = c.key.as_str();
