@@ -102,7 +102,9 @@ impl Digest {
 
     fn says_what_failed(line: &str) -> bool {
         let trimmed = line.trim_start();
+        // `... FAILED` natively, `... FAIL` from wasm-bindgen-test.
         line.ends_with("... FAILED")
+            || line.ends_with("... FAIL")
             || line.contains("panicked at")
             || line.contains("timed out")
             || line.contains("Failed to detect test")
@@ -159,6 +161,7 @@ mod tests {
         for line in [
             "test passes_fine ... ok",
             "test the_form_names_a_key ... FAILED",
+            "test an_unmounted_playground_leaves_the_window_alone ... FAIL",
             "Compiling kms-core v0.1.0",
             "panicked at wasm-tests/tests/ui.rs:12:5:",
             "no element with data-testid=send",
@@ -172,6 +175,7 @@ mod tests {
             digest.render(),
             "\n  what it said of the failure:\
              \n    test the_form_names_a_key ... FAILED\
+             \n    test an_unmounted_playground_leaves_the_window_alone ... FAIL\
              \n    panicked at wasm-tests/tests/ui.rs:12:5:\
              \n    no element with data-testid=send\
              \n    Error: missing field `chunk`"
