@@ -1443,3 +1443,50 @@ fn an_iam_policy_may_test_the_key_create_key_asks_for() {
     );
     assert!(message.contains("kms:CreateKey"), "{message}");
 }
+
+/// `aws:username` is an IAM user's name (absent for the root, roles and
+/// their sessions): policies test it directly or through `${aws:username}`,
+/// as in the IAM User Guide's per-user examples.
+#[test]
+fn aws_username_is_the_calling_user_s_name() {
+    let mut world = world();
+    let key = create_key(&mut world, &root(PROD));
+    for alias in ["alias/alice-key", "alias/bob-key", "alias/app-key"] {
+        ok(
+            &mut world,
+            &root(PROD),
+            Request::CreateAlias(AliasRequest {
+                alias_name: alias.into(),
+                target_key_id: key.key_id.clone(),
+            }),
+        );
+    }
+    let own_aliases = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "kms:DescribeKey", "Resource": "*",
+        "Condition": {"StringLike": {"kms:RequestAlias": "alias/${aws:username}-*"}}}]});
+    let alice = add_user(&mut world, PROD, "alice", Some(own_aliases.clone()));
+    let app = add_role(&mut world, PROD, "app", PROD, Some(own_aliases));
+    let decided = |world: &World, who: &Caller, alias: &str| {
+        world.simulate(who, "kms:DescribeKey", alias, None).unwrap()
+    };
+    let mine = decided(&world, &alice, "alias/alice-key");
+    assert!(mine.allowed, "{}", mine.explanation());
+    assert!(!decided(&world, &alice, "alias/bob-key").allowed);
+    assert!(
+        !decided(&world, &app, "alias/app-key").allowed,
+        "a role has no aws:username"
+    );
+    // Tested directly, and listed among the request's keys.
+    let only_alice = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "kms:DescribeKey", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:username": "alice"}}}]});
+    let bob = add_user(&mut world, PROD, "bob", Some(only_alice));
+    let denied = decided(&world, &bob, &key.key_id);
+    assert!(!denied.allowed);
+    let keys = denied.context().entries();
+    assert!(
+        keys.iter()
+            .any(|(k, v)| k == "aws:username" && v.as_slice() == ["bob"]),
+        "{keys:?}"
+    );
+}

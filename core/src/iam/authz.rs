@@ -49,6 +49,11 @@ pub fn caller_context(
         _ => Text::Shared(principal_arn.clone()),
     };
     c.insert_new("aws:PrincipalArn", principal_arn);
+    // An IAM user's friendly name; absent for the root, roles, their
+    // sessions and services (IAM User Guide, "aws:username").
+    if let Principal::User(_, name) = principal {
+        c.insert_new("aws:username", name.clone());
+    }
     // True only when a service principal itself calls (RDS's background
     // checks through its grant); a service acting with the caller's
     // credentials (kms:ViaService) is not one.

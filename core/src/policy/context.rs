@@ -28,6 +28,7 @@ pub const MODELLED_KEYS: &[&str] = &[
     "kms:ResourceAliases",
     "aws:PrincipalArn",
     "aws:PrincipalAccount",
+    "aws:username",
     "aws:PrincipalIsAWSService",
     "aws:SourceAccount",
     "aws:SourceArn",
@@ -259,6 +260,7 @@ impl RequestContext {
                 )
             })
             .collect();
+
         if let Some(context) = &self.encryption_context {
             for (k, v) in context.pairs() {
                 out.push((format!("kms:EncryptionContext:{k}"), alloc::vec![v.into()]));
