@@ -294,6 +294,22 @@ fn a_key_the_simulator_does_not_model_is_named_once_with_its_statements() {
         unmodelled[1].why
     );
     assert!(unmodelled.iter().all(|f| f.fix.is_none()));
+    // A policy variable reading an unmodelled key (an identity policy's
+    // per-team keys); ${aws:username} is modelled.
+    let team = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {
+            "kms:EncryptionContext:team": "${aws:PrincipalTag/team}",
+            "kms:EncryptionContext:owner": "${aws:username}"}}}]})
+    .to_string();
+    let findings = advise(&team, PolicyKind::Identity).unwrap();
+    let named: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.concern == Concern::UnmodelledKey)
+        .map(|f| f.why.as_ref())
+        .collect();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].starts_with("No request in the simulator has aws:PrincipalTag/team"));
     // The classic policy tests only modelled keys.
     let clean = four_statement_policy(PROD, ADMIN, APP).to_string();
     assert!(!found(&clean).contains(&Concern::UnmodelledKey));

@@ -15,14 +15,11 @@ use alloc::string::String;
 /// without effect.
 pub fn resolve(template: &str, context: &RequestContext) -> Option<String> {
     let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        match after[..end].trim() {
-            c @ ("*" | "?" | "$") => out.push_str(c),
-            spec => {
+    for part in parts(template) {
+        match part? {
+            Part::Text(text) => out.push_str(text),
+            Part::Variable(c @ ("*" | "?" | "$")) => out.push_str(c),
+            Part::Variable(spec) => {
                 let (key, default) = match spec.split_once(',') {
                     Some((key, default)) => (key.trim(), Some(quoted(default.trim())?)),
                     None => (spec, None),
@@ -39,10 +36,45 @@ pub fn resolve(template: &str, context: &RequestContext) -> Option<String> {
                 }
             }
         }
-        rest = &after[end + 1..];
     }
-    out.push_str(rest);
     Some(out)
+}
+
+/// The condition keys `template`'s variables read (`aws:username` of
+/// `${aws:username, 'x'}`), for the workbench's advisor.
+pub fn keys(template: &str) -> impl Iterator<Item = &str> {
+    parts(template).filter_map(|part| match part? {
+        Part::Variable("*" | "?" | "$") | Part::Text(_) => None,
+        Part::Variable(spec) => Some(spec.split_once(',').map_or(spec, |(key, _)| key.trim())),
+    })
+}
+
+/// A piece of a template: text as written, or a variable's inside, trimmed.
+enum Part<'a> {
+    Text(&'a str),
+    Variable(&'a str),
+}
+
+/// `template` in pieces, in order; `None` for a `${` never closed.
+fn parts(template: &str) -> impl Iterator<Item = Option<Part<'_>>> {
+    let mut rest = Some(template);
+    let mut pending: Option<&str> = None;
+    core::iter::from_fn(move || {
+        if let Some(variable) = pending.take() {
+            return Some(Some(Part::Variable(variable)));
+        }
+        let text = rest.take()?;
+        let Some(start) = text.find("${") else {
+            return (!text.is_empty()).then_some(Some(Part::Text(text)));
+        };
+        let after = &text[start + 2..];
+        let Some(end) = after.find('}') else {
+            return Some(None);
+        };
+        pending = Some(after[..end].trim());
+        rest = Some(&after[end + 1..]);
+        Some(Some(Part::Text(&text[..start])))
+    })
 }
 
 /// A default value: `'text'`, where `''` stands for one quote.
@@ -75,5 +107,14 @@ mod tests {
         assert_eq!(r("a${$}b${*}").as_deref(), Some("a$b*"));
         assert_eq!(r("${unterminated"), None);
         assert_eq!(r("plain").as_deref(), Some("plain"));
+        assert_eq!(r("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn keys_are_what_a_template_s_variables_read() {
+        let keys: alloc::vec::Vec<&str> =
+            super::keys("${aws:username}-${*}-${ aws:PrincipalTag/team , 'x'}-${$}").collect();
+        assert_eq!(keys, ["aws:username", "aws:PrincipalTag/team"]);
+        assert_eq!(super::keys("${unterminated").count(), 0);
     }
 }

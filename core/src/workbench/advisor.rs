@@ -11,6 +11,8 @@ use crate::error::KmsError;
 use crate::policy::condition::{BaseOperator, SetQualifier};
 use crate::policy::context::{is_modelled, near_miss};
 use crate::policy::document::PrincipalElement;
+use crate::policy::glob::Shape;
+use crate::policy::variables;
 use crate::policy::{Effect, PolicyDocument, PolicyKind, Statement};
 use crate::world::World;
 use alloc::borrow::Cow;
@@ -408,15 +410,20 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
 fn unmodelled_keys(document: &PolicyDocument, findings: &mut Vec<Finding>) {
     let mut keys: Vec<(&str, Vec<String>)> = Vec::new();
     for (i, s) in document.statements.iter().enumerate() {
-        for c in s.conditions.iter().filter(|c| !is_modelled(&c.key)) {
+        // The keys its conditions test, and those its policy variables
+        // read (`${aws:PrincipalTag/team}` in a resource or a value).
+        let templates = core::iter::once(&s.resources)
+            .chain(s.conditions.iter().map(|c| &c.values))
+            .flat_map(|v| v.items.iter().zip(&v.shapes))
+            .filter(|(_, shape)| **shape == Shape::Template)
+            .flat_map(|(text, _)| variables::keys(text));
+        let read = s.conditions.iter().map(|c| c.key.as_str()).chain(templates);
+        for key in read.filter(|k| !is_modelled(k)) {
             let label = s.label(i);
-            match keys
-                .iter_mut()
-                .find(|(k, _)| k.eq_ignore_ascii_case(&c.key))
-            {
+            match keys.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
                 Some((_, labels)) if labels.contains(&label) => {}
                 Some((_, labels)) => labels.push(label),
-                None => keys.push((&c.key, vec![label])),
+                None => keys.push((key, vec![label])),
             }
         }
     }
@@ -428,7 +435,7 @@ fn unmodelled_keys(document: &PolicyDocument, findings: &mut Vec<Finding>) {
             concern: Concern::UnmodelledKey,
             statements,
             why: alloc::format!(
-                "No request in the simulator has {key}, so its conditions are judged as if the key were absent; in AWS a request may have it, and the answer may differ.{meant}"
+                "No request in the simulator has {key}: a condition on it is judged as if the key were absent, and a policy variable reading it matches nothing; in AWS a request may have it, and the answer may differ.{meant}"
             )
             .into(),
             fix: None,
