@@ -322,12 +322,39 @@ impl<'a> Config<'a> {
         let (data, kind, name, attribute) = match names.as_slice() {
             [d, kind, name, attribute] if d == "data" => (true, kind, name, attribute),
             [kind, name, attribute] if kind.starts_with("aws_") => (false, kind, name, attribute),
-            [first, ..] if first == "var" || first == "local" || first == "module" => {
+            [first, name] if first == "var" || first == "local" => {
+                let expr = self
+                    .named_value(first == "var", name)
+                    .map_err(|why| self.error(span.clone(), format!("`{text}`: {why}")))?;
+                if scope.depth >= MAX_DEPTH {
+                    return Err(self.error(
+                        span,
+                        format!(
+                            "`{text}`: references lead more than {MAX_DEPTH} values deep, or in a circle"
+                        ),
+                    ));
+                }
+                scope.depth += 1;
+                let value = self.eval(expr, scope);
+                scope.depth -= 1;
+                let value = value?;
+                // Each use is a copy: a value referred to twice at each of
+                // many levels costs what it holds, not one step.
+                self.spend(value.nodes(), span)?;
+                return Ok(value);
+            }
+            [first, ..] if first == "var" || first == "local" => {
                 return Err(self.error(
                     span,
                     format!(
-                        "`{text}`: variables, locals and modules are not supported: write the value"
+                        "`{text}`: a part of a variable or local is not supported: refer to the whole value (`{first}.name`)"
                     ),
+                ));
+            }
+            [first, ..] if first == "module" => {
+                return Err(self.error(
+                    span,
+                    format!("`{text}`: modules are not supported: write the value"),
                 ));
             }
             _ => {
@@ -368,7 +395,38 @@ impl<'a> Config<'a> {
         if !data {
             scope.deps.insert(format!("{kind}.{name}"));
         }
-        value
+        let value = value?;
+        self.spend(value.nodes(), span)?;
+        Ok(value)
+    }
+}
+
+impl Config<'_> {
+    /// The expression `var.name` (its `variable` block's default) or
+    /// `local.name` (its `locals` attribute) stands for.
+    fn named_value(&self, var: bool, name: &str) -> Result<&Expression, String> {
+        let blocks = || self.body.blocks();
+        if var {
+            let block = blocks()
+                .find(|b| {
+                    b.ident.as_str() == "variable"
+                        && b.labels.first().is_some_and(|l| l.as_str() == name)
+                })
+                .ok_or("no `variable` block declares it")?;
+            block
+                .body
+                .get_attribute("default")
+                .map(|a| &a.value)
+                .ok_or_else(|| {
+                    "the variable has no default, and the playground cannot ask for a value: give it a `default`".into()
+                })
+        } else {
+            blocks()
+                .filter(|b| b.ident.as_str() == "locals")
+                .find_map(|b| b.body.get_attribute(name))
+                .map(|a| &a.value)
+                .ok_or_else(|| "no `locals` block sets it".into())
+        }
     }
 }
 

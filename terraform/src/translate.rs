@@ -15,7 +15,9 @@ impl Config<'_> {
         for block in self.body.blocks() {
             match block.ident.as_str() {
                 "resource" | "data" if block.labels.len() == 2 => {}
-                "terraform" | "output" => {}
+                // Read where referred to (`var.name`, `local.name`).
+                "terraform" | "output" | "locals" => {}
+                "variable" if block.labels.len() == 1 => {}
                 "provider" => {
                     if let Some(region) = block.body.get_attribute("region") {
                         let value = self.eval(&region.value, &mut Scope::default())?;
@@ -29,7 +31,7 @@ impl Config<'_> {
                     return Err(self.error(
                         block.span(),
                         format!(
-                            "`{other}` blocks are not supported: the playground reads resource, data, provider, terraform and output blocks"
+                            "`{other}` blocks are not supported: the playground reads resource, data, variable, locals, provider, terraform and output blocks"
                         ),
                     ));
                 }

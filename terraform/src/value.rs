@@ -23,6 +23,17 @@ pub enum Val {
 }
 
 impl Val {
+    /// How many values it holds, itself included: what copying it costs.
+    pub fn nodes(&self) -> usize {
+        match self {
+            Val::List(items) => 1 + items.iter().map(Val::nodes).sum::<usize>(),
+            Val::Object(fields) => 1 + fields.iter().map(|(_, v)| v.nodes()).sum::<usize>(),
+            _ => 1,
+        }
+    }
+}
+
+impl Val {
     /// What kind of value it is, for error messages.
     pub fn kind(&self) -> &'static str {
         match self {
