@@ -35,6 +35,11 @@ pub fn attribute(
     Ok(match (data, kind, attribute) {
         (true, "aws_caller_identity", "account_id" | "id") => Val::Str(account.clone()),
         (true, "aws_caller_identity", "arn") => Val::Str(format!("arn:aws:iam::{account}:root")),
+        // The Region Terraform applies in (the provider's), in the
+        // standard partition: the simulator's one.
+        (true, "aws_region", "name" | "id" | "region") => Val::Str(region.to_string()),
+        (true, "aws_partition", "partition" | "id") => Val::Str("aws".into()),
+        (true, "aws_partition", "dns_suffix") => Val::Str("amazonaws.com".into()),
         (true, "aws_iam_policy_document", "json" | "minified_json") => Val::Str(
             crate::document::render(config, block, scope)?
                 .to_json()

@@ -25,7 +25,12 @@ pub const RESOURCES: [&str; 11] = [
     "aws_ebs_volume",
 ];
 /// The data sources read.
-pub const DATA_SOURCES: [&str; 2] = ["aws_caller_identity", "aws_iam_policy_document"];
+pub const DATA_SOURCES: [&str; 4] = [
+    "aws_caller_identity",
+    "aws_iam_policy_document",
+    "aws_region",
+    "aws_partition",
+];
 
 /// A step that sends `action` with `parameters`.
 fn step(narration: String, action: &str, parameters: Map<String, Value>) -> Step {

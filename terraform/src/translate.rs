@@ -74,6 +74,20 @@ impl Config<'_> {
                         ),
                     ));
                 }
+                // They give the provider's Region and the standard
+                // partition: an argument choosing another is not simulated.
+                if matches!(item.kind.as_str(), "aws_region" | "aws_partition")
+                    && let Some(argument) = item.block.body.attributes().next()
+                {
+                    return Err(self.error(
+                        argument.span(),
+                        format!(
+                            "`{}` is not supported in data.{}: it gives the provider's Region and partition",
+                            argument.key.as_str(),
+                            item.kind
+                        ),
+                    ));
+                }
                 if item.kind == "aws_iam_policy_document" {
                     crate::document::render(&self, item.block, &mut Scope::default())?;
                 }

@@ -632,6 +632,11 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
             "cannot be written into a string",
         ),
         (
+            "data \"aws_region\" \"other\" {\n  name = \"us-west-2\"\n}\n",
+            at(2, 3),
+            "`name` is not supported in data.aws_region",
+        ),
+        (
             "module \"m\" {}\n",
             at(1, 1),
             "`module` blocks are not supported",
@@ -899,11 +904,14 @@ resource "aws_iam_user_policy" "app" {
     );
 }
 
-/// `variable` blocks (by their default) and `locals` give values, as
-/// real-world configurations use them; a local may refer to a resource.
+/// `variable` blocks (by their default), `locals`, and the `aws_region` and
+/// `aws_partition` data sources give values, as real-world configurations
+/// use them; a local may refer to a resource.
 #[test]
-fn variables_with_defaults_and_locals_give_their_values() {
+fn variables_locals_and_the_region_and_partition_give_their_values() {
     let text = r#"
+data "aws_region" "current" {}
+data "aws_partition" "current" {}
 variable "alias" {
   type        = string
   description = "The key's alias"
@@ -911,11 +919,11 @@ variable "alias" {
 }
 locals {
   account = "111122223333"
-  admin   = "arn:aws:iam::${local.account}:root"
+  admin   = "arn:${data.aws_partition.current.partition}:iam::${local.account}:root"
   key     = aws_kms_key.k.key_id
 }
 resource "aws_kms_key" "k" {
-  description = "for ${var.alias}"
+  description = "for ${var.alias} in ${data.aws_region.current.name}"
   policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { AWS = local.admin }, Action = "kms:*", Resource = "*" }]
@@ -929,7 +937,7 @@ resource "aws_kms_alias" "a" {
     let (_, run) = build(text, &options()).unwrap();
     let world = run.world();
     let key = world.state().kms.keys.values().next().unwrap();
-    assert_eq!(key.description, "for alias/orders");
+    assert_eq!(key.description, "for alias/orders in eu-west-1");
     assert!(
         world
             .state()
