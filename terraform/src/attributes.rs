@@ -61,6 +61,11 @@ pub fn attribute(
             "arn:aws:iam::{account}:role/{}",
             string(scope, "name")?
         )),
+        (false, "aws_iam_policy", "name") => Val::Str(string(scope, "name")?),
+        (false, "aws_iam_policy", "arn" | "id") => Val::Str(format!(
+            "arn:aws:iam::{account}:policy/{}",
+            string(scope, "name")?
+        )),
         (false, "aws_iam_user", "name" | "id") => Val::Str(string(scope, "name")?),
         (false, "aws_iam_user", "arn") => Val::Str(format!(
             "arn:aws:iam::{account}:user/{}",

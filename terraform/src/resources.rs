@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// The resource types translated, and the data sources read.
-pub const RESOURCES: [&str; 11] = [
+pub const RESOURCES: [&str; 14] = [
     "aws_kms_key",
     "aws_kms_alias",
     "aws_kms_key_policy",
@@ -20,6 +20,9 @@ pub const RESOURCES: [&str; 11] = [
     "aws_iam_user",
     "aws_iam_role_policy",
     "aws_iam_user_policy",
+    "aws_iam_policy",
+    "aws_iam_role_policy_attachment",
+    "aws_iam_user_policy_attachment",
     "aws_ssm_parameter",
     "aws_rds_cluster",
     "aws_ebs_volume",
@@ -342,6 +345,42 @@ pub fn resource_steps(
                 ]),
             ));
         }
+        // The simulator's IAM has inline policies only: a managed policy
+        // is a document until attached, and each attachment puts it on
+        // the role or user as an inline policy of the same name and
+        // document, which IAM evaluates alike.
+        "aws_iam_policy" => {
+            config.only(
+                block,
+                &address,
+                &["name", "description", "path", "policy", "tags"],
+                &[],
+            )?;
+            path_is_root(config, block, scope)?;
+            required(config, block, "name", scope)?;
+            required(config, block, "policy", scope)?;
+        }
+        "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" => {
+            let (owner, action, field) = if item.kind == "aws_iam_role_policy_attachment" {
+                ("role", "iam:PutRolePolicy", "RoleName")
+            } else {
+                ("user", "iam:PutUserPolicy", "UserName")
+            };
+            config.only(block, &address, &[owner, "policy_arn"], &[])?;
+            let who = required(config, block, owner, scope)?;
+            let (name, policy) = managed_policy(config, block, scope)?;
+            steps.push(step(
+                title(&format!(
+                    "`{action}`: the policy `{name}`, attached (the playground keeps it as an inline policy: managed policies are not simulated)."
+                )),
+                action,
+                params(vec![
+                    (field, s(Some(who))),
+                    ("PolicyName", s(Some(name))),
+                    ("PolicyDocument", s(Some(policy))),
+                ]),
+            ));
+        }
         "aws_ssm_parameter" => {
             config.only(
                 block,
@@ -491,6 +530,43 @@ fn required(
             format!("this block needs the argument `{name}`"),
         )
     })
+}
+
+/// The name and document of the `aws_iam_policy` an attachment's
+/// `policy_arn` names (one this configuration creates).
+fn managed_policy(
+    config: &Config<'_>,
+    attachment: &Block,
+    scope: &mut Scope,
+) -> Result<(String, String), TerraformError> {
+    let arn = required(config, attachment, "policy_arn", scope)?;
+    let at = || {
+        attachment
+            .body
+            .get_attribute("policy_arn")
+            .and_then(|a| a.value.span())
+    };
+    if arn.starts_with("arn:aws:iam::aws:policy/") {
+        return Err(config.error(
+            at(),
+            format!("`{arn}` is an AWS managed policy, which the playground does not simulate: write the statements you need in an aws_iam_policy"),
+        ));
+    }
+    let name = arn.rsplit('/').next().unwrap_or_default();
+    for block in config.body.blocks() {
+        let ours = block.ident.as_str() == "resource"
+            && block
+                .labels
+                .first()
+                .is_some_and(|l| l.as_str() == "aws_iam_policy");
+        if ours && config.string(block, "name", scope)?.as_deref() == Some(name) {
+            return Ok((name.to_string(), required(config, block, "policy", scope)?));
+        }
+    }
+    Err(config.error(
+        at(),
+        format!("`{arn}` names no aws_iam_policy of this configuration: the playground attaches only the policies it creates"),
+    ))
 }
 
 /// Paths other than `/` are not simulated (ARNs here have none).

@@ -948,3 +948,67 @@ resource "aws_kms_alias" "a" {
         "the alias, after the key it names through a local"
     );
 }
+
+/// A managed policy attached to a role or user is kept as an inline policy
+/// of the same name and document (the simulator's IAM has inline policies
+/// only), which IAM evaluates alike.
+#[test]
+fn a_managed_policy_attached_is_an_inline_policy_of_the_same_document() {
+    let text = r#"
+resource "aws_kms_key" "k" {}
+resource "aws_iam_role" "app" {
+  name = "app"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_iam_policy" "use" {
+  name = "use-the-key"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["kms:Decrypt", "kms:DescribeKey"], Resource = aws_kms_key.k.arn }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "app" {
+  role       = aws_iam_role.app.name
+  policy_arn = aws_iam_policy.use.arn
+}
+"#;
+    let (_, run) = build(text, &options()).unwrap();
+    let world = run.world();
+    let key = only_key_arn(world);
+    let ask = |action: &str| {
+        Bench::new(world)
+            .ask(&Question {
+                principal: "arn:aws:iam::111122223333:role/app",
+                via: None,
+                action,
+                key: &key,
+                encryption_context: None,
+            })
+            .unwrap()
+            .authorization
+            .allowed
+    };
+    assert!(ask("kms:DescribeKey"));
+    assert!(!ask("kms:DisableKey"));
+    let roles = &world.state().iam.accounts[&AccountId::parse(ACCOUNT).unwrap()].roles;
+    let inline: Vec<&String> = roles["app"].identity.policies.keys().collect();
+    assert_eq!(inline, ["use-the-key"]);
+
+    let managed = text.replace(
+        "aws_iam_policy.use.arn",
+        "\"arn:aws:iam::aws:policy/ReadOnlyAccess\"",
+    );
+    assert!(refused(&managed).message.contains("AWS managed policy"));
+    let elsewhere = text.replace(
+        "aws_iam_policy.use.arn",
+        "\"arn:aws:iam::111122223333:policy/not-here\"",
+    );
+    assert!(
+        refused(&elsewhere)
+            .message
+            .contains("names no aws_iam_policy")
+    );
+}
