@@ -478,3 +478,42 @@ async fn coming_back_to_the_workbench_keeps_the_pasted_configuration() {
     );
     assert!(!has(&later, "built"));
 }
+
+/// The note on key order is for jsonencode's sorted keys: a policy from
+/// aws_iam_policy_document keeps Version first, and gets no such note.
+#[wasm_bindgen_test]
+async fn the_key_order_note_is_only_for_jsonencode() {
+    let note = "jsonencode writes an object's keys in alphabetical order";
+    let built_text = |text: String| async move {
+        let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+        type_into(&root, "terraform", &text);
+        settle().await;
+        click(&root, "build");
+        settle().await;
+        assert!(
+            has(&root, "built"),
+            "{}",
+            root.text_content().unwrap_or_default()
+        );
+        root.text_content().unwrap_or_default()
+    };
+    let seed = kms_workbench::example().replace("[アカウントID]", "111122223333");
+    assert!(built_text(seed).await.contains(note));
+    let document = r#"
+data "aws_iam_policy_document" "p" {
+  statement {
+    effect    = "Allow"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111122223333:root"]
+    }
+  }
+}
+resource "aws_kms_key" "k" {
+  policy = data.aws_iam_policy_document.p.json
+}
+"#;
+    assert!(!built_text(document.to_string()).await.contains(note));
+}

@@ -224,6 +224,15 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
 fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl IntoView {
     let outcome: RwSignal<Option<Result<Vec<Change>, String>>> = RwSignal::new(None);
     let locks_out = RwSignal::new(false);
+    // Terraform's jsonencode sorts an object's keys; a policy written
+    // otherwise (aws_iam_policy_document, heredoc JSON) keeps its order.
+    let sorted = move || {
+        draft.with(|d| {
+            d.trim_start()
+                .strip_prefix('{')
+                .is_some_and(|rest| rest.trim_start().starts_with("\"Statement\""))
+        })
+    };
     let arn = key.arn.clone();
     let root = format!(
         "arn:aws:iam::{}:root",
@@ -259,7 +268,7 @@ fn DraftView(built: Arc<Built>, key: KeyRow, draft: RwSignal<String>) -> impl In
     view! {
         <h3>"What would an edit open?"</h3>
         <p class="note">"Edit the key policy; nothing is saved. The draft is applied to a copy of the world by the PutKeyPolicy that would save it. "
-            "It is the policy as KMS holds it: Terraform's jsonencode writes an object's keys in alphabetical order, so \"Statement\" comes before \"Version\"."</p>
+            {move || sorted().then_some("It is the policy as KMS holds it: Terraform's jsonencode writes an object's keys in alphabetical order, so \"Statement\" comes before \"Version\".")}</p>
         <textarea class="wb-draft" data-testid="draft" rows="12" spellcheck="false"
             prop:value=move || draft.get()
             on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
