@@ -160,6 +160,20 @@ impl Config<'_> {
         blocks: &[&str],
     ) -> Result<(), TerraformError> {
         const META: [&str; 3] = ["depends_on", "lifecycle", "provider"];
+        // `aws_kms_key` of `aws_kms_key.k`, `data.aws_region` of
+        // `data.aws_region.current`.
+        let kind = address.rsplit_once('.').map_or(address, |(kind, _)| kind);
+        let known = || {
+            let mut known = attributes.join(", ");
+            if !blocks.is_empty() {
+                known.push_str(&format!(
+                    "{}{} blocks",
+                    if known.is_empty() { "" } else { ", and " },
+                    blocks.join(", ")
+                ));
+            }
+            known
+        };
         for structure in block.body.iter() {
             if let Some(attribute) = structure.as_attribute() {
                 let key = attribute.key.as_str();
@@ -173,19 +187,27 @@ impl Config<'_> {
                     return Err(self.error(
                         attribute.span(),
                         format!(
-                            "`{key}` is not an argument of {} that the playground simulates (it knows {})",
-                            address.split('.').next().unwrap_or(address),
-                            attributes.join(", ")
+                            "`{key}` is not an argument of {kind} that the playground simulates (it knows {})",
+                            known()
                         ),
                     ));
                 }
             }
             if let Some(inner) = structure.as_block() {
                 let ident = inner.ident.as_str();
+                if ident == "dynamic" {
+                    return Err(self.error(
+                        inner.span(),
+                        format!("a `dynamic` block is not supported in {address}: write each block it makes out"),
+                    ));
+                }
                 if !blocks.contains(&ident) && !META.contains(&ident) && ident != "timeouts" {
                     return Err(self.error(
                         inner.span(),
-                        format!("a `{ident}` block is not supported in {address}"),
+                        format!(
+                            "a `{ident}` block is not supported in {address} (it knows {})",
+                            known()
+                        ),
                     ));
                 }
             }

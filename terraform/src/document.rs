@@ -26,8 +26,11 @@ pub fn render(
     block: &Block,
     scope: &mut Scope,
 ) -> Result<Val, TerraformError> {
-    let address = "data.aws_iam_policy_document";
-    config.only(block, address, &["version", "policy_id"], &["statement"])?;
+    let address = format!(
+        "data.aws_iam_policy_document.{}",
+        block.labels.get(1).map_or("", |l| l.as_str())
+    );
+    config.only(block, &address, &["version", "policy_id"], &["statement"])?;
     let mut document = vec![(
         "Version".to_string(),
         Val::Str(

@@ -632,6 +632,16 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
             "cannot be written into a string",
         ),
         (
+            "data \"aws_iam_policy_document\" \"d\" {\n  source_policy_documents = []\n}\nresource \"aws_kms_key\" \"k\" {}\n",
+            at(2, 3),
+            "is not an argument of data.aws_iam_policy_document that the playground simulates (it knows version, policy_id, and statement blocks)",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  dynamic \"x\" {}\n}\n",
+            at(2, 3),
+            "a `dynamic` block is not supported in aws_kms_key.k: write each block it makes out",
+        ),
+        (
             "data \"aws_region\" \"other\" {\n  name = \"us-west-2\"\n}\n",
             at(2, 3),
             "`name` is not supported in data.aws_region",
