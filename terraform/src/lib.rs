@@ -174,7 +174,23 @@ pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun)
     while let Some(result) = run.step() {
         if !result.passed {
             let index = result.index;
-            let mut failure = result.failures.join("; ");
+            // AWS's refusal as AWS words it (not the story runner's
+            // "expected success, got ...").
+            let mut failure = match &result.error {
+                Some(e) => format!("AWS refuses it with {}: {}", e.name(), e.message()),
+                None => result.failures.join("; "),
+            };
+            let refused_to_root = result.error.as_ref().is_some_and(|e| {
+                e.name() == "AccessDeniedException"
+                    || e.message()
+                        .contains("will not allow you to update the key policy")
+            });
+            if refused_to_root {
+                failure.push_str(&format!(
+                    " The playground applies the configuration as the account root, arn:aws:iam::{}:root: the key policy must let it make the requests Terraform makes next, or set bypass_policy_lockout_safety_check.",
+                    options.account
+                ));
+            }
             if let Some(other) = other_account(&translation.scenario, index, &options.account) {
                 failure.push_str(&format!(
                     " The configuration is applied as account {} (the account id); this request names account {other}: if the configuration is for {other}, apply it as {other}.",

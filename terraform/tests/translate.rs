@@ -554,8 +554,33 @@ resource "aws_kms_alias" "bad" {
         panic!("built, but AWS refuses the alias name")
     };
     assert_eq!(error.at, at(4, 1), "{error}");
-    assert!(error.message.starts_with("aws_kms_alias.bad: "), "{error}");
+    assert!(
+        error
+            .message
+            .starts_with("aws_kms_alias.bad: AWS refuses it with ValidationException: "),
+        "{error}"
+    );
     assert!(error.message.contains("alias/"), "{error}");
+    // A policy that locks its author out: the message says who applies it.
+    let locked = r#"
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:Decrypt", Resource = "*" }]
+  })
+}
+"#;
+    let Err(error) = build(locked, &options()) else {
+        panic!("built a policy its author cannot change")
+    };
+    assert!(
+        error.message.contains(
+            "MalformedPolicyDocumentException: The new key policy will not allow you to update the key policy in the future."
+        ) && error.message.contains(
+            "The playground applies the configuration as the account root, arn:aws:iam::111122223333:root"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
