@@ -118,6 +118,31 @@ fn for_all_values_on_the_context_keys() {
         {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Decrypt", "Resource": "*",
          "Condition": {"ForAnyValue:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]}}}]));
     assert!(!found(&any).contains(&Concern::ForAllValuesOnEmptyContext));
+    // Another condition an empty context fails closes the trap: a Null
+    // guard on a pair, or a plain test of one.
+    for guard in [
+        json!({"Null": {"kms:EncryptionContext:tenant": "false"}}),
+        json!({"StringEquals": {"kms:EncryptionContext:tenant": "acme"}}),
+    ] {
+        let mut condition = guard.as_object().unwrap().clone();
+        condition.insert(
+            "ForAllValues:StringEquals".into(),
+            json!({"kms:EncryptionContextKeys": ["tenant"]}),
+        );
+        let guarded = key_policy(json!([root_statement(),
+            {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Decrypt", "Resource": "*",
+             "Condition": condition}]));
+        assert!(
+            !found(&guarded).contains(&Concern::ForAllValuesOnEmptyContext),
+            "{guarded}"
+        );
+    }
+    // IfExists keeps it open.
+    let if_exists = key_policy(json!([root_statement(),
+        {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"ForAllValues:StringEquals": {"kms:EncryptionContextKeys": ["tenant"]},
+                       "StringEqualsIfExists": {"kms:EncryptionContext:tenant": "acme"}}}]));
+    assert!(found(&if_exists).contains(&Concern::ForAllValuesOnEmptyContext));
 }
 
 #[test]

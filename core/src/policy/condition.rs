@@ -72,7 +72,7 @@ base_operators!(
 
 impl BaseOperator {
     /// For a negated operator, the positive one it negates.
-    fn positive(self) -> Option<BaseOperator> {
+    pub(crate) fn positive(self) -> Option<BaseOperator> {
         use BaseOperator::*;
         Some(match self {
             StringNotEquals => StringEquals,

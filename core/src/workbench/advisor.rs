@@ -9,7 +9,7 @@
 use super::{Bench, Draft, Question};
 use crate::error::KmsError;
 use crate::policy::condition::{BaseOperator, SetQualifier};
-use crate::policy::context::{is_modelled, near_miss};
+use crate::policy::context::{is_modelled, near_miss, strip_prefix_ignoring_case};
 use crate::policy::document::PrincipalElement;
 use crate::policy::glob::Shape;
 use crate::policy::variables;
@@ -352,11 +352,26 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
             c.operator.set == Some(SetQualifier::ForAllValues)
                 && c.key.eq_ignore_ascii_case("kms:EncryptionContextKeys")
         });
-        let null_checked = s.conditions.iter().any(|c| {
-            c.operator.base == BaseOperator::Null
-                && c.key.eq_ignore_ascii_case("kms:EncryptionContextKeys")
+        // Another condition of the statement that an empty context fails
+        // closes the trap: a Null "false" guard, or a plain test of a
+        // context pair (`Null` on kms:EncryptionContext:tenant too).
+        let context_required = s.conditions.iter().any(|c| {
+            let on_context = c.key.eq_ignore_ascii_case("kms:EncryptionContextKeys")
+                || strip_prefix_ignoring_case(&c.key, "kms:EncryptionContext:").is_some();
+            let op = c.operator;
+            on_context
+                && if op.base == BaseOperator::Null {
+                    c.values
+                        .items
+                        .iter()
+                        .all(|v| v.eq_ignore_ascii_case("false"))
+                } else {
+                    op.base.positive().is_none()
+                        && !op.if_exists
+                        && op.set != Some(SetQualifier::ForAllValues)
+                }
         });
-        if s.effect == Effect::Allow && for_all && !null_checked {
+        if s.effect == Effect::Allow && for_all && !context_required {
             found(
                 Concern::ForAllValuesOnEmptyContext,
                 i,
