@@ -259,13 +259,7 @@ fn rotation_keeps_old_material_so_old_ciphertexts_decrypt() {
         Request::RotateKeyOnDemand(key_request(&key.key_id)),
         "ConflictException",
     );
-    let Response::GetKeyRotationStatus(status) = ok(
-        &mut world,
-        &caller,
-        Request::GetKeyRotationStatus(key_request(&key.key_id)),
-    ) else {
-        panic!()
-    };
+    let status = rotation_status(&mut world, &caller, &key.key_id);
     assert!(status.on_demand_rotation_start_date.is_some());
     world.advance(MINUTE).unwrap();
     let after = encrypt(&mut world, &caller, &key.key_id, b"v2", &ctx(&[]));
@@ -624,13 +618,7 @@ fn aws_managed_keys_are_used_only_through_their_service() {
         "AccessDeniedException",
     );
     // The managed key rotates every year by itself.
-    let Response::GetKeyRotationStatus(status) = ok(
-        &mut world,
-        &caller,
-        Request::GetKeyRotationStatus(key_request(&meta.key_id)),
-    ) else {
-        panic!()
-    };
+    let status = rotation_status(&mut world, &caller, &meta.key_id);
     assert!(status.key_rotation_enabled);
 }
 
@@ -1205,13 +1193,7 @@ fn a_key_enabled_again_after_a_missed_rotation_rotates_at_once() {
         Request::EnableKey(key_request(&key.key_id)),
     );
     assert_eq!(rotations(&mut world), 1, "rotated when enabled again");
-    let Response::GetKeyRotationStatus(status) = ok(
-        &mut world,
-        &caller,
-        Request::GetKeyRotationStatus(key_request(&key.key_id)),
-    ) else {
-        panic!()
-    };
+    let status = rotation_status(&mut world, &caller, &key.key_id);
     assert_eq!(
         status.next_rotation_date,
         Some(world.now().plus(365 * DAY).epoch_seconds()),

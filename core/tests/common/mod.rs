@@ -164,6 +164,22 @@ pub fn rotations(world: &mut World, caller: &Caller, key_id: &str) -> Vec<Rotati
     }
 }
 
+/// What `GetKeyRotationStatus` answers for `key_id`.
+pub fn rotation_status(
+    world: &mut World,
+    caller: &Caller,
+    key_id: &str,
+) -> GetKeyRotationStatusResponse {
+    match ok(
+        world,
+        caller,
+        Request::GetKeyRotationStatus(key_request(key_id)),
+    ) {
+        Response::GetKeyRotationStatus(status) => status,
+        other => panic!("GetKeyRotationStatus answered {other:?}"),
+    }
+}
+
 /// Creates an IAM user with an inline identity policy (if given).
 pub fn add_user(
     world: &mut World,
