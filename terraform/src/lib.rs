@@ -154,6 +154,37 @@ fn other_account(scenario: &Scenario, index: usize, account: &str) -> Option<Str
     })
 }
 
+/// When `failure` says a principal does not exist that a later resource
+/// of the configuration creates (a literal ARN gives Terraform no order),
+/// which resource and how to order it first.
+fn created_later(translation: &Translation, index: usize, failure: &str) -> Option<String> {
+    let before = &failure[..failure.find(" does not exist")?];
+    let arn = &before[before.rfind("arn:aws:iam::")?..];
+    let (action, field, name) = match arn.rsplit_once(":role/") {
+        Some((_, name)) => ("iam:CreateRole", "RoleName", name),
+        None => ("iam:CreateUser", "UserName", arn.rsplit_once(":user/")?.1),
+    };
+    let step = translation
+        .scenario
+        .steps
+        .iter()
+        .enumerate()
+        .skip(index + 1)
+        .find_map(|(i, step)| {
+            let request = step.request.as_ref()?;
+            (request["Action"] == action && request["Parameters"][field] == name).then_some(i)
+        })?;
+    let creator = translation
+        .resources
+        .iter()
+        .find(|r| r.steps.contains(&step))?;
+    Some(format!(
+        " {address} (line {line}) creates it, but after this resource: refer to {address}.arn, or add depends_on = [{address}], so that it is created first.",
+        address = creator.address,
+        line = creator.at.line
+    ))
+}
+
 /// The name of the applying account in the scenario (`${main}`).
 pub const ACCOUNT_NAME: &str = "main";
 
@@ -190,6 +221,9 @@ pub fn build(text: &str, options: &Options) -> Result<(Translation, ScenarioRun)
                     " The playground applies the configuration as the account root, arn:aws:iam::{}:root: the key policy must let it make the requests Terraform makes next, or set bypass_policy_lockout_safety_check.",
                     options.account
                 ));
+            }
+            if let Some(hint) = created_later(&translation, index, &failure) {
+                failure.push_str(&hint);
             }
             if let Some(other) = other_account(&translation.scenario, index, &options.account) {
                 failure.push_str(&format!(

@@ -561,6 +561,35 @@ resource "aws_kms_alias" "bad" {
         "{error}"
     );
     assert!(error.message.contains("alias/"), "{error}");
+    // A literal ARN naming a role the configuration creates later: the
+    // message names the resource that creates it and how to order it.
+    let later = r#"
+resource "aws_kms_key" "k" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/app" }, Action = "kms:Decrypt", Resource = "*" }
+    ]
+  })
+}
+resource "aws_iam_role" "app" {
+  name = "app"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "sts:AssumeRole" }]
+  })
+}
+"#;
+    let Err(error) = build(later, &options()) else {
+        panic!("built a key policy naming a role that does not exist yet")
+    };
+    assert!(
+        error.message.contains(
+            "aws_iam_role.app (line 11) creates it, but after this resource: refer to aws_iam_role.app.arn, or add depends_on = [aws_iam_role.app]"
+        ),
+        "{error}"
+    );
     // A policy that locks its author out: the message says who applies it.
     let locked = r#"
 resource "aws_kms_key" "k" {
