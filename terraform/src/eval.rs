@@ -326,22 +326,7 @@ impl<'a> Config<'a> {
                 let expr = self
                     .named_value(first == "var", name)
                     .map_err(|why| self.error(span.clone(), format!("`{text}`: {why}")))?;
-                if scope.depth >= MAX_DEPTH {
-                    return Err(self.error(
-                        span,
-                        format!(
-                            "`{text}`: references lead more than {MAX_DEPTH} values deep, or in a circle"
-                        ),
-                    ));
-                }
-                scope.depth += 1;
-                let value = self.eval(expr, scope);
-                scope.depth -= 1;
-                let value = value?;
-                // Each use is a copy: a value referred to twice at each of
-                // many levels costs what it holds, not one step.
-                self.spend(value.nodes(), span)?;
-                return Ok(value);
+                return self.referred(&text, span, scope, |scope| self.eval(expr, scope));
             }
             [first, ..] if first == "var" || first == "local" => {
                 return Err(self.error(
@@ -372,29 +357,47 @@ impl<'a> Config<'a> {
                 format!("`{text}` refers to a block that is not in the configuration"),
             )
         })?;
+        let value = self.referred(&text, span.clone(), scope, |scope| {
+            crate::attributes::attribute(self, data, kind, name, block, attribute, scope).map_err(
+                |e| match e {
+                    Missing::Attribute => self.error(
+                        span.clone(),
+                        format!(
+                            "`{text}`: {kind} has no attribute `{attribute}` that the playground knows"
+                        ),
+                    ),
+                    Missing::Error(e) => e,
+                },
+            )
+        })?;
+        if !data {
+            scope.deps.insert(format!("{kind}.{name}"));
+        }
+        Ok(value)
+    }
+
+    /// The value a reference `text` stands for, worked out by `value` one
+    /// level deeper (references at most [`MAX_DEPTH`] deep, so a circle
+    /// ends). Each use is a copy: it costs what the value holds, so a value
+    /// referred to twice at each of many levels is not one step each.
+    fn referred(
+        &self,
+        text: &str,
+        span: Option<Range<usize>>,
+        scope: &mut Scope,
+        value: impl FnOnce(&mut Scope) -> Result<Val, TerraformError>,
+    ) -> Result<Val, TerraformError> {
         if scope.depth >= MAX_DEPTH {
             return Err(self.error(
                 span,
                 format!(
-                    "`{text}`: references lead more than {MAX_DEPTH} blocks deep, or in a circle"
+                    "`{text}`: references lead more than {MAX_DEPTH} levels deep, or in a circle"
                 ),
             ));
         }
         scope.depth += 1;
-        let value = crate::attributes::attribute(self, data, kind, name, block, attribute, scope)
-            .map_err(|e| match e {
-                Missing::Attribute => self.error(
-                    span.clone(),
-                    format!(
-                        "`{text}`: {kind} has no attribute `{attribute}` that the playground knows"
-                    ),
-                ),
-                Missing::Error(e) => e,
-            });
+        let value = value(scope);
         scope.depth -= 1;
-        if !data {
-            scope.deps.insert(format!("{kind}.{name}"));
-        }
         let value = value?;
         self.spend(value.nodes(), span)?;
         Ok(value)

@@ -323,26 +323,19 @@ pub fn resource_steps(
             ));
         }
         "aws_iam_role_policy" | "aws_iam_user_policy" => {
-            let (owner, action, field) = if item.kind == "aws_iam_role_policy" {
-                ("role", "iam:PutRolePolicy", "RoleName")
-            } else {
-                ("user", "iam:PutUserPolicy", "UserName")
-            };
+            let (owner, action, _) = policy_owner(&item.kind);
             config.only(block, &address, &["name", owner, "policy"], &[])?;
             let name = config
                 .string(block, "name", scope)?
                 .unwrap_or_else(|| item.name.clone());
-            steps.push(step(
+            let who = required(config, block, owner, scope)?;
+            let policy = required(config, block, "policy", scope)?;
+            steps.push(put_policy(
                 title(&format!("`{action}`: the inline policy `{name}`.")),
-                action,
-                params(vec![
-                    (field, s(Some(required(config, block, owner, scope)?))),
-                    ("PolicyName", s(Some(name))),
-                    (
-                        "PolicyDocument",
-                        s(Some(required(config, block, "policy", scope)?)),
-                    ),
-                ]),
+                &item.kind,
+                who,
+                name,
+                policy,
             ));
         }
         // The simulator's IAM has inline policies only: a managed policy
@@ -361,24 +354,18 @@ pub fn resource_steps(
             required(config, block, "policy", scope)?;
         }
         "aws_iam_role_policy_attachment" | "aws_iam_user_policy_attachment" => {
-            let (owner, action, field) = if item.kind == "aws_iam_role_policy_attachment" {
-                ("role", "iam:PutRolePolicy", "RoleName")
-            } else {
-                ("user", "iam:PutUserPolicy", "UserName")
-            };
+            let (owner, action, _) = policy_owner(&item.kind);
             config.only(block, &address, &[owner, "policy_arn"], &[])?;
             let who = required(config, block, owner, scope)?;
             let (name, policy) = managed_policy(config, block, scope)?;
-            steps.push(step(
+            steps.push(put_policy(
                 title(&format!(
                     "`{action}`: the policy `{name}`, attached (the playground keeps it as an inline policy: managed policies are not simulated)."
                 )),
-                action,
-                params(vec![
-                    (field, s(Some(who))),
-                    ("PolicyName", s(Some(name))),
-                    ("PolicyDocument", s(Some(policy))),
-                ]),
+                &item.kind,
+                who,
+                name,
+                policy,
             ));
         }
         "aws_ssm_parameter" => {
@@ -530,6 +517,37 @@ fn required(
             format!("this block needs the argument `{name}`"),
         )
     })
+}
+
+/// For a policy (or attachment) of a role or a user: the argument that
+/// names its owner, the IAM action that puts it there, and that action's
+/// field for the owner.
+fn policy_owner(kind: &str) -> (&'static str, &'static str, &'static str) {
+    if kind.starts_with("aws_iam_role") {
+        ("role", "iam:PutRolePolicy", "RoleName")
+    } else {
+        ("user", "iam:PutUserPolicy", "UserName")
+    }
+}
+
+/// The step that puts `document` on `owner` as its inline policy `name`.
+fn put_policy(
+    narration: String,
+    kind: &str,
+    owner: String,
+    name: String,
+    document: String,
+) -> Step {
+    let (_, action, field) = policy_owner(kind);
+    step(
+        narration,
+        action,
+        params(vec![
+            (field, s(Some(owner))),
+            ("PolicyName", s(Some(name))),
+            ("PolicyDocument", s(Some(document))),
+        ]),
+    )
 }
 
 /// The name and document of the `aws_iam_policy` an attachment's
