@@ -37,8 +37,13 @@ pub const MODELLED_KEYS: &[&str] = &[
 
 /// Whether the simulator fills in `key` for some requests.
 pub fn is_modelled(key: &str) -> bool {
-    MODELLED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-        || strip_prefix_ignoring_case(key, ENCRYPTION_CONTEXT_PREFIX).is_some()
+    MODELLED_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) || is_pair_key(key)
+}
+
+/// Whether `key` names one encryption context pair
+/// (`kms:EncryptionContext:<key>`).
+pub fn is_pair_key(key: &str) -> bool {
+    strip_prefix_ignoring_case(key, ENCRYPTION_CONTEXT_PREFIX).is_some()
 }
 
 /// What follows `prefix` in `text`, comparing ASCII letters without case

@@ -5,7 +5,7 @@
 //! `MalformedPolicyDocumentException`.
 
 use super::condition::{Condition, SetQualifier};
-use super::context::strip_prefix_ignoring_case;
+use super::context::{is_pair_key, strip_prefix_ignoring_case};
 use super::glob::Shape;
 pub use super::values::{Values, statement_label};
 use super::values::{malformed_policy, parse_values};
@@ -265,7 +265,7 @@ fn check_key_policy_conditions(statements: &[Statement]) -> Result<(), KmsError>
     for c in statements.iter().flat_map(|s| &s.conditions) {
         let key = c.key.as_str();
         if c.operator.set == Some(SetQualifier::ForAllValues) {
-            let what = if prefixed(key, "kms:EncryptionContext:") {
+            let what = if is_pair_key(key) {
                 "encryption context"
             } else if prefixed(key, "aws:RequestTag/") {
                 "tag"

@@ -9,7 +9,7 @@
 use super::{Bench, Draft, Question};
 use crate::error::KmsError;
 use crate::policy::condition::{BaseOperator, SetQualifier};
-use crate::policy::context::{is_modelled, near_miss, strip_prefix_ignoring_case};
+use crate::policy::context::{is_modelled, is_pair_key, near_miss};
 use crate::policy::document::PrincipalElement;
 use crate::policy::glob::Shape;
 use crate::policy::variables;
@@ -356,8 +356,8 @@ pub fn advise(text: &str, kind: PolicyKind) -> Result<Vec<Finding>, KmsError> {
         // closes the trap: a Null "false" guard, or a plain test of a
         // context pair (`Null` on kms:EncryptionContext:tenant too).
         let context_required = s.conditions.iter().any(|c| {
-            let on_context = c.key.eq_ignore_ascii_case("kms:EncryptionContextKeys")
-                || strip_prefix_ignoring_case(&c.key, "kms:EncryptionContext:").is_some();
+            let on_context =
+                c.key.eq_ignore_ascii_case("kms:EncryptionContextKeys") || is_pair_key(&c.key);
             let op = c.operator;
             on_context
                 && if op.base == BaseOperator::Null {
