@@ -108,6 +108,9 @@ impl Digest {
             || line.contains("panicked at")
             || line.contains("timed out")
             || line.contains("Failed to detect test")
+            // A full disk: the linker's mapped output file faults.
+            || line.contains("Bus error")
+            || line.contains("No space left")
             || trimmed.starts_with("error")
             || trimmed.starts_with("Error")
             || trimmed.starts_with("FAIL")
@@ -168,6 +171,7 @@ mod tests {
             "",
             "later noise",
             "Error: missing field `chunk`",
+            "collect2: fatal error: ld terminated with signal 7 [Bus error]",
         ] {
             digest.note(line);
         }
@@ -178,7 +182,8 @@ mod tests {
              \n    test an_unmounted_playground_leaves_the_window_alone ... FAIL\
              \n    panicked at wasm-tests/tests/ui.rs:12:5:\
              \n    no element with data-testid=send\
-             \n    Error: missing field `chunk`"
+             \n    Error: missing field `chunk`\
+             \n    collect2: fatal error: ld terminated with signal 7 [Bus error]"
         );
     }
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check the project has, in order, stopping at the
 //! first failure and naming it. Ends with the plain `N passed, N failed` line.
 
-use crate::process::{describe, run_with_digest};
+use crate::process::{describe, output_of, run_with_digest};
 use crate::static_server::StaticServer;
 use crate::toolchain::{self, Tools};
 use std::path::Path;
@@ -19,7 +19,27 @@ struct Step {
 fn cargo(tools: &Tools, root: &Path, args: &[&str]) -> Command {
     let mut cmd = tools.command("cargo");
     cmd.current_dir(root).args(args);
+    // Incremental state is for editing, not for a run that builds once: it
+    // was 2.5 GB of a cold run's 9.0 GB under target/.
+    if std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        cmd.env("CARGO_INCREMENTAL", "0");
+    }
     cmd
+}
+
+/// Free space on the filesystem holding `path`, as `df` reports it: a build
+/// that runs out of disk fails in odd ways (the linker's "Bus error"), so
+/// the run says how much there was.
+fn free_space(path: &Path) -> Option<String> {
+    let out = output_of(Command::new("df").arg("-Pk").arg(path))?;
+    let kib: u64 = out
+        .lines()
+        .nth(1)?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()?;
+    Some(format!("{:.1} GB", kib as f64 * 1024.0 / 1e9))
 }
 
 fn steps(tools: &Tools, root: &Path, dist: &Path) -> Vec<Step> {
@@ -152,6 +172,12 @@ pub fn run(root: &Path) -> Result<(), String> {
     // by the step, so a run that stops earlier prints none).
     let first_load = root.join("target").join("e2e").join("first-load.txt");
     let _ = std::fs::remove_file(&first_load);
+    let target = root.join("target");
+    let _ = std::fs::create_dir_all(&target);
+    let free_at_start = free_space(&target);
+    if let Some(free) = &free_at_start {
+        println!("==> disk: {free} free where target/ is");
+    }
 
     for step in steps(&tools, root, &dist) {
         let started = Instant::now();
@@ -181,6 +207,9 @@ pub fn run(root: &Path) -> Result<(), String> {
     }
     if let Ok(figure) = std::fs::read_to_string(&first_load) {
         println!("\nfirst load: {figure}");
+    }
+    if let (Some(start), Some(end)) = (&free_at_start, free_space(&target)) {
+        println!("disk free where target/ is: {start} at the start, {end} at the end");
     }
     let failed = usize::from(failure.is_some());
     if let Some((name, error)) = &failure {
