@@ -339,3 +339,36 @@ fn a_key_the_simulator_does_not_model_is_named_once_with_its_statements() {
     let clean = four_statement_policy(PROD, ADMIN, APP).to_string();
     assert!(!found(&clean).contains(&Concern::UnmodelledKey));
 }
+
+/// A key built with the lockout check bypassed and no statement for its
+/// author: the advice on its saved policy is not lost (asking to save it
+/// again would be refused), and names the lockout first-hand.
+#[test]
+fn a_key_already_locked_against_its_author_is_still_advised() {
+    let mut world = world();
+    let key = create_key(&mut world, &root(PROD)).arn;
+    let locked = key_policy(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}]));
+    let put = json!({"Action": "kms:PutKeyPolicy", "Parameters": {
+        "KeyId": key, "Policy": locked, "BypassPolicyLockoutSafetyCheck": true}});
+    world
+        .call(root(PROD), Request::from_json(&put.to_string()).unwrap())
+        .result
+        .unwrap();
+    let saved = world
+        .state()
+        .kms
+        .keys
+        .values()
+        .next()
+        .unwrap()
+        .policy
+        .text
+        .clone();
+    let findings = advise_key_policy(&world, &key, "arn:aws:iam::111122223333:root", &saved)
+        .expect("the saved policy is advised");
+    let found = concerns(&findings);
+    assert!(found.contains(&Concern::LocksOutAuthor), "{found:?}");
+    assert!(found.contains(&Concern::UnmodelledKey), "{found:?}");
+}
