@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use kms_core::policy::DecidingRule;
 use kms_core::prelude::*;
-use kms_core::workbench::{Bench, Draft, Question, what_an_edit_opens};
+use kms_core::workbench::{Bench, Draft, Question, caveats, what_an_edit_opens};
 
 /// Production with the four-statement key, its administrator and its user.
 fn setup() -> (World, String) {
@@ -279,4 +279,45 @@ fn what_an_edit_opens_lists_exactly_the_cells_it_changes() {
         ]
     );
     assert!(changes.iter().all(|c| c.before.allowed != c.after.allowed));
+}
+
+/// An answer that an unmodelled condition key decided says so: the
+/// statement that names the caller and covers the action, and the key.
+/// A statement that does not reach the request adds nothing.
+#[test]
+fn an_answer_an_unmodelled_key_may_change_names_the_statement_and_the_key() {
+    let (world, key) = setup();
+    let mut policy = four_statement_policy(PROD, ADMIN, APP);
+    let statements = policy["Statement"].as_array_mut().unwrap();
+    statements.push(serde_json::json!({
+        "Sid": "Org members", "Effect": "Allow", "Principal": "*",
+        "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}}));
+    statements.push(serde_json::json!({
+        "Sid": "Only through the endpoint", "Effect": "Deny", "Principal": "*",
+        "Action": "kms:ScheduleKeyDeletion", "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}));
+    let draft = Draft::KeyPolicy {
+        key: key.clone(),
+        policy: policy.to_string(),
+    };
+    let bench = Bench::with_draft(&world, &draft).unwrap();
+    let stranger = "arn:aws:iam::111122223333:user/Stranger";
+    let mut world_with_user = world.clone();
+    add_user(&mut world_with_user, PROD, "Stranger", None);
+    let bench_user = Bench::with_draft(&world_with_user, &draft).unwrap();
+    let answer = bench_user
+        .ask(&question(stranger, "kms:Decrypt", &key))
+        .unwrap();
+    assert!(!answer.authorization.allowed);
+    let said = caveats(&answer.authorization.view());
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(
+        said[0].starts_with("Statement 5 (Sid \"Org members\") of the key policy of ")
+            && said[0].contains("tests aws:PrincipalOrgID, which no request in the simulator has"),
+        "{said:?}"
+    );
+    // Encrypt is not the statement's action: nothing to add.
+    let answer = bench.ask(&question(APP, "kms:Encrypt", &key)).unwrap();
+    assert!(caveats(&answer.authorization.view()).is_empty());
 }

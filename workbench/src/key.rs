@@ -7,7 +7,7 @@ use crate::{Built, IdentityRow, KeyRow, short_principal};
 use kms_core::kms::policy_diff::diff;
 use kms_core::prelude::*;
 use kms_core::workbench::advisor::{Concern, Finding, advise_key_policy};
-use kms_core::workbench::{Bench, Change, Draft, Matrix, Question, what_an_edit_opens};
+use kms_core::workbench::{Bench, Change, Draft, Matrix, Question, caveats, what_an_edit_opens};
 use kms_web::why::{AccountNames, Why};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -442,7 +442,12 @@ fn WhatIf(
             Ok((view, state)) => view! {
                 <div class="wb-trace" data-testid="what-if-answer">
                     <h4 data-testid="what-if-question">{question}</h4>
-                    <Why view=view names=names.clone() call_failed=false/>
+                    {let caveats = caveats(&view); view! {
+                        <Why view=view names=names.clone() call_failed=false/>
+                        {caveats.into_iter().map(|c| view! {
+                            <p class="wb-caveat" data-testid="what-if-caveat">"⚠ "{c}</p>
+                        }).collect_view()}
+                    }}
                     {state.map(|e| view! { <p class="note">"Allowed by policy, but the key's state refuses it: "{e}</p> })}
                 </div>
             }.into_any(),

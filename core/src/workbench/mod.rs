@@ -22,6 +22,9 @@ use crate::error::KmsError;
 use crate::ids::{KeyId, Region};
 use crate::kms::actions::KEY_ACCESSES;
 use crate::kms::call::locate_key;
+use crate::policy::context::is_modelled;
+use crate::policy::eval::PrincipalMatch;
+use crate::policy::explain::AuthorizationView;
 use crate::policy::{Authorization, DecidingRule};
 use crate::principal::{Caller, Principal};
 use crate::request::Request;
@@ -129,6 +132,36 @@ pub struct Answer {
     /// The error the key's state would answer after an allowed decision
     /// (`DisabledException` for cryptography with a disabled key).
     pub key_state: Option<KmsError>,
+}
+
+/// What may make AWS answer otherwise: each statement that names the
+/// caller and covers the action and resource, but tests a condition key
+/// the simulator never fills in (`aws:PrincipalOrgID`), judged here as
+/// absent. One sentence per statement, for the answer's headline.
+pub fn caveats(view: &AuthorizationView) -> Vec<String> {
+    let mut said = Vec::new();
+    for policy in &view.policies {
+        for s in &policy.statements {
+            if s.principal == PrincipalMatch::NoMatch || !s.action.matched || !s.resource.matched {
+                continue;
+            }
+            let mut keys: Vec<&str> = Vec::new();
+            for c in s.conditions.iter().filter(|c| !is_modelled(&c.key)) {
+                if !keys.iter().any(|k| k.eq_ignore_ascii_case(&c.key)) {
+                    keys.push(&c.key);
+                }
+            }
+            if !keys.is_empty() {
+                said.push(alloc::format!(
+                    "{} of the {} tests {}, which no request in the simulator has: in AWS the request may have it, and the answer may differ.",
+                    s.label,
+                    policy.name,
+                    keys.join(" and ")
+                ));
+            }
+        }
+    }
+    said
 }
 
 /// The world to ask, as it is or with a draft applied to a copy.
