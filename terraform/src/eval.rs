@@ -3,6 +3,7 @@
 //! references between blocks, and `jsonencode(...)`. Anything else is
 //! refused at its place.
 
+use crate::resources::RESOURCES;
 use crate::value::Val;
 use crate::{Location, MAX_DEPTH, MAX_NESTING, MAX_TEXT, MAX_WORK, Options, TerraformError};
 use hcl_edit::Span;
@@ -360,6 +361,13 @@ impl<'a> Config<'a> {
         let value = self.referred(&text, span.clone(), scope, |scope| {
             crate::attributes::attribute(self, data, kind, name, block, attribute, scope).map_err(
                 |e| match e {
+                    Missing::Attribute if !data && !RESOURCES.contains(&kind.as_str()) => self
+                        .error(
+                            span.clone(),
+                            format!(
+                                "`{text}`: the playground skips {kind} (it does not simulate it), so it does not know its `{attribute}`: write the value"
+                            ),
+                        ),
                     Missing::Attribute => self.error(
                         span.clone(),
                         format!(

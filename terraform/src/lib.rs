@@ -10,9 +10,13 @@
 //! by the resource's Terraform address.
 //!
 //! What the playground cannot translate is refused with its line and
-//! column, never guessed: an unknown resource type or argument, a function
-//! other than `jsonencode`, a variable, an ARN whose account is not 12
-//! digits (such as an article's `[account id]` placeholder).
+//! column, never guessed: an unknown argument or data source, a function
+//! other than `jsonencode`, a variable without a default, an ARN whose
+//! account is not 12 digits (such as an article's `[account id]`
+//! placeholder). A resource of a type the playground does not simulate (a
+//! log group, a bucket) is skipped and listed in [`Translation::skipped`];
+//! a reference to one of its attributes that is not written in its block
+//! is refused.
 //!
 //! Untrusted input: the text is at most [`MAX_TEXT`] bytes and its brackets
 //! nest at most [`MAX_NESTING`] deep (checked before parsing, so the parser
@@ -124,6 +128,18 @@ pub struct Translation {
     pub scenario: Scenario,
     /// The resources, in apply order.
     pub resources: Vec<Resource>,
+    /// The resources of types the playground does not simulate, left out,
+    /// in the order written.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A resource left out of the world: its type is not simulated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Its Terraform address: `aws_cloudwatch_log_group.app`.
+    pub address: String,
+    /// Where its block starts.
+    pub at: Location,
 }
 
 /// Options of a translation.

@@ -3,7 +3,7 @@
 
 use crate::eval::{Config, Scope};
 use crate::resources::{DATA_SOURCES, RESOURCES, resource_steps};
-use crate::{ACCOUNT_NAME, Resource, TerraformError, Translation};
+use crate::{ACCOUNT_NAME, Resource, Skipped, TerraformError, Translation};
 use hcl_edit::Span;
 use hcl_edit::structure::Block;
 use kms_core::scenario::format::{Scenario, ScenarioAccount};
@@ -45,6 +45,7 @@ impl Config<'_> {
         }
         let mut seen = BTreeSet::new();
         let mut units = Vec::new();
+        let mut skipped = Vec::new();
         let items = self.items();
         if let Some(extra) = items.get(crate::MAX_BLOCKS) {
             return Err(self.error(
@@ -93,6 +94,16 @@ impl Config<'_> {
                 }
                 continue;
             }
+            // A resource the simulator has no service for (the log group
+            // or bucket that uses the key) is left out, and said so: a
+            // real configuration always has some.
+            if !RESOURCES.contains(&item.kind.as_str()) {
+                skipped.push(Skipped {
+                    address: item.address(),
+                    at: self.at(item.block.span().map_or(0, |s| s.start)),
+                });
+                continue;
+            }
             let mut scope = Scope::default();
             let steps = resource_steps(&self, &item, &mut scope)?;
             for dep in depends_on(&self, item.block)? {
@@ -102,7 +113,8 @@ impl Config<'_> {
         }
         // Apply order: a resource after those it refers to, otherwise as
         // written.
-        let mut done: BTreeSet<String> = BTreeSet::new();
+        // What waits for a skipped resource goes ahead without it.
+        let mut done: BTreeSet<String> = skipped.iter().map(|s| s.address.clone()).collect();
         let mut ordered = Vec::new();
         while !units.is_empty() {
             let Some(next) = units.iter().position(|(address, _, deps, _)| {
@@ -155,8 +167,15 @@ impl Config<'_> {
             return Err(TerraformError {
                 at: None,
                 message: format!(
-                    "the configuration creates nothing the playground simulates ({})",
-                    RESOURCES.join(", ")
+                    "the configuration creates nothing the playground simulates ({}){}",
+                    RESOURCES.join(", "),
+                    match skipped.first() {
+                        Some(s) => format!(
+                            "; it skipped {} (line {}) and every other resource",
+                            s.address, s.at.line
+                        ),
+                        None => String::new(),
+                    }
                 ),
                 placeholder: None,
             });
@@ -165,6 +184,7 @@ impl Config<'_> {
         Ok(Translation {
             scenario,
             resources,
+            skipped,
         })
     }
 }

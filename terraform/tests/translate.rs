@@ -617,8 +617,13 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
     let cases: &[(&str, Option<Location>, &str)] = &[
         (
             "resource \"aws_s3_bucket\" \"b\" {}\n",
-            at(1, 10),
-            "aws_s3_bucket is not simulated",
+            None,
+            "creates nothing the playground simulates (aws_kms_key, ",
+        ),
+        (
+            "resource \"aws_s3_bucket\" \"b\" {}\nresource \"aws_kms_key\" \"k\" {\n  description = aws_s3_bucket.b.arn\n}\n",
+            at(3, 17),
+            "the playground skips aws_s3_bucket (it does not simulate it), so it does not know its `arn`",
         ),
         (
             "resource \"aws_kms_key\" \"k\" {\n  colour = \"red\"\n}\n",
@@ -1075,4 +1080,42 @@ resource "aws_iam_role_policy_attachment" "app" {
             .message
             .contains("names no aws_iam_policy")
     );
+}
+
+/// A resource of a type the playground does not simulate is left out and
+/// listed, not a reason to refuse the file: what refers to it or waits for
+/// it still builds, with the arguments written in its block.
+#[test]
+fn a_resource_the_playground_does_not_simulate_is_skipped_and_listed() {
+    let text = r#"
+resource "aws_kms_key" "logs" {
+  description = "for ${aws_cloudwatch_log_group.app.name}"
+  depends_on  = [aws_cloudwatch_log_group.app]
+}
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "/app/web"
+  kms_key_id = aws_kms_key.logs.arn
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "logs"
+}
+"#;
+    let (translation, run) = build(text, &options()).unwrap();
+    let skipped: Vec<(&str, usize)> = translation
+        .skipped
+        .iter()
+        .map(|s| (s.address.as_str(), s.at.line))
+        .collect();
+    assert_eq!(
+        skipped,
+        [("aws_cloudwatch_log_group.app", 6), ("aws_s3_bucket.b", 10)]
+    );
+    let addresses: Vec<&str> = translation
+        .resources
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["aws_kms_key.logs"]);
+    let key = run.world().state().kms.keys.values().next().unwrap();
+    assert_eq!(key.description, "for /app/web");
 }

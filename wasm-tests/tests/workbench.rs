@@ -517,3 +517,62 @@ resource "aws_kms_key" "k" {
 "#;
     assert!(!built_text(document.to_string()).await.contains(note));
 }
+
+/// A real configuration: the key is for a log group the playground does
+/// not simulate, and its policy (saved with the lockout check bypassed)
+/// names no one who could manage it. The log group is listed as skipped,
+/// and the advisor, asked about the saved policy, says who is locked out
+/// and names the key the simulator does not model.
+#[wasm_bindgen_test]
+async fn a_skipped_log_group_is_listed_and_a_locked_key_is_advised() {
+    let text = r#"
+resource "aws_kms_key" "logs" {
+  bypass_policy_lockout_safety_check = true
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "kms:Decrypt"
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } }
+    }]
+  })
+}
+resource "aws_cloudwatch_log_group" "app" {
+  name       = "/app/web"
+  kms_key_id = aws_kms_key.logs.arn
+}
+"#;
+    let root = mount_fresh(|| view! { <kms_workbench::Workbench/> });
+    type_into(&root, "terraform", text);
+    settle().await;
+    click(&root, "build");
+    wait_for("the built world", || has(&root, "built")).await;
+    assert_eq!(
+        texts(&root, "[data-testid=\"skipped\"]"),
+        [
+            "aws_cloudwatch_log_group.app (line 15): skipped, the playground does not simulate this type"
+        ]
+    );
+    let concerns = concerns(&root);
+    assert!(
+        concerns.iter().any(|c| c == "LocksOutAuthor")
+            && concerns.iter().any(|c| c == "UnmodelledKey"),
+        "{concerns:?}"
+    );
+    // Asked of an organization member, the answer says that the key the
+    // decision turned on is one no request here has.
+    type_into(&root, "what-if-principal", "arn:aws:iam::111122223333:root");
+    click(&root, "what-if-ask");
+    settle().await;
+    assert!(text_of(&root, "what-if-answer").contains("Denied"));
+    let caveats = texts(&root, "[data-testid=\"what-if-caveat\"]");
+    assert_eq!(caveats.len(), 1, "{caveats:?}");
+    assert!(
+        caveats[0].starts_with("⚠ Statement 1 of the key policy of arn:aws:kms:")
+            && caveats[0]
+                .contains("tests aws:PrincipalOrgID, which no request in the simulator has"),
+        "{caveats:?}"
+    );
+}

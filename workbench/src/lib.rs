@@ -325,6 +325,18 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
             }
         })
         .collect_view();
+    // Left out of the world, in the same list, so that every block of the
+    // configuration is accounted for.
+    let skipped = built
+        .translation
+        .skipped
+        .iter()
+        .map(|s| {
+            view! {
+                <li class="note" data-testid="skipped"><code>{s.address.clone()}</code>" (line "{s.at.line}"): skipped, the playground does not simulate this type"</li>
+            }
+        })
+        .collect_view();
     let setup = built
         .translation
         .scenario
@@ -354,7 +366,7 @@ fn BuiltView(built: Arc<Built>) -> impl IntoView {
     view! {
         <section class="wb-built" data-testid="built">
             <h2>"The world"</h2>
-            <ul class="wb-resources">{resources}</ul>
+            <ul class="wb-resources">{resources}{skipped}</ul>
             <ul class="wb-setup note">{setup}</ul>
             <p class="note">"The workbench answers as of a few minutes after apply, when new grants are in effect."</p>
             {move || story.get().map(|href| view! {
