@@ -4,7 +4,10 @@
 //! policy otherwise), and a Terraform configuration usually refers to
 //! users and roles created elsewhere. The translation creates each IAM
 //! user and role its policies and grants name, and each other account, in
-//! `Setup`, so the world builds and the learner can act as them.
+//! `Setup`, so the world builds and the learner can act as them. An
+//! account a condition on the caller's account names (`Principal: "*"`
+//! limited by `kms:CallerAccount`) is created too, so the workbench can be
+//! asked about it.
 
 use kms_core::ids::AccountId;
 use kms_core::principal::Principal;
@@ -109,21 +112,39 @@ pub fn complete(scenario: &mut Scenario) {
     }
 }
 
-/// The AWS principals of a policy's `Principal` and `NotPrincipal`.
+/// Condition keys whose values are account ids: a statement for
+/// `Principal: "*"` limited to some accounts names them there.
+const ACCOUNT_KEYS: [&str; 3] = [
+    "kms:calleraccount",
+    "aws:principalaccount",
+    "aws:sourceaccount",
+];
+
+/// The AWS principals of a policy's `Principal` and `NotPrincipal`, and
+/// the accounts its conditions on the caller's account name.
 fn principals_in(document: &Value, out: &mut Vec<String>) {
     let statements = match &document["Statement"] {
         Value::Array(items) => items.clone(),
         one @ Value::Object(_) => vec![one.clone()],
         _ => return,
     };
+    let mut strings = |value: &Value| match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => {
+            out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)))
+        }
+        _ => {}
+    };
     for statement in statements {
         for element in ["Principal", "NotPrincipal"] {
-            match &statement[element]["AWS"] {
-                Value::String(s) => out.push(s.clone()),
-                Value::Array(items) => {
-                    out.extend(items.iter().filter_map(|v| v.as_str().map(String::from)))
-                }
-                _ => {}
+            strings(&statement[element]["AWS"]);
+        }
+        let Some(operators) = statement["Condition"].as_object() else {
+            continue;
+        };
+        for (key, values) in operators.values().filter_map(Value::as_object).flatten() {
+            if ACCOUNT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                strings(values);
             }
         }
     }

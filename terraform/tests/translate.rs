@@ -1119,3 +1119,46 @@ resource "aws_s3_bucket" "b" {
     let key = run.world().state().kms.keys.values().next().unwrap();
     assert_eq!(key.description, "for /app/web");
 }
+
+/// `Principal: "*"` limited by `kms:CallerAccount` to this account and a
+/// partner's: the partner's account exists in the world, so the workbench
+/// can be asked about it (it answered UnrecognizedClientException).
+#[test]
+fn an_account_named_by_a_caller_account_condition_exists_in_the_world() {
+    let text = r#"
+resource "aws_kms_key" "trail" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Root", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Sid = "Readers", Effect = "Allow", Principal = "*", Action = "kms:Decrypt", Resource = "*",
+        Condition = { StringEquals = { "kms:CallerAccount" = ["111122223333", "444455556666"] } } }
+    ]
+  })
+}
+"#;
+    let (translation, run) = build(text, &options()).unwrap();
+    let ids: Vec<&str> = translation
+        .scenario
+        .accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    assert_eq!(ids, ["111122223333", "444455556666"]);
+    let world = run.world();
+    let key = only_key_arn(world);
+    let ask = |principal: &str| {
+        Bench::new(world)
+            .ask(&Question {
+                principal,
+                via: None,
+                action: "kms:Decrypt",
+                key: &key,
+                encryption_context: None,
+            })
+            .unwrap_or_else(|e| panic!("{principal}: {e}"))
+            .authorization
+            .allowed
+    };
+    assert!(ask("arn:aws:iam::444455556666:root"));
+}
