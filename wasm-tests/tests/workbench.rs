@@ -575,4 +575,16 @@ resource "aws_cloudwatch_log_group" "app" {
                 .contains("tests aws:PrincipalOrgID, which no request in the simulator has"),
         "{caveats:?}"
     );
+    // The log group's own service principal is not one the simulator
+    // models: the refusal says which it does.
+    type_into(&root, "what-if-principal", "logs.eu-west-1.amazonaws.com");
+    click(&root, "what-if-ask");
+    settle().await;
+    let error = text_of(&root, "what-if-error");
+    assert!(
+        error.contains("InvalidArnException")
+            && error
+                .contains("A statement for another service's principal cannot be checked here."),
+        "{error}"
+    );
 }

@@ -330,6 +330,19 @@ fn parse_context(text: &str) -> Result<Option<EncryptionContext>, String> {
     Ok((!pairs.is_empty()).then(|| EncryptionContext::from_pairs(pairs)))
 }
 
+/// Why a question cannot be asked, with what to ask instead for a
+/// service principal the simulator has no model of (a log group's
+/// `logs.<region>.amazonaws.com`).
+fn refused_question(e: &KmsError, principal: &str) -> String {
+    let mut text = e.to_string();
+    if e.name() == "InvalidArnException" && principal.trim().ends_with(".amazonaws.com") {
+        text.push_str(
+            " The simulator models only the services it simulates: rds.amazonaws.com, ssm.amazonaws.com, ec2.amazonaws.com and kms.amazonaws.com, as a principal or (under \"through\") calling for one. A statement for another service's principal cannot be checked here.",
+        );
+    }
+    text
+}
+
 /// Any principal (chosen or typed), through a service or not, any key
 /// action, any encryption context, against the world as it is or with the
 /// draft above saved: the decision and its trace, nothing changed.
@@ -390,7 +403,7 @@ fn WhatIf(
                     })
                 })
                 .map(|a| (a.authorization.view(), a.key_state.map(|e| e.to_string())))
-                .map_err(|e| e.to_string())
+                .map_err(|e| refused_question(&e, &p))
         });
         answer.set(Some((question, result)));
     };
