@@ -321,3 +321,43 @@ fn an_answer_an_unmodelled_key_may_change_names_the_statement_and_the_key() {
     let answer = bench.ask(&question(APP, "kms:Encrypt", &key)).unwrap();
     assert!(caveats(&answer.authorization.view()).is_empty());
 }
+
+/// A cell denied for the matrix's direct call without context, but
+/// covered by an Allow on conditions (through a service), is marked so; an
+/// action no statement covers is not, nor is one an explicit Deny stops.
+#[test]
+fn a_cell_allowed_only_on_conditions_is_marked() {
+    let (world, key) = setup();
+    let mut policy = four_statement_policy(PROD, ADMIN, APP);
+    let statements = policy["Statement"].as_array_mut().unwrap();
+    statements.push(serde_json::json!({
+        "Sid": "Through Parameter Store", "Effect": "Allow", "Principal": {"AWS": ADMIN},
+        "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"kms:ViaService": "ssm.eu-west-1.amazonaws.com"}}}));
+    statements.push(serde_json::json!({
+        "Sid": "Never", "Effect": "Deny", "Principal": {"AWS": APP},
+        "Action": "kms:Encrypt", "Resource": "*"}));
+    statements.push(serde_json::json!({
+        "Sid": "On conditions", "Effect": "Allow", "Principal": {"AWS": APP},
+        "Action": "kms:Encrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"kms:EncryptionContext:app": "orders"}}}));
+    let draft = Draft::KeyPolicy {
+        key: key.clone(),
+        policy: policy.to_string(),
+    };
+    let matrix = Bench::with_draft(&world, &draft)
+        .unwrap()
+        .matrix(&key, None)
+        .unwrap();
+    let cell = |p: &str, a: &str| matrix.cell(p, a).unwrap();
+    let decrypt = cell(ADMIN, "kms:Decrypt");
+    assert!(!decrypt.allowed && decrypt.conditional);
+    let encrypt = cell(ADMIN, "kms:Encrypt");
+    assert!(!encrypt.allowed && !encrypt.conditional);
+    let denied = cell(APP, "kms:Encrypt");
+    assert!(
+        !denied.allowed && !denied.conditional,
+        "an explicit deny is final"
+    );
+    assert!(!cell(APP, "kms:Decrypt").conditional, "allowed outright");
+}

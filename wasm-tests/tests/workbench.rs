@@ -561,6 +561,22 @@ resource "aws_cloudwatch_log_group" "app" {
             && concerns.iter().any(|c| c == "UnmodelledKey"),
         "{concerns:?}"
     );
+    // The matrix marks the root's Decrypt: denied as asked, allowed on
+    // the statement's condition.
+    let decrypt = cell(&root, "root kms:Decrypt:");
+    assert_eq!(decrypt.text_content().unwrap_or_default(), "◐");
+    assert!(
+        decrypt
+            .get_attribute("aria-label")
+            .unwrap_or_default()
+            .contains("denied as asked, allowed on conditions")
+    );
+    assert_eq!(
+        cell(&root, "root kms:Encrypt:")
+            .text_content()
+            .unwrap_or_default(),
+        "✗"
+    );
     // Asked of an organization member, the answer says that the key the
     // decision turned on is one no request here has.
     type_into(&root, "what-if-principal", "arn:aws:iam::111122223333:root");

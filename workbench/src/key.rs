@@ -156,21 +156,25 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
             let cells = (0..columns)
                 .map(|c| {
                     let cell = matrix.cells[r * columns + c];
+                    let (class, mark, said) = match (cell.allowed, cell.conditional) {
+                        (true, _) => ("cell allowed", "✓", "allowed"),
+                        (false, true) => ("cell conditional", "◐", "denied as asked, allowed on conditions"),
+                        (false, false) => ("cell denied", "✗", "denied"),
+                    };
                     let label = format!(
-                        "{} {}: {} ({})",
+                        "{} {}: {said} ({})",
                         short_principal(p),
                         matrix.actions[c],
-                        if cell.allowed { "allowed" } else { "denied" },
                         cell.rule.words()
                     );
                     view! {
                         <td>
-                            <button class=if cell.allowed { "cell allowed" } else { "cell denied" }
+                            <button class=class
                                 class:chosen=move || chosen.get() == Some((r, c))
                                 aria-pressed=move || if chosen.get() == Some((r, c)) { "true" } else { "false" }
                                 data-testid="cell" title=label.clone() aria-label=label
                                 on:click=move |_| chosen.set(Some((r, c)))>
-                                {if cell.allowed { "✓" } else { "✗" }}
+                                {mark}
                             </button>
                         </td>
                     }
@@ -215,7 +219,7 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <p class="note">"Choose a cell to see the decision, statement by statement. CreateAlias, UpdateAlias and DeleteAlias also need the action on the alias itself, which only IAM policies allow: these columns answer the key's side."</p>
+        <p class="note">"The matrix asks for a direct call without an encryption context. ◐: denied so, but an Allow statement covers it on conditions another request could meet (through a service, with an encryption context). Choose a cell to see the decision, statement by statement. CreateAlias, UpdateAlias and DeleteAlias also need the action on the alias itself, which only IAM policies allow: these columns answer the key's side."</p>
         {trace}
     }
 }

@@ -582,6 +582,19 @@ pub fn retirement(
 }
 
 impl Authorization {
+    /// Whether a denial is for want of a condition: nothing denied it
+    /// explicitly, and an Allow statement names the caller and covers the
+    /// action and resource, but one of its conditions did not hold (a call
+    /// through a service, with an encryption context, would be allowed).
+    pub fn allowed_on_conditions(&self) -> bool {
+        let statements = self.policies.iter().flat_map(|p| &p.document().statements);
+        !self.allowed
+            && self.rule != DecidingRule::ExplicitDeny
+            && statements
+                .zip(&self.results)
+                .any(|(s, r)| s.effect == Effect::Allow && r.failed_condition.is_some())
+    }
+
     /// Turns a denial into AWS's `AccessDeniedException`.
     pub fn require(&self) -> Result<(), KmsError> {
         if self.allowed {

@@ -248,6 +248,7 @@ impl<'w> Bench<'w> {
                 cells.push(Cell {
                     allowed: a.allowed,
                     rule: a.rule,
+                    conditional: a.allowed_on_conditions(),
                 });
             }
         }
@@ -317,6 +318,10 @@ pub struct Cell {
     pub allowed: bool,
     /// The rule that decided.
     pub rule: DecidingRule,
+    /// Denied as asked (a direct call, the matrix's context), but an
+    /// Allow statement for it has conditions that another request could
+    /// meet: through a service, with an encryption context.
+    pub conditional: bool,
 }
 
 /// Principals × actions on one key.
