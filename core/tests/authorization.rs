@@ -817,8 +817,11 @@ fn policy_documents_are_validated_with_precise_errors() {
         assert_eq!(e.name(), "MalformedPolicyDocumentException", "{policy}");
         assert!(e.message().contains(&needle), "{}: {e}", needle);
     }
+    // KMS answers an oversize key policy with LimitExceededException.
     let huge = statement(json!({"Sid": "x".repeat(33 * 1024)}));
-    assert!(put(&mut world, &huge).message().contains("32768"));
+    let e = put(&mut world, &huge);
+    assert_eq!(e.name(), "LimitExceededException");
+    assert!(e.message().contains("32768"), "{e}");
 }
 
 #[test]
