@@ -1,7 +1,7 @@
 //! The configuration's blocks, and the evaluation of expressions: literals,
 //! strings with `${...}` interpolation, heredocs, lists, objects,
-//! references between blocks, and `jsonencode(...)`. Anything else is
-//! refused at its place.
+//! references between blocks, `for` expressions and `jsonencode(...)`.
+//! Anything else is refused at its place.
 
 use crate::resources::RESOURCES;
 use crate::value::Val;
@@ -56,6 +56,19 @@ pub struct Scope {
     /// Addresses of the resources it refers to.
     pub deps: BTreeSet<String>,
     depth: usize,
+    /// The variables of the `for` expressions being evaluated, innermost
+    /// last.
+    bound: Vec<(String, Val)>,
+}
+
+impl Scope {
+    fn bound(&self, name: &str) -> Option<&Val> {
+        self.bound
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
 }
 
 impl<'a> Config<'a> {
@@ -193,16 +206,130 @@ impl<'a> Config<'a> {
                 Ok(Val::Str(json))
             }
             Expression::Traversal(traversal) => self.reference(traversal, expr.span(), scope),
-            Expression::Variable(v) => Err(self.error(
-                expr.span(),
-                format!("`{}` alone is not a value the playground knows: refer to an attribute, such as aws_kms_key.name.arn", v.as_str()),
-            )),
+            Expression::Variable(v) => match scope.bound(v.as_str()) {
+                Some(value) => {
+                    let value = value.clone();
+                    self.spend(value.nodes(), expr.span())?;
+                    Ok(value)
+                }
+                None => Err(self.error(
+                    expr.span(),
+                    format!("`{}` alone is not a value the playground knows: refer to an attribute, such as aws_kms_key.name.arn", v.as_str()),
+                )),
+            },
             Expression::Conditional(_) => Err(self.unsupported(expr, "a conditional (`? :`)")),
             Expression::UnaryOp(_) | Expression::BinaryOp(_) => {
                 Err(self.unsupported(expr, "an operator"))
             }
-            Expression::ForExpr(_) => Err(self.unsupported(expr, "a `for` expression")),
+            Expression::ForExpr(f) => self.for_expr(f, expr.span(), scope),
         }
+    }
+
+    /// `[for v in list : expr]`, `[for i, v in list : expr if cond]`,
+    /// `{for k, v in map : key => value}`: each element evaluated with its
+    /// variables bound, in order (an object's keys sorted, as Terraform
+    /// iterates them). Grouping (`...`) is refused.
+    fn for_expr(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        span: Option<Range<usize>>,
+        scope: &mut Scope,
+    ) -> Result<Val, TerraformError> {
+        if f.grouping {
+            return Err(self.error(
+                span,
+                "grouping (`...`) in a `for` expression is not supported: write the value it gives",
+            ));
+        }
+        let collection = &f.intro.collection_expr;
+        let elements: Vec<(Val, Val)> = match self.eval(collection, scope)? {
+            Val::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Number(i.to_string()), v))
+                .collect(),
+            Val::Object(mut fields) => {
+                fields.sort_by(|a, b| a.0.cmp(&b.0));
+                fields.into_iter().map(|(k, v)| (Val::Str(k), v)).collect()
+            }
+            other => {
+                return Err(self.error(
+                    collection.span(),
+                    format!(
+                        "a `for` expression iterates a list or an object, not {}",
+                        other.kind()
+                    ),
+                ));
+            }
+        };
+        let mut list = Vec::new();
+        let mut object: Vec<(String, Val)> = Vec::new();
+        for (key, value) in elements {
+            let before = scope.bound.len();
+            if let Some(name) = &f.intro.key_var {
+                scope.bound.push((name.as_str().to_string(), key));
+            }
+            scope
+                .bound
+                .push((f.intro.value_var.as_str().to_string(), value));
+            let result = self.for_element(f, scope);
+            scope.bound.truncate(before);
+            match result? {
+                None => {}
+                Some((None, value)) => list.push(value),
+                Some((Some(key), value)) => {
+                    if object.iter().any(|(k, _)| *k == key) {
+                        return Err(self.error(
+                            f.key_expr.as_ref().and_then(|k| k.span()),
+                            format!("the `for` expression gives the key \"{key}\" twice: Terraform refuses a duplicate object key"),
+                        ));
+                    }
+                    object.push((key, value));
+                }
+            }
+        }
+        Ok(if f.key_expr.is_some() {
+            Val::Object(object)
+        } else {
+            Val::List(list)
+        })
+    }
+
+    /// One element of a `for` expression: `None` when its `if` is false,
+    /// else its key (for an object) and value.
+    fn for_element(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        scope: &mut Scope,
+    ) -> Result<Option<(Option<String>, Val)>, TerraformError> {
+        if let Some(cond) = &f.cond {
+            match self.eval(&cond.expr, scope)? {
+                Val::Bool(true) => {}
+                Val::Bool(false) => return Ok(None),
+                other => {
+                    return Err(self.error(
+                        cond.expr.span(),
+                        format!(
+                            "the `if` of a `for` expression must be a bool, not {}",
+                            other.kind()
+                        ),
+                    ));
+                }
+            }
+        }
+        let key = match &f.key_expr {
+            Some(k) => {
+                let value = self.eval(k, scope)?;
+                Some(value.as_string().ok_or_else(|| {
+                    self.error(
+                        k.span(),
+                        format!("an object key must be a string, not {}", value.kind()),
+                    )
+                })?)
+            }
+            None => None,
+        };
+        Ok(Some((key, self.eval(&f.value_expr, scope)?)))
     }
 
     fn unsupported(&self, expr: &Expression, what: &str) -> TerraformError {
@@ -320,6 +447,27 @@ impl<'a> Config<'a> {
             }
         }
         let text = names.join(".");
+        if let Some(value) = scope.bound(&names[0]) {
+            // An attribute of a `for` expression's variable (`role.name`).
+            let mut value = value;
+            for attribute in &names[1..] {
+                value = match value {
+                    Val::Object(fields) => {
+                        fields.iter().find(|(k, _)| k == attribute).map(|(_, v)| v)
+                    }
+                    _ => None,
+                }
+                .ok_or_else(|| {
+                    self.error(
+                        span.clone(),
+                        format!("`{text}`: {} has no attribute `{attribute}`", names[0]),
+                    )
+                })?;
+            }
+            let value = value.clone();
+            self.spend(value.nodes(), span)?;
+            return Ok(value);
+        }
         let (data, kind, name, attribute) = match names.as_slice() {
             [d, kind, name, attribute] if d == "data" => (true, kind, name, attribute),
             [kind, name, attribute] if kind.starts_with("aws_") => (false, kind, name, attribute),
@@ -403,9 +551,13 @@ impl<'a> Config<'a> {
                 ),
             ));
         }
+        // Another block's expression does not see this one's `for`
+        // variables.
+        let bound = std::mem::take(&mut scope.bound);
         scope.depth += 1;
         let value = value(scope);
         scope.depth -= 1;
+        scope.bound = bound;
         let value = value?;
         self.spend(value.nodes(), span)?;
         Ok(value)

@@ -726,6 +726,26 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
             "`principals` needs",
         ),
         ("", None, "creates nothing"),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = jsonencode({for k, v in {a = 1} : v => k...})\n}\n",
+            at(2, 28),
+            "grouping (`...`) in a `for` expression is not supported",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = jsonencode([for c in \"abc\" : c])\n}\n",
+            at(2, 38),
+            "iterates a list or an object, not a string",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = jsonencode({for v in [\"a\", \"b\"] : \"same\" => v})\n}\n",
+            at(2, 51),
+            "gives the key \"same\" twice",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = jsonencode([for v in [\"a\"] : v if v])\n}\n",
+            at(2, 51),
+            "the `if` of a `for` expression must be a bool, not a string",
+        ),
     ];
     for (text, location, message) in cases {
         let error = refused(text);
@@ -791,6 +811,14 @@ fn hostile_input_is_bounded() {
     }
     lists.push_str("  l28 = \"x\"\n}\nresource \"aws_kms_key\" \"k\" {\n  description = jsonencode(local.l0)\n}\n");
     assert!(refused(&lists).message.contains("too much work"));
+    // Nested `for` expressions over a long list: every element evaluated
+    // counts, so a cube of 200 is refused, not computed.
+    let list: Vec<String> = (0..200).map(|i| format!("\"{i}\"")).collect();
+    let cube = format!(
+        "locals {{\n  l = [{}]\n}}\nresource \"aws_kms_key\" \"k\" {{\n  description = jsonencode([for a in local.l : [for b in local.l : [for c in local.l : \"${{a}}${{b}}${{c}}\"]]])\n}}\n",
+        list.join(", ")
+    );
+    assert!(refused(&cube).message.contains("too much work"));
 }
 
 #[test]
@@ -1161,4 +1189,51 @@ resource "aws_kms_key" "trail" {
             .allowed
     };
     assert!(ask("arn:aws:iam::444455556666:root"));
+}
+
+/// `for` expressions, as real configurations build principals' ARNs from a
+/// variable's list, and objects from a local's map (keys in sorted order,
+/// filtered by `if`).
+#[test]
+fn a_for_expression_gives_its_list_or_object() {
+    let text = r#"
+variable "readers" {
+  default = ["app", "etl"]
+}
+locals {
+  teams = {
+    ops = { reads = false, id = 2 }
+    bi  = { reads = true, id = 1 }
+  }
+}
+resource "aws_kms_key" "k" {
+  description = jsonencode({ for name, team in local.teams : "team-${name}" => team.id if team.reads })
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Root", Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "kms:*", Resource = "*" },
+      { Sid = "Readers", Effect = "Allow", Action = "kms:Decrypt", Resource = "*",
+        Principal = { AWS = [for i, r in var.readers : "arn:aws:iam::111122223333:role/${r}"] } }
+    ]
+  })
+}
+"#;
+    let (_, run) = build(text, &options()).unwrap();
+    let world = run.world();
+    let key = world.state().kms.keys.values().next().unwrap();
+    assert_eq!(key.description, r#"{"team-bi":1}"#);
+    let arn = only_key_arn(world);
+    for reader in ["app", "etl"] {
+        let principal = format!("arn:aws:iam::111122223333:role/{reader}");
+        let answer = Bench::new(world)
+            .ask(&Question {
+                principal: &principal,
+                via: None,
+                action: "kms:Decrypt",
+                key: &arn,
+                encryption_context: None,
+            })
+            .unwrap();
+        assert!(answer.authorization.allowed, "{reader}");
+    }
 }
