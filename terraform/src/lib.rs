@@ -206,6 +206,16 @@ pub const ACCOUNT_NAME: &str = "main";
 
 /// Translates a configuration into the scenario that builds it.
 pub fn translate(text: &str, options: &Options) -> Result<Translation, TerraformError> {
+    if kms_core::ids::AccountId::parse(&options.account).is_err() {
+        return Err(TerraformError {
+            at: None,
+            message: format!(
+                "The account id \"{}\" is not 12 digits: give the account Terraform applies in, such as 111122223333.",
+                options.account
+            ),
+            placeholder: None,
+        });
+    }
     eval::Config::parse(text, options)?.translate()
 }
 

@@ -1237,3 +1237,21 @@ resource "aws_kms_key" "k" {
         assert!(answer.authorization.allowed, "{reader}");
     }
 }
+
+/// An account id that is not one is refused in the workbench's words, not
+/// the scenario loader's ("Accounts: ...").
+#[test]
+fn an_account_id_that_is_not_one_is_refused_first() {
+    let options = Options {
+        account: "12345".into(),
+        ..Options::default()
+    };
+    let Err(error) = build("resource \"aws_kms_key\" \"k\" {}\n", &options) else {
+        panic!("built for account 12345")
+    };
+    assert_eq!(error.at, None);
+    assert_eq!(
+        error.message,
+        "The account id \"12345\" is not 12 digits: give the account Terraform applies in, such as 111122223333."
+    );
+}
