@@ -13,6 +13,19 @@ use hcl_edit::template::{Element, Template};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+/// The parser's message, in Terraform's words where hcl-edit's are its
+/// grammar's ("expected unique object key; found redefined object key").
+fn hcl_message(parser: &str) -> String {
+    if parser.ends_with("found redefined object key") {
+        "this object gives the same key twice: Terraform refuses a duplicate object key".into()
+    } else if parser.ends_with("found redefined attribute") {
+        "this argument is already set in this block: Terraform refuses an argument given twice"
+            .into()
+    } else {
+        format!("this is not valid HCL: {parser}")
+    }
+}
+
 /// A `resource` or `data` block.
 pub struct Item<'a> {
     /// `resource` or `data`.
@@ -90,7 +103,7 @@ impl<'a> Config<'a> {
                 line: e.location().line(),
                 column: Location::of(text, e.location().offset()).column,
             }),
-            message: format!("this is not valid HCL: {}", e.message()),
+            message: hcl_message(e.message()),
             placeholder: None,
         })?;
         let index = body

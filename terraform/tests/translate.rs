@@ -727,6 +727,16 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
         ),
         ("", None, "creates nothing"),
         (
+            "resource \"aws_kms_key\" \"k\" {\n  tags = { a = \"1\", a = \"2\" }\n}\n",
+            at(2, 21),
+            "this object gives the same key twice",
+        ),
+        (
+            "resource \"aws_kms_key\" \"k\" {\n  description = \"a\"\n  description = \"b\"\n}\n",
+            at(3, 3),
+            "this argument is already set in this block",
+        ),
+        (
             "resource \"aws_kms_key\" \"k\" {\n  description = jsonencode({for k, v in {a = 1} : v => k...})\n}\n",
             at(2, 28),
             "grouping (`...`) in a `for` expression is not supported",
