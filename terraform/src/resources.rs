@@ -108,6 +108,13 @@ pub fn resource_steps(
                 ],
                 &[],
             )?;
+            // Refused where it is written, not when the request is made.
+            if config.bool(block, "multi_region", scope)? == Some(true) {
+                return Err(config.error(
+                    block.body.get_attribute("multi_region").and_then(|a| a.value.span()),
+                    "multi_region = true: multi-Region keys are not simulated (every key here exists in one Region only); remove it to build a single-Region key",
+                ));
+            }
             let window = config.number(block, "deletion_window_in_days", 7..=30, scope)?;
             let tags = config.string_map(block, "tags", scope)?.map(|tags| {
                 Value::Array(

@@ -727,6 +727,11 @@ fn what_cannot_be_translated_is_refused_with_its_line_and_column() {
         ),
         ("", None, "creates nothing"),
         (
+            "resource \"aws_kms_key\" \"k\" {\n  multi_region = true\n}\n",
+            at(2, 18),
+            "multi-Region keys are not simulated",
+        ),
+        (
             "resource \"aws_kms_key\" \"k\" {\n  tags = { a = \"1\", a = \"2\" }\n}\n",
             at(2, 21),
             "this object gives the same key twice",
