@@ -562,8 +562,15 @@ resource "aws_cloudwatch_log_group" "app" {
         "{concerns:?}"
     );
     // The matrix marks the root's Decrypt: denied as asked, allowed on
-    // the statement's condition.
+    // the statement's condition; opened, it carries the same caveat.
     let decrypt = cell(&root, "root kms:Decrypt:");
+    decrypt.click();
+    settle().await;
+    let opened = texts(
+        &root,
+        "[data-testid=\"cell-trace\"] [data-testid=\"caveat\"]",
+    );
+    assert_eq!(opened.len(), 1, "{opened:?}");
     assert_eq!(decrypt.text_content().unwrap_or_default(), "◐");
     assert!(
         decrypt
@@ -583,7 +590,10 @@ resource "aws_cloudwatch_log_group" "app" {
     click(&root, "what-if-ask");
     settle().await;
     assert!(text_of(&root, "what-if-answer").contains("Denied"));
-    let caveats = texts(&root, "[data-testid=\"what-if-caveat\"]");
+    let caveats = texts(
+        &root,
+        "[data-testid=\"what-if-answer\"] [data-testid=\"caveat\"]",
+    );
     assert_eq!(caveats.len(), 1, "{caveats:?}");
     assert!(
         caveats[0].starts_with("⚠ Statement 1 of the key policy of arn:aws:kms:")

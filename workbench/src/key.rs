@@ -199,10 +199,13 @@ fn MatrixView(built: Arc<Built>, matrix: Arc<Matrix>, names: AccountNames) -> im
                 let state = answer.key_state.map(|e| view! {
                     <p class="note">"Allowed by policy, but the key's state refuses it: "{e.to_string()}</p>
                 });
+                let view = answer.authorization.view();
+                let caveats = caveat_list(&view);
                 view! {
                     <div class="wb-trace" data-testid="cell-trace">
                         <h4>{format!("{} {action}", short_principal(&principal))}</h4>
-                        <Why view=answer.authorization.view() names=names.clone() call_failed=false/>
+                        <Why view=view names=names.clone() call_failed=false/>
+                        {caveats}
                         {state}
                     </div>
                 }
@@ -334,6 +337,15 @@ fn parse_context(text: &str) -> Result<Option<EncryptionContext>, String> {
     Ok((!pairs.is_empty()).then(|| EncryptionContext::from_pairs(pairs)))
 }
 
+/// What may make AWS answer otherwise than `view` (a condition key the
+/// simulator never fills in), under the decision it qualifies.
+fn caveat_list(view: &kms_core::policy::AuthorizationView) -> impl IntoView + use<> {
+    caveats(view)
+        .into_iter()
+        .map(|c| view! { <p class="wb-caveat" data-testid="caveat">"⚠ "{c}</p> })
+        .collect_view()
+}
+
 /// Why a question cannot be asked, with what to ask instead for a
 /// service principal the simulator has no model of (a log group's
 /// `logs.<region>.amazonaws.com`).
@@ -459,11 +471,9 @@ fn WhatIf(
             Ok((view, state)) => view! {
                 <div class="wb-trace" data-testid="what-if-answer">
                     <h4 data-testid="what-if-question">{question}</h4>
-                    {let caveats = caveats(&view); view! {
+                    {let caveats = caveat_list(&view); view! {
                         <Why view=view names=names.clone() call_failed=false/>
-                        {caveats.into_iter().map(|c| view! {
-                            <p class="wb-caveat" data-testid="what-if-caveat">"⚠ "{c}</p>
-                        }).collect_view()}
+                        {caveats}
                     }}
                     {state.map(|e| view! { <p class="note">"Allowed by policy, but the key's state refuses it: "{e}</p> })}
                 </div>
